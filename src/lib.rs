@@ -1,0 +1,7 @@
+//! async-playground: async sources and aggregators on the browser's event loop.
+//!
+//! See `ARCHITECTURE.md` for the code map. Data flows once, top to bottom:
+//! [`lang`] text → [`program::Program`] → [`run`] (over a [`clock`], pulling
+//! [`source`] streams into [`aggregate`]s) → [`trace`] report → `web` (JS).
+
+pub mod program;

@@ -1,0 +1,314 @@
+//! The program type: what the language produces and the engine runs.
+//!
+//! Every node carries the [`Span`] of the text it came from, so that the
+//! checker and the engine can point errors at the exact place. Programs built
+//! in Rust may use [`Span::NONE`].
+//!
+//! Times are milliseconds as `f64`; values are `f64`.
+
+/// A byte range in the program text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    /// The span of nodes built in Rust rather than parsed.
+    pub const NONE: Span = Span { start: 0, end: 0 };
+
+    /// ```
+    /// use async_playground::program::Span;
+    /// assert_eq!(Span::new(2, 5).to(Span::new(7, 9)), Span::new(2, 9));
+    /// ```
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+/// A whole program: named source definitions, then statements run in order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Program {
+    pub sources: Vec<SourceDef>,
+    pub statements: Vec<Task>,
+}
+
+/// `source afeat1 = [10, 20, 40] every 1s`
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceDef {
+    pub name: String,
+    pub name_span: Span,
+    pub body: SourceExpr,
+    pub span: Span,
+}
+
+/// An expression that makes a fresh stream each time it is run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceExpr {
+    pub kind: SourceKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SourceKind {
+    /// A use of a defined source: a fresh instance, like calling `afeat1()`.
+    Named(String),
+    /// `[10, 20, 40] every 1s`
+    Values { values: Vec<f64>, pacing: Pacing },
+    /// `range(5)`: 0, 1, 2, 3, 4.
+    Range { count: u64, pacing: Pacing },
+    /// `random(10, 1..6, seed 42)`: integers in `low..=high`, the same for the same seed.
+    Random {
+        count: u64,
+        low: f64,
+        high: f64,
+        seed: u64,
+        pacing: Pacing,
+    },
+    /// `fetch("data/features.csv", column "age")`: an HTTP body streamed as numbers.
+    Fetch { url: String, format: FetchFormat },
+    /// `db("features", field "age", keys 3..10, limit 5)`: an IndexedDB cursor.
+    Database {
+        store: String,
+        field: String,
+        keys: Option<(f64, f64)>,
+        limit: Option<u64>,
+    },
+    /// `merge(a, b)`: values of all inputs, as they arrive.
+    Merge(Vec<SourceExpr>),
+    /// `a | take 2`
+    Take { source: Box<SourceExpr>, count: u64 },
+    /// `a | map * 2`
+    Map {
+        source: Box<SourceExpr>,
+        op: ArithOp,
+        operand: f64,
+    },
+    /// `a | filter > 10`
+    Filter {
+        source: Box<SourceExpr>,
+        op: CmpOp,
+        operand: f64,
+    },
+    /// `a | timeout 2s`: fails the task if the next value takes longer.
+    Timeout { source: Box<SourceExpr>, ms: f64 },
+    /// `a | fail after 2 "connection reset"`
+    FailAfter {
+        source: Box<SourceExpr>,
+        count: u64,
+        message: String,
+    },
+}
+
+/// How a literal source waits before each value.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Pacing {
+    pub delays: Delays,
+    /// Busy-wait the delays (the post's `time.sleep`) instead of awaiting them.
+    pub blocking: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Delays {
+    /// Every value is ready at once.
+    #[default]
+    None,
+    /// `every 1s`
+    Every(f64),
+    /// `after [100ms, 2s, 50ms]`: one delay per value.
+    Each(Vec<f64>),
+}
+
+impl Delays {
+    /// The delay before value number `index` (from 0).
+    pub fn before(&self, index: usize) -> f64 {
+        match self {
+            Delays::None => 0.0,
+            Delays::Every(ms) => *ms,
+            Delays::Each(list) => list.get(index).copied().unwrap_or(0.0),
+        }
+    }
+}
+
+/// How a fetched body turns into numbers.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FetchFormat {
+    /// One number per line.
+    Lines,
+    /// CSV with a header row; the named column.
+    Csv { column: String },
+    /// One JSON object per line; the named field.
+    Ndjson { field: String },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArithOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+impl ArithOp {
+    pub fn apply(self, x: f64, y: f64) -> f64 {
+        match self {
+            ArithOp::Add => x + y,
+            ArithOp::Sub => x - y,
+            ArithOp::Mul => x * y,
+            ArithOp::Div => x / y,
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            ArithOp::Add => "+",
+            ArithOp::Sub => "-",
+            ArithOp::Mul => "*",
+            ArithOp::Div => "/",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpOp {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+}
+
+impl CmpOp {
+    pub fn test(self, x: f64, y: f64) -> bool {
+        match self {
+            CmpOp::Lt => x < y,
+            CmpOp::Le => x <= y,
+            CmpOp::Gt => x > y,
+            CmpOp::Ge => x >= y,
+            CmpOp::Eq => x == y,
+            CmpOp::Ne => x != y,
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+        }
+    }
+}
+
+/// One unit of work: an aggregator over a source, or a group of tasks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Task {
+    /// `"feat1 total": sum(afeat1)` names the lane and the result.
+    pub label: Option<String>,
+    pub kind: TaskKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TaskKind {
+    /// `sum(afeat1)`
+    Aggregate {
+        aggregator: Aggregator,
+        source: SourceExpr,
+    },
+    /// `gather(a, b)`, `limit(2, a, b, c)`, `timeout(1s, a)`, ...
+    Group { group: Group, children: Vec<Task> },
+    /// `1000 * sum(afeat1)` inside a group: that many copies of the task.
+    Repeat { count: u64, task: Box<Task> },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Group {
+    /// One after the other.
+    Sequential,
+    /// All at once; results in input order.
+    Gather,
+    /// All at once; the first to finish wins, the rest are cancelled.
+    Race,
+    /// At most `k` at once; results in input order.
+    Limit(u64),
+    /// The children one after the other, cancelled after this many ms.
+    Timeout(f64),
+}
+
+impl Group {
+    pub fn name(self) -> &'static str {
+        match self {
+            Group::Sequential => "sequential",
+            Group::Gather => "gather",
+            Group::Race => "race",
+            Group::Limit(_) => "limit",
+            Group::Timeout(_) => "timeout",
+        }
+    }
+}
+
+/// A one-pass consumer of a stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Aggregator {
+    Collect,
+    Count,
+    Sum,
+    Min,
+    Max,
+    Mean,
+    Stats,
+    Var,
+    Std,
+    First,
+    Last,
+}
+
+impl Aggregator {
+    pub const ALL: [Aggregator; 11] = [
+        Aggregator::Collect,
+        Aggregator::Count,
+        Aggregator::Sum,
+        Aggregator::Min,
+        Aggregator::Max,
+        Aggregator::Mean,
+        Aggregator::Stats,
+        Aggregator::Var,
+        Aggregator::Std,
+        Aggregator::First,
+        Aggregator::Last,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Aggregator::Collect => "collect",
+            Aggregator::Count => "count",
+            Aggregator::Sum => "sum",
+            Aggregator::Min => "min",
+            Aggregator::Max => "max",
+            Aggregator::Mean => "mean",
+            Aggregator::Stats => "stats",
+            Aggregator::Var => "var",
+            Aggregator::Std => "std",
+            Aggregator::First => "first",
+            Aggregator::Last => "last",
+        }
+    }
+
+    /// ```
+    /// use async_playground::program::Aggregator;
+    /// assert_eq!(Aggregator::from_name("stats"), Some(Aggregator::Stats));
+    /// assert_eq!(Aggregator::from_name("median"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<Aggregator> {
+        Aggregator::ALL.into_iter().find(|a| a.name() == name)
+    }
+}
