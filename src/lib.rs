@@ -4,4 +4,5 @@
 //! [`lang`] text → [`program::Program`] → [`run`] (over a [`clock`], pulling
 //! [`source`] streams into [`aggregate`]s) → [`trace`] report → `web` (JS).
 
+pub mod lang;
 pub mod program;

@@ -1,0 +1,257 @@
+//! Checks over the whole program, before anything runs: every source name is
+//! defined before use, and the program fits the limits that keep a browser
+//! tab responsive.
+
+use std::collections::HashMap;
+
+use super::diagnostic::{line_column, Diagnostic};
+use super::suggest::closest;
+use crate::program::{Delays, Pacing, Program, SourceExpr, SourceKind, Span, Task, TaskKind};
+
+/// Total busy-wait time (`blocking` delays) per program, in ms: blocking
+/// freezes the page, so a little goes a long way.
+pub const MAX_BLOCKING_MS: f64 = 10_000.0;
+/// Any single duration over 1 h is surely a mistake.
+pub const MAX_DURATION_MS: f64 = 3_600_000.0;
+/// Leaf tasks after expanding `N * task`.
+pub const MAX_TASKS: u64 = 2_000_000;
+/// Values produced by all sources together (an upper bound).
+pub const MAX_VALUES: u64 = 100_000_000;
+/// Timed values (values with a delay > 0) in all.
+pub const MAX_TIMERS: u64 = 10_000_000;
+/// Items in one literal list.
+pub const MAX_LIST: usize = 100_000;
+
+/// Checks `program` (parsed from `text`) and appends what is wrong.
+pub(crate) fn check(program: &Program, text: &str, diagnostics: &mut Vec<Diagnostic>) {
+    let mut checker = Checker {
+        program,
+        text,
+        diagnostics,
+        first_definition: HashMap::new(),
+        costs: Vec::new(),
+    };
+    checker.definitions();
+    checker.statements();
+}
+
+/// What running a source once costs, as upper bounds.
+#[derive(Clone, Copy, Default)]
+struct Cost {
+    values: u64,
+    timers: u64,
+    blocking_ms: f64,
+}
+
+impl Cost {
+    fn plus(self, other: Cost) -> Cost {
+        Cost {
+            values: self.values.saturating_add(other.values),
+            timers: self.timers.saturating_add(other.timers),
+            blocking_ms: self.blocking_ms + other.blocking_ms,
+        }
+    }
+
+    fn times(self, count: u64) -> Cost {
+        Cost {
+            values: self.values.saturating_mul(count),
+            timers: self.timers.saturating_mul(count),
+            blocking_ms: self.blocking_ms * count as f64,
+        }
+    }
+
+    /// At most `count` values come out of a `take` or `fail after`.
+    fn at_most(self, count: u64) -> Cost {
+        Cost {
+            values: self.values.min(count),
+            timers: self.timers.min(count),
+            blocking_ms: self.blocking_ms,
+        }
+    }
+}
+
+struct Checker<'p, 'd> {
+    program: &'p Program,
+    text: &'p str,
+    diagnostics: &'d mut Vec<Diagnostic>,
+    /// Name → index of its first definition.
+    first_definition: HashMap<&'p str, usize>,
+    /// Cost of each definition's body, by index.
+    costs: Vec<Cost>,
+}
+
+impl<'p> Checker<'p, '_> {
+    fn error(&mut self, span: Span, message: String) {
+        self.diagnostics
+            .push(Diagnostic::new(self.text, span, message));
+    }
+
+    fn definitions(&mut self) {
+        let program = self.program;
+        for (index, def) in program.sources.iter().enumerate() {
+            // The body sees only the sources defined above it.
+            let cost = self.source_cost(&def.body, index);
+            self.costs.push(cost);
+            if let Some(&first) = self.first_definition.get(def.name.as_str()) {
+                let (line, column) = line_column(self.text, program.sources[first].name_span.start);
+                let message = format!(
+                    "source '{}' is already defined at {line}:{column}; pick another name",
+                    def.name
+                );
+                self.error(def.name_span, message);
+            } else {
+                self.first_definition.insert(&def.name, index);
+            }
+        }
+    }
+
+    fn statements(&mut self) {
+        let program = self.program;
+        let mut per_statement = Vec::with_capacity(program.statements.len());
+        for statement in &program.statements {
+            // Sources defined after a statement are not visible to it.
+            let visible = program
+                .sources
+                .iter()
+                .take_while(|def| def.span.end <= statement.span.start)
+                .count();
+            per_statement.push((statement.span, self.task_cost(statement, visible)));
+        }
+        let (tasks, total) = per_statement.iter().fold(
+            (0u64, Cost::default()),
+            |(tasks, total), (_, (leaves, cost))| (tasks.saturating_add(*leaves), total.plus(*cost)),
+        );
+        // Each cap is reported once, at the statement whose running total crosses it.
+        let mut running_tasks = 0u64;
+        let mut running = Cost::default();
+        for (span, (leaves, cost)) in per_statement {
+            let before = (running_tasks, running);
+            running_tasks = running_tasks.saturating_add(leaves);
+            running = running.plus(cost);
+            let crossed = |now: u64, then: u64, cap: u64| now > cap && then <= cap;
+            if crossed(running_tasks, before.0, MAX_TASKS) {
+                self.error(span, format!("this program runs {tasks} tasks in all; the cap is {MAX_TASKS}"));
+            }
+            if crossed(running.values, before.1.values, MAX_VALUES) {
+                let message = format!(
+                    "this program makes up to {} values in all; the cap is {MAX_VALUES}",
+                    total.values
+                );
+                self.error(span, message);
+            }
+            if crossed(running.timers, before.1.timers, MAX_TIMERS) {
+                let message = format!(
+                    "this program waits for up to {} timed values in all; the cap is {MAX_TIMERS}",
+                    total.timers
+                );
+                self.error(span, message);
+            }
+            if running.blocking_ms > MAX_BLOCKING_MS && before.1.blocking_ms <= MAX_BLOCKING_MS {
+                let message = format!(
+                    "this program busy-waits {} s in all; the cap is {} s",
+                    seconds(total.blocking_ms),
+                    seconds(MAX_BLOCKING_MS)
+                );
+                self.error(span, message);
+            }
+        }
+    }
+
+    /// Leaf tasks and cost of a task, reporting unknown names.
+    fn task_cost(&mut self, task: &'p Task, visible: usize) -> (u64, Cost) {
+        match &task.kind {
+            TaskKind::Aggregate { source, .. } => (1, self.source_cost(source, visible)),
+            TaskKind::Group { children, .. } => children.iter().fold(
+                (0, Cost::default()),
+                |(leaves, cost), child| {
+                    let (child_leaves, child_cost) = self.task_cost(child, visible);
+                    (leaves.saturating_add(child_leaves), cost.plus(child_cost))
+                },
+            ),
+            TaskKind::Repeat { count, task } => {
+                let (leaves, cost) = self.task_cost(task, visible);
+                (leaves.saturating_mul(*count), cost.times(*count))
+            }
+        }
+    }
+
+    /// Cost of running `source` once, where only the first `visible`
+    /// definitions may be named; unknown names are reported.
+    fn source_cost(&mut self, source: &'p SourceExpr, visible: usize) -> Cost {
+        match &source.kind {
+            SourceKind::Named(name) => match self.first_definition.get(name.as_str()) {
+                Some(&index) if index < visible => self.costs[index],
+                _ => {
+                    self.unknown_source(name, source.span, visible);
+                    Cost::default()
+                }
+            },
+            SourceKind::Values { values, pacing } => pacing_cost(values.len() as u64, pacing),
+            SourceKind::Range { count, pacing } => pacing_cost(*count, pacing),
+            SourceKind::Random { count, pacing, .. } => pacing_cost(*count, pacing),
+            // A fetch's size is unknown until it runs; the engine bounds it.
+            SourceKind::Fetch { .. } => Cost::default(),
+            SourceKind::Database { limit, .. } => Cost {
+                values: limit.unwrap_or(0),
+                ..Cost::default()
+            },
+            SourceKind::Merge(inputs) => inputs
+                .iter()
+                .fold(Cost::default(), |cost, input| cost.plus(self.source_cost(input, visible))),
+            SourceKind::Take { source, count } | SourceKind::FailAfter { source, count, .. } => {
+                self.source_cost(source, visible).at_most(*count)
+            }
+            SourceKind::Map { source, .. }
+            | SourceKind::Filter { source, .. }
+            | SourceKind::Timeout { source, .. } => self.source_cost(source, visible),
+        }
+    }
+
+    fn unknown_source(&mut self, name: &str, span: Span, visible: usize) {
+        let program = self.program;
+        let later = program.sources[visible.min(program.sources.len())..]
+            .iter()
+            .find(|def| def.name == name);
+        let message = if let Some(def) = later {
+            if def.body.span.start <= span.start && span.end <= def.body.span.end {
+                format!("source '{name}' can't use itself")
+            } else {
+                let (line, column) = line_column(self.text, def.name_span.start);
+                format!(
+                    "source '{name}' is used before its definition at {line}:{column}; move the definition up"
+                )
+            }
+        } else {
+            let names = program.sources[..visible.min(program.sources.len())]
+                .iter()
+                .map(|def| def.name.as_str());
+            match closest(name, names) {
+                Some(near) => format!("unknown source '{name}'; did you mean '{near}'?"),
+                None => format!("unknown source '{name}'"),
+            }
+        };
+        self.error(span, message);
+    }
+}
+
+fn pacing_cost(count: u64, pacing: &Pacing) -> Cost {
+    let (timers, waited_ms) = match &pacing.delays {
+        Delays::None => (0, 0.0),
+        Delays::Every(ms) => (if *ms > 0.0 { count } else { 0 }, ms * count as f64),
+        Delays::Each(list) => (
+            list.iter().filter(|ms| **ms > 0.0).count() as u64,
+            list.iter().sum(),
+        ),
+    };
+    Cost {
+        values: count,
+        timers,
+        blocking_ms: if pacing.blocking { waited_ms } else { 0.0 },
+    }
+}
+
+/// Milliseconds as seconds for messages: `12`, `10.5`.
+fn seconds(ms: f64) -> String {
+    let rounded = (ms / 1000.0 * 1000.0).round() / 1000.0;
+    super::format::number(rounded)
+}

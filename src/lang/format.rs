@@ -1,0 +1,216 @@
+//! [`Program`] → canonical text that parses back to the same program.
+
+use std::fmt::Write;
+
+use crate::program::{
+    Delays, FetchFormat, Group, Pacing, Program, SourceExpr, SourceKind, Task, TaskKind,
+};
+
+/// Groups with more children than this go over several lines.
+const MAX_CHILDREN_ON_ONE_LINE: usize = 3;
+
+/// The canonical text of `program`. Comments are not part of a [`Program`],
+/// so they do not survive a round trip.
+pub(crate) fn program(program: &Program) -> String {
+    let mut out = String::new();
+    for def in &program.sources {
+        let _ = writeln!(out, "source {} = {}", def.name, source(&def.body));
+    }
+    if !program.sources.is_empty() && !program.statements.is_empty() {
+        out.push('\n');
+    }
+    for statement in &program.statements {
+        task(&mut out, statement, 0);
+        out.push('\n');
+    }
+    out
+}
+
+fn task(out: &mut String, task_node: &Task, indent: usize) {
+    if let Some(label) = &task_node.label {
+        out.push_str(&string(label));
+        out.push_str(": ");
+    }
+    match &task_node.kind {
+        TaskKind::Aggregate { aggregator, source: input } => {
+            let _ = write!(out, "{}({})", aggregator.name(), source(input));
+        }
+        TaskKind::Repeat { count, task: inner } => {
+            let _ = write!(out, "{count} * ");
+            task(out, inner, indent);
+        }
+        TaskKind::Group { group, children } => {
+            out.push_str(group.name());
+            out.push('(');
+            let parameter = match group {
+                Group::Limit(k) => Some(k.to_string()),
+                Group::Timeout(ms) => Some(duration(*ms)),
+                _ => None,
+            };
+            let broken = children.len() > MAX_CHILDREN_ON_ONE_LINE || children.iter().any(has_group);
+            if let Some(parameter) = &parameter {
+                out.push_str(parameter);
+                if !children.is_empty() {
+                    out.push(',');
+                    if !broken {
+                        out.push(' ');
+                    }
+                }
+            }
+            if broken {
+                out.push('\n');
+                for child in children {
+                    out.push_str(&"  ".repeat(indent + 1));
+                    task(out, child, indent + 1);
+                    out.push_str(",\n");
+                }
+                out.push_str(&"  ".repeat(indent));
+            } else {
+                for (index, child) in children.iter().enumerate() {
+                    if index > 0 {
+                        out.push_str(", ");
+                    }
+                    task(out, child, indent);
+                }
+            }
+            out.push(')');
+        }
+    }
+}
+
+fn has_group(task: &Task) -> bool {
+    match &task.kind {
+        TaskKind::Aggregate { .. } => false,
+        TaskKind::Group { .. } => true,
+        TaskKind::Repeat { task, .. } => has_group(task),
+    }
+}
+
+fn source(expr: &SourceExpr) -> String {
+    match &expr.kind {
+        SourceKind::Named(name) => name.clone(),
+        SourceKind::Values { values, pacing: p } => {
+            let items: Vec<String> = values.iter().map(|v| number(*v)).collect();
+            format!("[{}]{}", items.join(", "), pacing(p))
+        }
+        SourceKind::Range { count, pacing: p } => format!("range({count}){}", pacing(p)),
+        SourceKind::Random {
+            count,
+            low,
+            high,
+            seed,
+            pacing: p,
+        } => format!(
+            "random({count}, {}..{}, seed {seed}){}",
+            number(*low),
+            number(*high),
+            pacing(p)
+        ),
+        SourceKind::Fetch { url, format } => match format {
+            FetchFormat::Lines => format!("fetch({})", string(url)),
+            FetchFormat::Csv { column } => {
+                format!("fetch({}, column {})", string(url), string(column))
+            }
+            FetchFormat::Ndjson { field } => {
+                format!("fetch({}, field {})", string(url), string(field))
+            }
+        },
+        SourceKind::Database {
+            store,
+            field,
+            keys,
+            limit,
+        } => {
+            let mut text = format!("db({}, field {}", string(store), string(field));
+            if let Some((low, high)) = keys {
+                let _ = write!(text, ", keys {}..{}", number(*low), number(*high));
+            }
+            if let Some(limit) = limit {
+                let _ = write!(text, ", limit {limit}");
+            }
+            text.push(')');
+            text
+        }
+        SourceKind::Merge(inputs) => {
+            let inputs: Vec<String> = inputs.iter().map(source).collect();
+            format!("merge({})", inputs.join(", "))
+        }
+        SourceKind::Take { source: inner, count } => format!("{} | take {count}", source(inner)),
+        SourceKind::Map {
+            source: inner,
+            op,
+            operand,
+        } => format!("{} | map {} {}", source(inner), op.symbol(), number(*operand)),
+        SourceKind::Filter {
+            source: inner,
+            op,
+            operand,
+        } => format!("{} | filter {} {}", source(inner), op.symbol(), number(*operand)),
+        SourceKind::Timeout { source: inner, ms } => {
+            format!("{} | timeout {}", source(inner), duration(*ms))
+        }
+        SourceKind::FailAfter {
+            source: inner,
+            count,
+            message,
+        } => format!("{} | fail after {count} {}", source(inner), string(message)),
+    }
+}
+
+fn pacing(pacing: &Pacing) -> String {
+    let mut text = match &pacing.delays {
+        Delays::None => String::new(),
+        Delays::Every(ms) => format!(" every {}", duration(*ms)),
+        Delays::Each(list) => {
+            let items: Vec<String> = list.iter().map(|ms| duration(*ms)).collect();
+            format!(" after [{}]", items.join(", "))
+        }
+    };
+    if pacing.blocking {
+        text.push_str(" blocking");
+    }
+    text
+}
+
+/// The shortest exact text of a number: `3`, `-1.5`, `1e300`. Rust's `{}`
+/// and `{:e}` print the shortest digits that read back to the same f64;
+/// exponent form keeps very large and very small numbers short.
+pub(crate) fn number(value: f64) -> String {
+    let magnitude = value.abs();
+    if magnitude != 0.0 && !(1e-5..1e16).contains(&magnitude) {
+        format!("{value:e}")
+    } else {
+        format!("{value}")
+    }
+}
+
+/// A duration in the shortest exact form: `1s`, `1.5s`, `100ms`, `0.5ms`.
+pub(crate) fn duration(ms: f64) -> String {
+    if ms == 0.0 {
+        return "0s".to_string();
+    }
+    if ms >= 1000.0 {
+        let seconds = number(ms / 1000.0);
+        // The parser multiplies seconds by 1000: only use them when exact.
+        if seconds.parse::<f64>().map(|s| s * 1000.0) == Ok(ms) {
+            return format!("{seconds}s");
+        }
+    }
+    format!("{}ms", number(ms))
+}
+
+/// A double-quoted string with `"`, `\` and line breaks escaped.
+pub(crate) fn string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            _ => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

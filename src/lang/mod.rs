@@ -1,0 +1,62 @@
+//! The playground language: text → [`Program`] with precise diagnostics, and
+//! back to canonical text.
+//!
+//! ```
+//! use async_playground::lang;
+//!
+//! let text = "source afeat1 = [10, 20, 40] every 1s\ncollect(afeat1)\n";
+//! let program = lang::parse(text).unwrap();
+//! assert_eq!(program.statements.len(), 1);
+//! assert_eq!(lang::format(&program), text);
+//! ```
+//!
+//! The grammar and the error messages are described in `docs/language.md`.
+
+mod check;
+mod diagnostic;
+mod format;
+mod lexer;
+mod parser;
+mod suggest;
+
+pub use check::{MAX_BLOCKING_MS, MAX_DURATION_MS, MAX_LIST, MAX_TASKS, MAX_TIMERS, MAX_VALUES};
+pub use diagnostic::Diagnostic;
+pub use parser::{KEYWORDS, MAX_DEPTH};
+
+use crate::program::Program;
+
+/// Parses and checks `text`. `Ok` only when there are no errors; otherwise
+/// every error found, in order of position.
+///
+/// ```
+/// let errors = async_playground::lang::parse("source a = [1] every 100\nsum(b)").unwrap_err();
+/// assert_eq!(errors.len(), 2);
+/// assert_eq!((errors[0].line, errors[0].column), (1, 22));
+/// assert_eq!(errors[0].message, "expected a duration like 100ms or 1s, found 100");
+/// assert_eq!(errors[1].message, "unknown source 'b'; did you mean 'a'?");
+/// ```
+pub fn parse(text: &str) -> Result<Program, Vec<Diagnostic>> {
+    let (program, mut diagnostics) = parser::parse_program(text);
+    check::check(&program, text, &mut diagnostics);
+    if diagnostics.is_empty() {
+        return Ok(program);
+    }
+    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    diagnostics.dedup();
+    Err(diagnostics)
+}
+
+/// The canonical text of `program`: sources first, a blank line, then one
+/// statement per line (long groups broken over lines). For every valid
+/// program, `parse(&format(p))` gives `p` back, apart from spans.
+/// Comments are not part of a [`Program`], so they are not kept.
+///
+/// ```
+/// use async_playground::lang::{format, parse};
+///
+/// let program = parse("source a = [1,2]   every 1000ms\n\n\nsum( a )").unwrap();
+/// assert_eq!(format(&program), "source a = [1, 2] every 1s\n\nsum(a)\n");
+/// ```
+pub fn format(program: &Program) -> String {
+    format::program(program)
+}
