@@ -1,0 +1,22 @@
+use super::{Fold, Outcome};
+
+/// How many values arrived; 0 for none.
+///
+/// ```
+/// use async_playground::aggregate::{Count, Fold};
+/// let mut count = Count::default();
+/// count.push(7.0);
+/// assert_eq!(count.finish().to_string(), "1");
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Count(u64);
+
+impl Fold for Count {
+    fn push(&mut self, _value: f64) {
+        self.0 += 1;
+    }
+
+    fn finish(self) -> Outcome {
+        Outcome::Number(self.0 as f64)
+    }
+}

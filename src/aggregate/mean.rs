@@ -1,0 +1,37 @@
+use super::{Fold, Outcome};
+
+/// The arithmetic mean, as a running mean so large inputs cannot overflow a
+/// sum; [`Outcome::Empty`] for none.
+///
+/// ```
+/// use async_playground::aggregate::{Fold, Mean};
+/// let mut mean = Mean::default();
+/// for x in [50.0, 500.0, 5000.0] { mean.push(x); }
+/// assert_eq!(mean.finish().to_string(), "1850");
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Mean {
+    count: u64,
+    mean: f64,
+}
+
+impl Mean {
+    pub(super) fn count(&self) -> u64 {
+        self.count
+    }
+
+    pub(super) fn value(&self) -> Option<f64> {
+        (self.count > 0).then_some(self.mean)
+    }
+}
+
+impl Fold for Mean {
+    fn push(&mut self, value: f64) {
+        self.count += 1;
+        self.mean += (value - self.mean) / self.count as f64;
+    }
+
+    fn finish(self) -> Outcome {
+        self.value().map_or(Outcome::Empty, Outcome::Number)
+    }
+}

@@ -1,0 +1,82 @@
+use std::fmt;
+
+/// What a task produced. Displayed the way the page and the examples show it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Number(f64),
+    List(Vec<f64>),
+    Stats(Summary),
+    /// No values arrived, and no number would be honest (the min of nothing).
+    Empty,
+    Error(String),
+    /// Stopped before it finished: it lost a race, or the run was stopped.
+    Cancelled,
+    /// A group's children, in input order.
+    Group(Vec<Outcome>),
+}
+
+/// The result of `stats`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Summary {
+    pub count: u64,
+    pub min: f64,
+    pub max: f64,
+    pub mean: f64,
+}
+
+impl Outcome {
+    pub fn is_error(&self) -> bool {
+        matches!(self, Outcome::Error(_))
+    }
+}
+
+/// Integral values print as integers (`70`, not `70.0`); others in the
+/// shortest form that reads back to the same `f64`.
+///
+/// ```
+/// use async_playground::aggregate::format_number;
+/// assert_eq!(format_number(70.0), "70");
+/// assert_eq!(format_number(-0.0), "0");
+/// assert_eq!(format_number(1850.5), "1850.5");
+/// assert_eq!(format_number(1e21), "1000000000000000000000");
+/// ```
+pub fn format_number(value: f64) -> String {
+    if value == 0.0 {
+        // Also folds -0 into 0: a learner should never see "-0".
+        "0".to_string()
+    } else {
+        format!("{value}")
+    }
+}
+
+fn write_list(f: &mut fmt::Formatter<'_>, items: impl Iterator<Item = String>) -> fmt::Result {
+    f.write_str("[")?;
+    for (index, item) in items.enumerate() {
+        if index > 0 {
+            f.write_str(", ")?;
+        }
+        f.write_str(&item)?;
+    }
+    f.write_str("]")
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Outcome::Number(value) => f.write_str(&format_number(*value)),
+            Outcome::List(values) => write_list(f, values.iter().map(|v| format_number(*v))),
+            Outcome::Stats(summary) => write!(
+                f,
+                "{{count: {}, min: {}, max: {}, mean: {}}}",
+                summary.count,
+                format_number(summary.min),
+                format_number(summary.max),
+                format_number(summary.mean)
+            ),
+            Outcome::Empty => f.write_str("empty"),
+            Outcome::Error(message) => write!(f, "error: {message}"),
+            Outcome::Cancelled => f.write_str("cancelled"),
+            Outcome::Group(items) => write_list(f, items.iter().map(Outcome::to_string)),
+        }
+    }
+}

@@ -1,0 +1,128 @@
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use gloo_timers::callback::Timeout;
+
+use super::{Clock, Sleep, TimeBase, TimerQueue};
+
+/// The browser's time: `performance.now()`, and one gloo-timers timeout armed
+/// for the earliest deadline in the queue. Same-deadline sleepers wake in one
+/// batch, so N sleeping sources cost N heap entries and one browser timer.
+#[derive(Clone)]
+pub struct RealClock(Rc<RealBase>);
+
+struct RealBase {
+    origin: f64,
+    queue: RefCell<TimerQueue>,
+    armed: RefCell<Option<Armed>>,
+    this: Weak<RealBase>,
+}
+
+struct Armed {
+    deadline: f64,
+    _timeout: Timeout,
+}
+
+fn performance_now() -> f64 {
+    // A Window always has a Performance; a worker would use its own scope.
+    web_sys::window()
+        .and_then(|window| window.performance())
+        .map_or_else(js_sys::Date::now, |performance| performance.now())
+}
+
+impl RealBase {
+    fn arm(&self, deadline: f64) {
+        let delay = (deadline - self.now()).max(0.0).ceil() as u32;
+        let this = self.this.clone();
+        let timeout = Timeout::new(delay, move || {
+            if let Some(base) = this.upgrade() {
+                base.fire();
+            }
+        });
+        *self.armed.borrow_mut() = Some(Armed {
+            deadline,
+            _timeout: timeout,
+        });
+    }
+
+    fn fire(&self) {
+        self.armed.borrow_mut().take();
+        let next = {
+            let mut queue = self.queue.borrow_mut();
+            queue.fire_due(self.now());
+            queue.next_deadline()
+        };
+        if let Some(deadline) = next {
+            self.arm(deadline);
+        }
+    }
+}
+
+impl TimeBase for RealBase {
+    fn now(&self) -> f64 {
+        performance_now() - self.origin
+    }
+
+    fn queue(&self) -> &RefCell<TimerQueue> {
+        &self.queue
+    }
+
+    fn inserted(&self, deadline: f64) {
+        let earlier = match &*self.armed.borrow() {
+            Some(armed) => deadline < armed.deadline,
+            None => true,
+        };
+        if earlier {
+            self.arm(deadline);
+        }
+    }
+}
+
+impl RealClock {
+    /// A clock whose zero is now.
+    pub fn new() -> RealClock {
+        RealClock(Rc::new_cyclic(|this| RealBase {
+            origin: performance_now(),
+            queue: RefCell::default(),
+            armed: RefCell::default(),
+            this: this.clone(),
+        }))
+    }
+
+    /// Cancels the browser timer and forgets every sleeper: after a stop,
+    /// nothing fires.
+    pub fn shut_down(&self) {
+        self.0.armed.borrow_mut().take();
+        self.0.queue.borrow_mut().clear();
+    }
+
+    /// Whether a browser timer is armed (for tests of stopping).
+    pub fn is_armed(&self) -> bool {
+        self.0.armed.borrow().is_some()
+    }
+}
+
+impl Default for RealClock {
+    fn default() -> Self {
+        RealClock::new()
+    }
+}
+
+impl Clock for RealClock {
+    fn now(&self) -> f64 {
+        self.0.now()
+    }
+
+    fn sleep(&self, ms: f64) -> Sleep {
+        Sleep::new(self.0.clone(), ms)
+    }
+
+    fn busy_wait(&self, ms: f64) {
+        let end = self.now() + ms;
+        while self.now() < end {}
+    }
+
+    fn kind(&self) -> &'static str {
+        "real"
+    }
+}

@@ -1,0 +1,103 @@
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+use super::{TimerKey, TimerQueue};
+
+/// What a clock gives its sleeps: the time, and the queue to wait in.
+pub(crate) trait TimeBase {
+    fn now(&self) -> f64;
+    fn queue(&self) -> &RefCell<TimerQueue>;
+    /// Told after a timer is inserted, so a real clock can arm the browser
+    /// timer when this deadline is the new earliest one.
+    fn inserted(&self, deadline: f64);
+}
+
+/// A future that completes at a deadline; dropping it cancels the timer.
+///
+/// Made by [`Clock::sleep`](super::Clock::sleep).
+#[must_use = "a Sleep does nothing unless awaited"]
+pub struct Sleep {
+    base: Rc<dyn TimeBase>,
+    deadline: f64,
+    state: State,
+}
+
+enum State {
+    /// Not yet polled. A zero sleep yields once before completing.
+    Idle { zero: bool },
+    Waiting(TimerKey),
+    Done,
+}
+
+impl Sleep {
+    pub(crate) fn new(base: Rc<dyn TimeBase>, ms: f64) -> Sleep {
+        let ms = if ms.is_finite() { ms.max(0.0) } else { 0.0 };
+        let deadline = base.now() + ms;
+        Sleep {
+            base,
+            deadline,
+            state: State::Idle { zero: ms == 0.0 },
+        }
+    }
+
+    /// When the sleep is due, in the clock's milliseconds.
+    pub fn deadline(&self) -> f64 {
+        self.deadline
+    }
+}
+
+impl Future for Sleep {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        match this.state {
+            State::Done => Poll::Ready(()),
+            State::Idle { zero: true } => {
+                this.state = State::Done;
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
+            State::Idle { zero: false } => {
+                if this.base.now() >= this.deadline {
+                    this.state = State::Done;
+                    return Poll::Ready(());
+                }
+                let key = this
+                    .base
+                    .queue()
+                    .borrow_mut()
+                    .insert(this.deadline, cx.waker().clone());
+                this.state = State::Waiting(key);
+                this.base.inserted(this.deadline);
+                Poll::Pending
+            }
+            State::Waiting(key) => {
+                let mut queue = this.base.queue().borrow_mut();
+                if queue.has_fired(key) || this.base.now() >= this.deadline {
+                    queue.remove(key);
+                    this.state = State::Done;
+                    Poll::Ready(())
+                } else {
+                    queue.update_waker(key, cx.waker());
+                    Poll::Pending
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Sleep {
+    fn drop(&mut self) {
+        if let State::Waiting(key) = self.state {
+            // A clock being torn down may already hold the queue; its clear()
+            // forgets this timer anyway.
+            if let Ok(mut queue) = self.base.queue().try_borrow_mut() {
+                queue.remove(key);
+            }
+        }
+    }
+}

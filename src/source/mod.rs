@@ -1,0 +1,51 @@
+//! Sources: every source is a [`futures::Stream`] of [`Tick`]s, and every use
+//! of a source opens a fresh one, as calling `afeat1()` does in Python.
+//!
+//! [`SourcePlan`] is a source with its names resolved, cheap to open many
+//! times (lists are shared, not copied). One file per source or transform.
+
+mod fail_after;
+mod filter;
+mod map;
+mod merge;
+mod plan;
+mod take;
+mod timed;
+mod timeout;
+
+pub use fail_after::FailAfter;
+pub use filter::Filter;
+pub use map::Map;
+pub use merge::Merge;
+pub use plan::{open, Budget, NoIo, OpenIo, SourcePlan, ValueSeq};
+pub use take::Take;
+pub use timed::Timed;
+pub use timeout::Timeout;
+
+use futures::stream::LocalBoxStream;
+
+/// One value from a source, with what it cost to get it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Tick {
+    pub value: f64,
+    /// How late the timer before this value fired, in ms (0 when none).
+    pub late_ms: f64,
+    /// How long the source busy-waited for this value, freezing the loop.
+    pub blocked_ms: f64,
+}
+
+impl Tick {
+    pub fn ready(value: f64) -> Tick {
+        Tick {
+            value,
+            late_ms: 0.0,
+            blocked_ms: 0.0,
+        }
+    }
+}
+
+/// Why a source stopped early. Confined to the task that reads it.
+pub type SourceError = String;
+
+/// An opened source.
+pub type TickStream = LocalBoxStream<'static, Result<Tick, SourceError>>;

@@ -1,0 +1,193 @@
+use std::cell::Cell;
+use std::rc::Rc;
+
+use futures::StreamExt;
+
+use super::{FailAfter, Filter, Map, Merge, Take, Timed, Timeout, TickStream};
+use crate::clock::Clock;
+use crate::program::{ArithOp, CmpOp, Delays, FetchFormat};
+
+/// A source with names resolved: opening it makes a fresh stream.
+#[derive(Clone, Debug)]
+pub enum SourcePlan {
+    Timed {
+        values: ValueSeq,
+        delays: Rc<Delays>,
+        blocking: bool,
+    },
+    Fetch {
+        url: Rc<str>,
+        format: Rc<FetchFormat>,
+    },
+    Database {
+        store: Rc<str>,
+        field: Rc<str>,
+        keys: Option<(f64, f64)>,
+        limit: Option<u64>,
+    },
+    Merge(Rc<[SourcePlan]>),
+    Take(Rc<SourcePlan>, u64),
+    Map(Rc<SourcePlan>, ArithOp, f64),
+    Filter(Rc<SourcePlan>, CmpOp, f64),
+    Timeout(Rc<SourcePlan>, f64),
+    FailAfter(Rc<SourcePlan>, u64, Rc<str>),
+}
+
+/// The values of a timed source, computed on demand so `range(10^7)` costs
+/// no memory.
+#[derive(Clone, Debug)]
+pub enum ValueSeq {
+    List(Rc<[f64]>),
+    Range(u64),
+    /// Integers in `low..=high` from a SplitMix64 generator: the same seed
+    /// gives the same values on every machine.
+    Random {
+        count: u64,
+        low: f64,
+        high: f64,
+        seed: u64,
+    },
+}
+
+impl ValueSeq {
+    pub fn len(&self) -> u64 {
+        match self {
+            ValueSeq::List(values) => values.len() as u64,
+            ValueSeq::Range(count) | ValueSeq::Random { count, .. } => *count,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Value number `index`; callers stay below [`ValueSeq::len`].
+    #[inline]
+    pub fn get(&self, index: u64) -> f64 {
+        match self {
+            ValueSeq::List(values) => values[index as usize],
+            ValueSeq::Range(_) => index as f64,
+            ValueSeq::Random {
+                low, high, seed, ..
+            } => {
+                let span = (high.floor() - low.ceil()).max(0.0) as u64 + 1;
+                low.ceil() + (splitmix64(seed.wrapping_add(index)) % span) as f64
+            }
+        }
+    }
+}
+
+/// SplitMix64: a tiny, well-mixed, stateless-by-index generator.
+fn splitmix64(seed: u64) -> u64 {
+    let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Milliseconds of busy-waiting a run may still spend: the blocking cap.
+///
+/// ```
+/// use async_playground::source::Budget;
+/// let budget = Budget::new(1000.0);
+/// assert!(budget.spend(600.0).is_ok());
+/// assert!(budget.spend(600.0).is_err());
+/// ```
+#[derive(Clone, Debug)]
+pub struct Budget(Rc<Cell<f64>>);
+
+impl Budget {
+    pub fn new(ms: f64) -> Budget {
+        Budget(Rc::new(Cell::new(ms)))
+    }
+
+    pub fn spend(&self, ms: f64) -> Result<(), String> {
+        let left = self.0.get() - ms;
+        if left < 0.0 {
+            return Err(format!(
+                "blocking cap reached: a run may busy-wait at most {} in all",
+                crate::program::format_duration(crate::program::MAX_BLOCKING_MS)
+            ));
+        }
+        self.0.set(left);
+        Ok(())
+    }
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget::new(crate::program::MAX_BLOCKING_MS)
+    }
+}
+
+/// Opens a fresh stream of `plan` on `clock`. Real I/O sources open through
+/// `io`, which the browser provides; elsewhere they fail with a clear error.
+pub fn open<C: Clock>(plan: &SourcePlan, clock: &C, budget: &Budget, io: &dyn OpenIo) -> TickStream {
+    match plan {
+        SourcePlan::Timed {
+            values,
+            delays,
+            blocking,
+        } => Timed::new(
+            clock.clone(),
+            values.clone(),
+            delays.clone(),
+            *blocking,
+            budget.clone(),
+        )
+        .boxed_local(),
+        SourcePlan::Fetch { url, format } => io.fetch(url, format),
+        SourcePlan::Database {
+            store,
+            field,
+            keys,
+            limit,
+        } => io.database(store, field, *keys, *limit),
+        SourcePlan::Merge(inputs) => Merge::new(
+            inputs
+                .iter()
+                .map(|input| open(input, clock, budget, io))
+                .collect(),
+        )
+        .boxed_local(),
+        SourcePlan::Take(inner, count) => {
+            Take::new(open(inner, clock, budget, io), *count).boxed_local()
+        }
+        SourcePlan::Map(inner, op, operand) => {
+            Map::new(open(inner, clock, budget, io), *op, *operand).boxed_local()
+        }
+        SourcePlan::Filter(inner, op, operand) => {
+            Filter::new(open(inner, clock, budget, io), *op, *operand).boxed_local()
+        }
+        SourcePlan::Timeout(inner, ms) => {
+            Timeout::new(open(inner, clock, budget, io), clock.clone(), *ms).boxed_local()
+        }
+        SourcePlan::FailAfter(inner, count, message) => {
+            FailAfter::new(open(inner, clock, budget, io), *count, message.to_string())
+                .boxed_local()
+        }
+    }
+}
+
+/// Opens real I/O sources. The browser build implements it with `fetch` and
+/// IndexedDB; [`NoIo`] says plainly that they are not available.
+pub trait OpenIo {
+    fn fetch(&self, url: &str, format: &FetchFormat) -> TickStream;
+    fn database(&self, store: &str, field: &str, keys: Option<(f64, f64)>, limit: Option<u64>)
+        -> TickStream;
+}
+
+/// No real I/O: native tests and virtual-time runs.
+pub struct NoIo;
+
+impl OpenIo for NoIo {
+    fn fetch(&self, url: &str, _format: &FetchFormat) -> TickStream {
+        let message = format!("fetch(\"{url}\") needs the browser and the real clock");
+        futures::stream::iter([Err(message)]).boxed_local()
+    }
+
+    fn database(&self, store: &str, _: &str, _: Option<(f64, f64)>, _: Option<u64>) -> TickStream {
+        let message = format!("db(\"{store}\") needs the browser and the real clock");
+        futures::stream::iter([Err(message)]).boxed_local()
+    }
+}
