@@ -119,7 +119,9 @@ impl<'p> Checker<'p, '_> {
         }
         let (tasks, total) = per_statement.iter().fold(
             (0u64, Cost::default()),
-            |(tasks, total), (_, (leaves, cost))| (tasks.saturating_add(*leaves), total.plus(*cost)),
+            |(tasks, total), (_, (leaves, cost))| {
+                (tasks.saturating_add(*leaves), total.plus(*cost))
+            },
         );
         // Each cap is reported once, at the statement whose running total crosses it.
         let mut running_tasks = 0u64;
@@ -130,7 +132,10 @@ impl<'p> Checker<'p, '_> {
             running = running.plus(cost);
             let crossed = |now: u64, then: u64, cap: u64| now > cap && then <= cap;
             if crossed(running_tasks, before.0, MAX_TASKS) {
-                self.error(span, format!("this program runs {tasks} tasks in all; the cap is {MAX_TASKS}"));
+                self.error(
+                    span,
+                    format!("this program runs {tasks} tasks in all; the cap is {MAX_TASKS}"),
+                );
             }
             if crossed(running.values, before.1.values, MAX_VALUES) {
                 let message = format!(
@@ -161,13 +166,14 @@ impl<'p> Checker<'p, '_> {
     fn task_cost(&mut self, task: &'p Task, visible: usize) -> (u64, Cost) {
         match &task.kind {
             TaskKind::Aggregate { source, .. } => (1, self.source_cost(source, visible)),
-            TaskKind::Group { children, .. } => children.iter().fold(
-                (0, Cost::default()),
-                |(leaves, cost), child| {
-                    let (child_leaves, child_cost) = self.task_cost(child, visible);
-                    (leaves.saturating_add(child_leaves), cost.plus(child_cost))
-                },
-            ),
+            TaskKind::Group { children, .. } => {
+                children
+                    .iter()
+                    .fold((0, Cost::default()), |(leaves, cost), child| {
+                        let (child_leaves, child_cost) = self.task_cost(child, visible);
+                        (leaves.saturating_add(child_leaves), cost.plus(child_cost))
+                    })
+            }
             TaskKind::Repeat { count, task } => {
                 let (leaves, cost) = self.task_cost(task, visible);
                 (leaves.saturating_mul(*count), cost.times(*count))
@@ -195,9 +201,9 @@ impl<'p> Checker<'p, '_> {
                 values: limit.unwrap_or(0),
                 ..Cost::default()
             },
-            SourceKind::Merge(inputs) => inputs
-                .iter()
-                .fold(Cost::default(), |cost, input| cost.plus(self.source_cost(input, visible))),
+            SourceKind::Merge(inputs) => inputs.iter().fold(Cost::default(), |cost, input| {
+                cost.plus(self.source_cost(input, visible))
+            }),
             SourceKind::Take { source, count } | SourceKind::FailAfter { source, count, .. } => {
                 self.source_cost(source, visible).at_most(*count)
             }

@@ -32,7 +32,10 @@ fn task(out: &mut String, task_node: &Task, indent: usize) {
         out.push_str(": ");
     }
     match &task_node.kind {
-        TaskKind::Aggregate { aggregator, source: input } => {
+        TaskKind::Aggregate {
+            aggregator,
+            source: input,
+        } => {
             let _ = write!(out, "{}({})", aggregator.name(), source(input));
         }
         TaskKind::Repeat { count, task: inner } => {
@@ -47,7 +50,8 @@ fn task(out: &mut String, task_node: &Task, indent: usize) {
                 Group::Timeout(ms) => Some(duration(*ms)),
                 _ => None,
             };
-            let broken = children.len() > MAX_CHILDREN_ON_ONE_LINE || children.iter().any(has_group);
+            let broken =
+                children.len() > MAX_CHILDREN_ON_ONE_LINE || children.iter().any(has_group);
             if let Some(parameter) = &parameter {
                 out.push_str(parameter);
                 if !children.is_empty() {
@@ -135,17 +139,30 @@ fn source(expr: &SourceExpr) -> String {
             let inputs: Vec<String> = inputs.iter().map(source).collect();
             format!("merge({})", inputs.join(", "))
         }
-        SourceKind::Take { source: inner, count } => format!("{} | take {count}", source(inner)),
+        SourceKind::Take {
+            source: inner,
+            count,
+        } => format!("{} | take {count}", source(inner)),
         SourceKind::Map {
             source: inner,
             op,
             operand,
-        } => format!("{} | map {} {}", source(inner), op.symbol(), number(*operand)),
+        } => format!(
+            "{} | map {} {}",
+            source(inner),
+            op.symbol(),
+            number(*operand)
+        ),
         SourceKind::Filter {
             source: inner,
             op,
             operand,
-        } => format!("{} | filter {} {}", source(inner), op.symbol(), number(*operand)),
+        } => format!(
+            "{} | filter {} {}",
+            source(inner),
+            op.symbol(),
+            number(*operand)
+        ),
         SourceKind::Timeout { source: inner, ms } => {
             format!("{} | timeout {}", source(inner), duration(*ms))
         }

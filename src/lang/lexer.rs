@@ -122,7 +122,9 @@ impl Lexer<'_, '_> {
                 self.pos += rest.find('\n').unwrap_or(rest.len());
                 continue;
             }
-            if c.is_ascii_digit() || (c == '.' && self.peek_second().is_some_and(|d| d.is_ascii_digit())) {
+            if c.is_ascii_digit()
+                || (c == '.' && self.peek_second().is_some_and(|d| d.is_ascii_digit()))
+            {
                 self.number(start);
                 continue;
             }
@@ -228,10 +230,7 @@ impl Lexer<'_, '_> {
         };
         let kind = match kind {
             TokenKind::Number(v) | TokenKind::Duration(v) if !v.is_finite() => {
-                let message = format!(
-                    "the number {} is too large",
-                    &self.text[start..digits_end]
-                );
+                let message = format!("the number {} is too large", &self.text[start..digits_end]);
                 self.error(span, message);
                 TokenKind::Invalid
             }

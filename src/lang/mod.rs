@@ -4,7 +4,7 @@
 //! ```
 //! use async_playground::lang;
 //!
-//! let text = "source afeat1 = [10, 20, 40] every 1s\ncollect(afeat1)\n";
+//! let text = "source afeat1 = [10, 20, 40] every 1s\n\ncollect(afeat1)\n";
 //! let program = lang::parse(text).unwrap();
 //! assert_eq!(program.statements.len(), 1);
 //! assert_eq!(lang::format(&program), text);
@@ -29,11 +29,12 @@ use crate::program::Program;
 /// every error found, in order of position.
 ///
 /// ```
-/// let errors = async_playground::lang::parse("source a = [1] every 100\nsum(b)").unwrap_err();
+/// let text = "source afeat1 = [1] every 100\nsum(afeat2)";
+/// let errors = async_playground::lang::parse(text).unwrap_err();
 /// assert_eq!(errors.len(), 2);
-/// assert_eq!((errors[0].line, errors[0].column), (1, 22));
+/// assert_eq!((errors[0].line, errors[0].column), (1, 27));
 /// assert_eq!(errors[0].message, "expected a duration like 100ms or 1s, found 100");
-/// assert_eq!(errors[1].message, "unknown source 'b'; did you mean 'a'?");
+/// assert_eq!(errors[1].message, "unknown source 'afeat2'; did you mean 'afeat1'?");
 /// ```
 pub fn parse(text: &str) -> Result<Program, Vec<Diagnostic>> {
     let (program, mut diagnostics) = parser::parse_program(text);

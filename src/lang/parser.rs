@@ -10,8 +10,8 @@ use super::diagnostic::{line_column, Diagnostic};
 use super::lexer::{lex, Token, TokenKind};
 use super::suggest::closest;
 use crate::program::{
-    Aggregator, ArithOp, CmpOp, Delays, FetchFormat, Group, Pacing, Program, SourceDef,
-    SourceExpr, SourceKind, Span, Task, TaskKind,
+    Aggregator, ArithOp, CmpOp, Delays, FetchFormat, Group, Pacing, Program, SourceDef, SourceExpr,
+    SourceKind, Span, Task, TaskKind,
 };
 
 /// How deeply groups, sources and pipes may nest; deeper input is rejected
@@ -184,9 +184,7 @@ impl Parser<'_> {
             TokenKind::EndOfInput => "end of input".to_string(),
             TokenKind::EndOfLine => "end of line".to_string(),
             TokenKind::Ident => format!("'{}'", self.text_of(self.span())),
-            TokenKind::Number(_) | TokenKind::Duration(_) => {
-                self.text_of(self.span()).to_string()
-            }
+            TokenKind::Number(_) | TokenKind::Duration(_) => self.text_of(self.span()).to_string(),
             TokenKind::Str(_) => {
                 let text = self.text_of(self.span());
                 match text.char_indices().nth(24) {
@@ -231,7 +229,11 @@ impl Parser<'_> {
         if let Some(span) = self.eat(close) {
             return Ok(span);
         }
-        let bracket = if *close == TokenKind::RBracket { ']' } else { ')' };
+        let bracket = if *close == TokenKind::RBracket {
+            ']'
+        } else {
+            ')'
+        };
         let expected = format!(
             "'{bracket}' to close '{opener}' opened at {}",
             self.opened_at(open)
@@ -248,7 +250,11 @@ impl Parser<'_> {
         if self.at(close) {
             return Ok(false);
         }
-        let bracket = if *close == TokenKind::RBracket { ']' } else { ')' };
+        let bracket = if *close == TokenKind::RBracket {
+            ']'
+        } else {
+            ')'
+        };
         let opened = self.opened_at(open);
         // A new unindented line most likely starts the next statement: the
         // bracket was never closed, so say that rather than "expected ','".
@@ -295,7 +301,9 @@ impl Parser<'_> {
         let mut nested = 0u32;
         loop {
             let kind = &self.token().kind;
-            if *kind == TokenKind::EndOfInput || (self.pos > self.statement_start && self.at_statement_start()) {
+            if *kind == TokenKind::EndOfInput
+                || (self.pos > self.statement_start && self.at_statement_start())
+            {
                 return false;
             }
             if nested == 0 && (*kind == TokenKind::Comma || kind == close) {
@@ -340,9 +348,10 @@ impl Parser<'_> {
             self.open_brackets = 0;
             self.depth = 0;
             let parsed = if self.at_word("source") {
-                self.source_def().map(|def| program.sources.push(def))
+                self.source_def(&mut program.sources)
             } else {
-                self.top_level_task().map(|task| program.statements.push(task))
+                self.top_level_task()
+                    .map(|task| program.statements.push(task))
             };
             let ended = parsed.and_then(|()| match self.kind() {
                 TokenKind::EndOfLine | TokenKind::EndOfInput => Ok(()),
@@ -355,8 +364,9 @@ impl Parser<'_> {
         program
     }
 
-    /// `source NAME = SOURCE_EXPR`
-    fn source_def(&mut self) -> Parsed<SourceDef> {
+    /// `source NAME = SOURCE_EXPR`. When the body has errors the name is
+    /// still defined (with an empty body), so its uses don't add more errors.
+    fn source_def(&mut self, sources: &mut Vec<SourceDef>) -> Parsed<()> {
         let start = self.bump();
         if *self.kind() != TokenKind::Ident {
             return Err(self.expected("a source name after 'source'"));
@@ -367,15 +377,29 @@ impl Parser<'_> {
             let message = format!("'{name}' is a keyword; give the source another name");
             self.error(name_span, message);
         }
-        self.expect(&TokenKind::Equals, "'=' after the source name")?;
-        let body = self.source_expr()?;
-        let span = start.to(body.span);
-        Ok(SourceDef {
+        let body = self
+            .expect(&TokenKind::Equals, "'=' after the source name")
+            .and_then(|_| self.source_expr());
+        let (body, result) = match body {
+            Ok(body) => (body, Ok(())),
+            Err(reported) => {
+                let placeholder = SourceExpr {
+                    kind: SourceKind::Values {
+                        values: Vec::new(),
+                        pacing: Pacing::default(),
+                    },
+                    span: name_span,
+                };
+                (placeholder, Err(reported))
+            }
+        };
+        sources.push(SourceDef {
             name,
             name_span,
+            span: start.to(body.span),
             body,
-            span,
-        })
+        });
+        result
     }
 
     fn top_level_task(&mut self) -> Parsed<Task> {
@@ -433,11 +457,18 @@ impl Parser<'_> {
             return self.group(&name, name_span);
         }
         let Some(aggregator) = Aggregator::from_name(&name) else {
-            self.unknown_task(&name, name_span);
-            // Parse the argument anyway to find the errors inside it.
-            let open = self.bump();
-            self.nested(|p| p.source_expr())?;
-            self.close(&TokenKind::RParen, &format!("{name}("), open)?;
+            // Parse what follows as the likely intended task, to find the
+            // errors inside it too.
+            match self.unknown_task(&name, name_span) {
+                Some(group) => {
+                    self.group(group, name_span)?;
+                }
+                None => {
+                    let open = self.bump();
+                    self.nested(|p| p.source_expr())?;
+                    self.close(&TokenKind::RParen, &format!("{name}("), open)?;
+                }
+            }
             return Err(Reported);
         };
         let open = self.bump();
@@ -446,9 +477,11 @@ impl Parser<'_> {
         Ok(TaskKind::Aggregate { aggregator, source })
     }
 
-    fn unknown_task(&mut self, name: &str, span: Span) {
+    /// Reports an unknown task name; returns the group it likely meant.
+    fn unknown_task(&mut self, name: &str, span: Span) -> Option<&'static str> {
         let names = Aggregator::ALL.iter().map(|a| a.name()).chain(GROUPS);
-        let message = match closest(name, names) {
+        let near = closest(name, names);
+        let message = match near {
             Some(near) if GROUPS.contains(&near) => {
                 format!("unknown group '{name}'; did you mean '{near}'?")
             }
@@ -463,6 +496,7 @@ impl Parser<'_> {
             }
         };
         self.error(span, message);
+        near.filter(|near| GROUPS.contains(near))
     }
 
     /// `gather(TASK, ...)`, `limit(K, TASK, ...)`, `timeout(D, TASK, ...)`
@@ -480,7 +514,10 @@ impl Parser<'_> {
                     let span = p.span();
                     let k = p.whole("how many tasks run at once")?;
                     if k == 0 {
-                        p.error(span, "limit(0, ...) would never run anything; use 1 or more");
+                        p.error(
+                            span,
+                            "limit(0, ...) would never run anything; use 1 or more",
+                        );
                     }
                     Group::Limit(k)
                 }
@@ -493,6 +530,9 @@ impl Parser<'_> {
             let mut children = Vec::new();
             let mut failed = false;
             while more && !p.at(&close) {
+                if p.at(&TokenKind::EndOfInput) {
+                    p.close(&close, &opener, open)?;
+                }
                 match p.task() {
                     Ok(task) => children.push(task),
                     Err(Reported) => {
@@ -544,7 +584,9 @@ impl Parser<'_> {
             return Ok(self.finish(SourceKind::Values { values, pacing }, start));
         }
         if *self.kind() != TokenKind::Ident {
-            return Err(self.expected("a source: a name, [values], range(...), merge(...) or fetch(...)"));
+            return Err(
+                self.expected("a source: a name, [values], range(...), merge(...) or fetch(...)")
+            );
         }
         let word = self.text_of(start).to_string();
         let is_call = *self.nth_kind(1) == TokenKind::LParen;
@@ -555,7 +597,8 @@ impl Parser<'_> {
             "fetch" if is_call => self.fetch()?,
             "db" if is_call => self.database()?,
             _ if KEYWORDS.contains(&word.as_str()) => {
-                return Err(self.expected("a source: a name, [values], range(...), merge(...) or fetch(...)"));
+                return Err(self
+                    .expected("a source: a name, [values], range(...), merge(...) or fetch(...)"));
             }
             _ => {
                 self.bump();
@@ -589,7 +632,10 @@ impl Parser<'_> {
             let span = p.span();
             let count = p.whole("the number of values")?;
             if count == 0 {
-                p.error(span, "a source needs at least one value: use range(1) or more");
+                p.error(
+                    span,
+                    "a source needs at least one value: use range(1) or more",
+                );
             }
             Ok(count)
         })?;
@@ -603,7 +649,10 @@ impl Parser<'_> {
             let span = p.span();
             let count = p.whole("the number of values")?;
             if count == 0 {
-                p.error(span, "a source needs at least one value: use random(1, ...) or more");
+                p.error(
+                    span,
+                    "a source needs at least one value: use random(1, ...) or more",
+                );
             }
             p.expect(&TokenKind::Comma, "',' and a range like 1..6")?;
             let (low, high) = p.number_range()?;
@@ -652,6 +701,9 @@ impl Parser<'_> {
             let mut inputs = Vec::new();
             let mut failed = false;
             while !p.at(&close) {
+                if p.at(&TokenKind::EndOfInput) {
+                    p.close(&close, "merge(", open)?;
+                }
                 match p.source_expr() {
                     Ok(source) => inputs.push(source),
                     Err(Reported) => {
@@ -790,6 +842,9 @@ impl Parser<'_> {
             let mut items = Vec::new();
             let mut failed = false;
             while !p.at(&close) {
+                if p.at(&TokenKind::EndOfInput) {
+                    p.close(&close, opener, open)?;
+                }
                 match item(p) {
                     Ok(value) => items.push(value),
                     Err(Reported) => {
@@ -811,10 +866,7 @@ impl Parser<'_> {
         })?;
         let span = open.to(self.previous_end());
         if items.len() > MAX_LIST {
-            let message = format!(
-                "this list has {} items; the cap is {MAX_LIST}",
-                items.len()
-            );
+            let message = format!("this list has {} items; the cap is {MAX_LIST}", items.len());
             self.error(span, message);
         }
         Ok((items, span))
@@ -898,7 +950,8 @@ impl Parser<'_> {
                         return Err(Reported);
                     }
                 }
-                return Err(self.expected("a transform after '|': take, map, filter, timeout or fail after"));
+                return Err(self
+                    .expected("a transform after '|': take, map, filter, timeout or fail after"));
             }
         };
         Ok(SourceExpr {
@@ -996,7 +1049,10 @@ fn url_problem(url: &str) -> Option<String> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
     // A ':' after a '/', '?' or '#' is part of a relative path, not a scheme.
-    if !looks_like_scheme || scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") {
+    if !looks_like_scheme
+        || scheme.eq_ignore_ascii_case("http")
+        || scheme.eq_ignore_ascii_case("https")
+    {
         return None;
     }
     Some(format!(

@@ -2,7 +2,10 @@
 
 /// The candidate nearest to `name`, if it is close enough to be a likely typo
 /// (at most 2 edits, and fewer edits than the name has chars).
-pub(crate) fn closest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+pub(crate) fn closest<'c>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
     let limit = 2.min(name.chars().count().saturating_sub(1));
     candidates
         .into_iter()
