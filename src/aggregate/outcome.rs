@@ -38,12 +38,18 @@ impl Outcome {
 /// assert_eq!(format_number(70.0), "70");
 /// assert_eq!(format_number(-0.0), "0");
 /// assert_eq!(format_number(1850.5), "1850.5");
-/// assert_eq!(format_number(1e21), "1000000000000000000000");
+/// assert_eq!(format_number(1e20), "100000000000000000000");
+/// assert_eq!(format_number(1e308), "1e308");
+/// assert_eq!(format_number(-2.5e-7), "-2.5e-7");
 /// ```
 pub fn format_number(value: f64) -> String {
+    let magnitude = value.abs();
     if value == 0.0 {
         // Also folds -0 into 0: a learner should never see "-0".
         "0".to_string()
+    } else if !(1e-6..1e21).contains(&magnitude) {
+        // Where JavaScript switches to exponents too.
+        format!("{value:e}")
     } else {
         format!("{value}")
     }

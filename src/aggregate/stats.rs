@@ -27,14 +27,12 @@ impl Fold for Stats {
     fn finish(self) -> Outcome {
         let count = self.mean.count();
         match (self.min.finish(), self.max.finish(), self.mean.value()) {
-            (Outcome::Number(min), Outcome::Number(max), Some(mean)) => {
-                Outcome::Stats(Summary {
-                    count,
-                    min,
-                    max,
-                    mean,
-                })
-            }
+            (Outcome::Number(min), Outcome::Number(max), Some(mean)) => Outcome::Stats(Summary {
+                count,
+                min,
+                max,
+                mean,
+            }),
             _ => Outcome::Empty,
         }
     }

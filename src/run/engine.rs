@@ -1,0 +1,255 @@
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use futures::future::{join_all, select, Either, LocalBoxFuture};
+use futures::stream::{FuturesUnordered, StreamExt};
+use futures::FutureExt;
+
+use super::plan::{Node, Plan};
+use crate::aggregate::{AnyFold, Fold, Outcome};
+use crate::clock::Clock;
+use crate::program::{format_duration, Group};
+use crate::source::{open, Budget, OpenIo, SourcePlan};
+use crate::trace::{EventKind, Report, StatementReport, Trace};
+
+/// Runs a [`Plan`] on a clock, recording a [`Trace`].
+///
+/// One engine runs one plan once. Stopping a run is dropping its future:
+/// every pending sleep is cancelled and every unfinished lane gets a
+/// `cancel` event.
+pub struct Engine<C: Clock> {
+    clock: C,
+    budget: Budget,
+    io: Rc<dyn OpenIo>,
+    trace: RefCell<Trace>,
+    statements: RefCell<Vec<StatementReport>>,
+}
+
+/// Records `start` now, and `cancel` if dropped before [`LaneGuard::finish`].
+struct LaneGuard<'a, C: Clock> {
+    engine: &'a Engine<C>,
+    lane: u32,
+    open: bool,
+}
+
+impl<'a, C: Clock> LaneGuard<'a, C> {
+    fn start(engine: &'a Engine<C>, lane: u32) -> Self {
+        engine.record(lane, EventKind::Start);
+        LaneGuard {
+            engine,
+            lane,
+            open: true,
+        }
+    }
+
+    fn finish(mut self, outcome: &Outcome) {
+        self.open = false;
+        let kind = match outcome {
+            Outcome::Error(message) => EventKind::Error {
+                message: Rc::from(message.as_str()),
+            },
+            Outcome::Cancelled => EventKind::Cancel,
+            other => EventKind::End {
+                result: Rc::from(other.to_string()),
+            },
+        };
+        self.engine.record(self.lane, kind);
+    }
+}
+
+impl<C: Clock> Drop for LaneGuard<'_, C> {
+    fn drop(&mut self) {
+        if self.open {
+            self.engine.record(self.lane, EventKind::Cancel);
+        }
+    }
+}
+
+impl<C: Clock> Engine<C> {
+    pub fn new(clock: C, plan: &Plan, io: Rc<dyn OpenIo>) -> Engine<C> {
+        Engine {
+            clock,
+            budget: Budget::default(),
+            io,
+            trace: RefCell::new(plan.trace.clone()),
+            statements: RefCell::default(),
+        }
+    }
+
+    pub fn clock(&self) -> &C {
+        &self.clock
+    }
+
+    fn record(&self, lane: u32, kind: EventKind) {
+        let t = self.clock.now();
+        self.trace.borrow_mut().record(lane, t, kind);
+    }
+
+    /// Runs every statement in order. `ideals` gives each statement's ideal
+    /// time (from a virtual run); without it, the elapsed time is the ideal,
+    /// which is exact on the virtual clock.
+    pub async fn run(&self, plan: &Plan, ideals: Option<&[f64]>) {
+        for (index, node) in plan.statements.iter().enumerate() {
+            let start_ms = self.clock.now();
+            let outcome = self.node(node).await;
+            let elapsed_ms = self.clock.now() - start_ms;
+            let ideal_ms = ideals
+                .and_then(|ideals| ideals.get(index).copied())
+                .unwrap_or(elapsed_ms);
+            let lane = node.lane();
+            let label = self
+                .trace
+                .borrow()
+                .lanes()
+                .get(lane as usize)
+                .map_or_else(|| Rc::from(""), |l| l.label.clone());
+            self.statements.borrow_mut().push(StatementReport {
+                lane,
+                label,
+                start_ms,
+                elapsed_ms,
+                ideal_ms,
+                outcome,
+            });
+        }
+    }
+
+    /// Lanes and events recorded since the last call, for live delivery.
+    pub fn with_new_events<R>(&self, deliver: impl FnOnce(&[crate::trace::Lane], &[crate::trace::Event]) -> R) -> R {
+        let mut trace = self.trace.borrow_mut();
+        let (lanes, events) = trace.take_new();
+        deliver(lanes, events)
+    }
+
+    /// The report so far: after the run, or after it was stopped.
+    pub fn report(&self, cancelled: bool, ideal_exact: bool) -> Report {
+        let statements = self.statements.borrow().clone();
+        let elapsed_ms = self.clock.now();
+        let mut report = Report {
+            clock: self.clock.kind(),
+            cancelled,
+            elapsed_ms,
+            ideal_ms: statements.iter().map(|s| s.ideal_ms).sum(),
+            ideal_exact,
+            statements,
+            lanes: Vec::new(),
+            events: Vec::new(),
+            lanes_omitted: 0,
+            events_omitted: 0,
+            lateness: Default::default(),
+        };
+        self.trace.borrow().clone().fill(&mut report);
+        report
+    }
+
+    fn node<'a>(&'a self, node: &'a Node) -> LocalBoxFuture<'a, Outcome> {
+        match node {
+            Node::Leaf {
+                lane,
+                aggregator,
+                source,
+            } => self.leaf(*lane, AnyFold::new(*aggregator), source).boxed_local(),
+            Node::Group {
+                lane,
+                group,
+                children,
+            } => self.group(*lane, *group, children).boxed_local(),
+        }
+    }
+
+    async fn leaf(&self, lane: u32, mut fold: AnyFold, source: &SourcePlan) -> Outcome {
+        let guard = LaneGuard::start(self, lane);
+        let mut stream = open(source, &self.clock, &self.budget, &*self.io);
+        let mut count = 0u64;
+        let outcome = loop {
+            match stream.next().await {
+                None => break fold.finish(),
+                Some(Err(message)) => break Outcome::Error(message),
+                Some(Ok(tick)) => {
+                    count += 1;
+                    let now = self.clock.now();
+                    let mut trace = self.trace.borrow_mut();
+                    if tick.blocked_ms > 0.0 {
+                        let ms = tick.blocked_ms;
+                        trace.record(lane, now - ms, EventKind::Block { ms });
+                    }
+                    if let Some(late_ms) = tick.late_ms {
+                        trace.record_lateness(late_ms);
+                    }
+                    trace.record(
+                        lane,
+                        now,
+                        EventKind::Value {
+                            value: tick.value,
+                            late_ms: tick.late_ms.unwrap_or(0.0),
+                        },
+                    );
+                    drop(trace);
+                    if !tick.value.is_finite() {
+                        break Outcome::Error(format!(
+                            "value #{count} is {}: aggregators take finite numbers only",
+                            tick.value
+                        ));
+                    }
+                    fold.push(tick.value);
+                    if fold.is_settled() {
+                        break fold.finish();
+                    }
+                }
+            }
+        };
+        guard.finish(&outcome);
+        outcome
+    }
+
+    async fn group(&self, lane: u32, group: Group, children: &[Node]) -> Outcome {
+        let guard = LaneGuard::start(self, lane);
+        let outcome = match group {
+            Group::Sequential => Outcome::Group(self.sequential(children).await),
+            Group::Gather => Outcome::Group(join_all(children.iter().map(|c| self.node(c))).await),
+            Group::Race => {
+                let mut racers: FuturesUnordered<_> =
+                    children.iter().map(|c| self.node(c)).collect();
+                // Dropping the other racers cancels them.
+                racers.next().await.unwrap_or(Outcome::Empty)
+            }
+            Group::Limit(k) => Outcome::Group(
+                futures::stream::iter(children.iter().map(|c| self.node(c)))
+                    .buffered(usize::try_from(k).unwrap_or(usize::MAX).max(1))
+                    .collect()
+                    .await,
+            ),
+            Group::Timeout(ms) => {
+                let work = self.sequential(children).boxed_local();
+                match select(work, self.clock.sleep(ms)).await {
+                    // One child's result is not wrapped in a list.
+                    Either::Left((mut outcomes, _)) if outcomes.len() == 1 => {
+                        outcomes.pop().unwrap_or(Outcome::Empty)
+                    }
+                    Either::Left((outcomes, _)) => Outcome::Group(outcomes),
+                    Either::Right(_) => {
+                        Outcome::Error(format!("timed out after {}", format_duration(ms)))
+                    }
+                }
+            }
+        };
+        guard.finish(&outcome);
+        outcome
+    }
+
+    async fn sequential(&self, children: &[Node]) -> Vec<Outcome> {
+        let mut outcomes = Vec::with_capacity(children.len());
+        for child in children {
+            outcomes.push(self.node(child).await);
+        }
+        outcomes
+    }
+}
+
+impl Node {
+    fn lane(&self) -> u32 {
+        match self {
+            Node::Leaf { lane, .. } | Node::Group { lane, .. } => *lane,
+        }
+    }
+}

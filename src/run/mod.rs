@@ -1,0 +1,67 @@
+//! The engine: runs a program's statements in order, each task an aggregator
+//! over a fresh source or a group (sequential, gather, race, limit, timeout),
+//! generic over the [`Clock`](crate::clock::Clock).
+
+mod engine;
+mod plan;
+
+pub use engine::Engine;
+pub use plan::{Plan, PlanError};
+
+use std::rc::Rc;
+
+use crate::clock::VirtualClock;
+use crate::program::Program;
+use crate::source::NoIo;
+use crate::trace::Report;
+
+/// Each statement's elapsed time with zero overhead: a run on a fresh
+/// virtual clock, where time only passes in sleeps and busy-waits.
+/// Real I/O is not simulated and counts as instant.
+pub fn ideal_times(plan: &Plan) -> Vec<f64> {
+    let engine = Engine::new(VirtualClock::new(), plan, Rc::new(NoIo));
+    engine.clock().clone().block_on(engine.run(plan, None));
+    engine
+        .report(false, !plan.uses_io)
+        .statements
+        .iter()
+        .map(|statement| statement.elapsed_ms)
+        .collect()
+}
+
+/// Runs a program on the virtual clock: instantly, deterministically, with
+/// exact times.
+///
+/// ```
+/// use async_playground::program::*;
+/// use async_playground::run::run_virtual;
+/// let source = |values: &[f64]| SourceExpr {
+///     kind: SourceKind::Values {
+///         values: values.to_vec(),
+///         pacing: Pacing { delays: Delays::Every(1000.0), blocking: false },
+///     },
+///     span: Span::NONE,
+/// };
+/// let collect = |values: &[f64]| Task {
+///     label: None,
+///     kind: TaskKind::Aggregate { aggregator: Aggregator::Collect, source: source(values) },
+///     span: Span::NONE,
+/// };
+/// let gather = Task {
+///     label: None,
+///     kind: TaskKind::Group {
+///         group: Group::Gather,
+///         children: vec![collect(&[10.0, 20.0, 40.0]), collect(&[50.0, 500.0, 5000.0])],
+///     },
+///     span: Span::NONE,
+/// };
+/// let report = run_virtual(&Program { sources: vec![], statements: vec![gather] }).unwrap();
+/// assert_eq!(report.elapsed_ms, 3000.0);
+/// assert_eq!(report.statements[0].outcome.to_string(), "[[10, 20, 40], [50, 500, 5000]]");
+/// ```
+pub fn run_virtual(program: &Program) -> Result<Report, PlanError> {
+    let plan = Plan::compile(program)?;
+    let engine = Engine::new(VirtualClock::new(), &plan, Rc::new(NoIo));
+    let finished = engine.clock().clone().block_on(engine.run(&plan, None));
+    Ok(engine.report(finished.is_none(), !plan.uses_io))
+}

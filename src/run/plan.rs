@@ -1,0 +1,303 @@
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::aggregate::format_number;
+use crate::program::{
+    format_duration, Aggregator, Delays, Group, Pacing, Program, SourceExpr, SourceKind, Span,
+    Task, TaskKind,
+};
+use crate::source::{SourcePlan, ValueSeq};
+use crate::trace::Trace;
+
+/// A program ready to run: names resolved, `N * task` expanded, lanes laid
+/// out depth-first.
+#[derive(Debug)]
+pub struct Plan {
+    pub(crate) statements: Vec<Node>,
+    /// The lanes, ready to record into.
+    pub(crate) trace: Trace,
+    /// Whether any source does real I/O.
+    pub(crate) uses_io: bool,
+}
+
+#[derive(Debug)]
+pub(crate) enum Node {
+    Leaf {
+        lane: u32,
+        aggregator: Aggregator,
+        source: Rc<SourcePlan>,
+    },
+    Group {
+        lane: u32,
+        group: Group,
+        children: Vec<Node>,
+    },
+}
+
+/// Why a program cannot run. The language checker reports these first, with
+/// better messages; the engine checks again so that no program built in Rust
+/// can make it panic.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanError {
+    pub message: String,
+    pub span: Span,
+}
+
+impl Plan {
+    /// ```
+    /// use async_playground::program::*;
+    /// use async_playground::run::Plan;
+    /// let program = Program {
+    ///     sources: vec![],
+    ///     statements: vec![Task {
+    ///         label: None,
+    ///         kind: TaskKind::Aggregate {
+    ///             aggregator: Aggregator::Sum,
+    ///             source: SourceExpr { kind: SourceKind::Named("nope".into()), span: Span::NONE },
+    ///         },
+    ///         span: Span::NONE,
+    ///     }],
+    /// };
+    /// assert_eq!(Plan::compile(&program).unwrap_err().message, "unknown source 'nope'");
+    /// ```
+    pub fn compile(program: &Program) -> Result<Plan, PlanError> {
+        let mut compiler = Compiler {
+            sources: HashMap::new(),
+            trace: Trace::default(),
+            uses_io: false,
+        };
+        for def in &program.sources {
+            let plan = compiler.source(&def.body)?;
+            compiler
+                .sources
+                .insert(def.name.clone(), Rc::new(plan));
+        }
+        let mut statements = Vec::with_capacity(program.statements.len());
+        for (index, task) in program.statements.iter().enumerate() {
+            statements.extend(compiler.task(task, None, 0, index as u32)?);
+        }
+        Ok(Plan {
+            statements,
+            trace: compiler.trace,
+            uses_io: compiler.uses_io,
+        })
+    }
+}
+
+struct Compiler {
+    sources: HashMap<String, Rc<SourcePlan>>,
+    trace: Trace,
+    uses_io: bool,
+}
+
+fn error(message: impl Into<String>, span: Span) -> PlanError {
+    PlanError {
+        message: message.into(),
+        span,
+    }
+}
+
+fn timed(values: ValueSeq, pacing: &Pacing) -> SourcePlan {
+    SourcePlan::Timed {
+        values,
+        delays: Rc::new(pacing.delays.clone()),
+        blocking: pacing.blocking,
+    }
+}
+
+impl Compiler {
+    fn source(&mut self, expr: &SourceExpr) -> Result<SourcePlan, PlanError> {
+        let inner = |this: &mut Compiler, source: &SourceExpr| this.source(source).map(Rc::new);
+        Ok(match &expr.kind {
+            SourceKind::Named(name) => match self.sources.get(name) {
+                Some(plan) => (**plan).clone(),
+                None => return Err(error(format!("unknown source '{name}'"), expr.span)),
+            },
+            SourceKind::Values { values, pacing } => {
+                timed(ValueSeq::List(Rc::from(values.as_slice())), pacing)
+            }
+            SourceKind::Range { count, pacing } => timed(ValueSeq::Range(*count), pacing),
+            SourceKind::Random {
+                count,
+                low,
+                high,
+                seed,
+                pacing,
+            } => timed(
+                ValueSeq::Random {
+                    count: *count,
+                    low: *low,
+                    high: *high,
+                    seed: *seed,
+                },
+                pacing,
+            ),
+            SourceKind::Fetch { url, format } => {
+                self.uses_io = true;
+                SourcePlan::Fetch {
+                    url: Rc::from(url.as_str()),
+                    format: Rc::new(format.clone()),
+                }
+            }
+            SourceKind::Database {
+                store,
+                field,
+                keys,
+                limit,
+            } => {
+                self.uses_io = true;
+                SourcePlan::Database {
+                    store: Rc::from(store.as_str()),
+                    field: Rc::from(field.as_str()),
+                    keys: *keys,
+                    limit: *limit,
+                }
+            }
+            SourceKind::Merge(inputs) => SourcePlan::Merge(
+                inputs
+                    .iter()
+                    .map(|input| self.source(input))
+                    .collect::<Result<Rc<[_]>, _>>()?,
+            ),
+            SourceKind::Take { source, count } => SourcePlan::Take(inner(self, source)?, *count),
+            SourceKind::Map {
+                source,
+                op,
+                operand,
+            } => SourcePlan::Map(inner(self, source)?, *op, *operand),
+            SourceKind::Filter {
+                source,
+                op,
+                operand,
+            } => SourcePlan::Filter(inner(self, source)?, *op, *operand),
+            SourceKind::Timeout { source, ms } => SourcePlan::Timeout(inner(self, source)?, *ms),
+            SourceKind::FailAfter {
+                source,
+                count,
+                message,
+            } => SourcePlan::FailAfter(inner(self, source)?, *count, Rc::from(message.as_str())),
+        })
+    }
+
+    /// Compiles one task; `N * task` yields N nodes.
+    fn task(
+        &mut self,
+        task: &Task,
+        parent: Option<u32>,
+        depth: u32,
+        statement: u32,
+    ) -> Result<Vec<Node>, PlanError> {
+        if depth > 256 {
+            return Err(error("tasks are nested too deeply", task.span));
+        }
+        // Past the traced lanes a label is never shown: skip formatting it.
+        let has_room = self.trace.has_room();
+        let label = |described: &dyn Fn() -> String| match (&task.label, has_room) {
+            (Some(label), _) => Rc::from(label.as_str()),
+            (None, true) => Rc::from(described()),
+            (None, false) => Rc::from(""),
+        };
+        match &task.kind {
+            TaskKind::Aggregate { aggregator, source } => {
+                let plan = Rc::new(self.source(source)?);
+                let described = || format!("{}({})", aggregator.name(), describe_source(source));
+                let lane = self
+                    .trace
+                    .add_lane(parent, depth, statement, label(&described), "task");
+                Ok(vec![Node::Leaf {
+                    lane,
+                    aggregator: *aggregator,
+                    source: plan,
+                }])
+            }
+            TaskKind::Group { group, children } => {
+                if let Group::Limit(0) = group {
+                    return Err(error("limit needs at least 1 task at a time", task.span));
+                }
+                let described = || match group {
+                    Group::Limit(k) => format!("limit {k}"),
+                    Group::Timeout(ms) => format!("timeout {}", format_duration(*ms)),
+                    other => other.name().to_string(),
+                };
+                let lane = self
+                    .trace
+                    .add_lane(parent, depth, statement, label(&described), group.name());
+                let mut nodes = Vec::with_capacity(children.len());
+                for child in children {
+                    nodes.extend(self.task(child, Some(lane), depth + 1, statement)?);
+                }
+                Ok(vec![Node::Group {
+                    lane,
+                    group: *group,
+                    children: nodes,
+                }])
+            }
+            TaskKind::Repeat { count, task: inner } => {
+                if parent.is_none() {
+                    return Err(error("`N * task` belongs inside a group", task.span));
+                }
+                let mut nodes = Vec::new();
+                for _ in 0..*count {
+                    nodes.extend(self.task(inner, parent, depth, statement)?);
+                }
+                Ok(nodes)
+            }
+        }
+    }
+
+}
+
+fn describe_source(source: &SourceExpr) -> String {
+    let pipe = |inner: &SourceExpr, what: String| format!("{} | {what}", describe_source(inner));
+    match &source.kind {
+        SourceKind::Named(name) => name.clone(),
+        SourceKind::Values { values, pacing } => {
+            let shown: Vec<String> = values.iter().take(4).map(|v| format_number(*v)).collect();
+            let more = if values.len() > 4 { ", …" } else { "" };
+            format!("[{}{more}]{}", shown.join(", "), describe_pacing(pacing))
+        }
+        SourceKind::Range { count, pacing } => format!("range({count}){}", describe_pacing(pacing)),
+        SourceKind::Random { count, pacing, .. } => {
+            format!("random({count}){}", describe_pacing(pacing))
+        }
+        SourceKind::Fetch { url, .. } => format!("fetch(\"{url}\")"),
+        SourceKind::Database { store, field, .. } => format!("db(\"{store}\", field \"{field}\")"),
+        SourceKind::Merge(inputs) => format!(
+            "merge({})",
+            inputs
+                .iter()
+                .map(describe_source)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        SourceKind::Take { source, count } => pipe(source, format!("take {count}")),
+        SourceKind::Map {
+            source,
+            op,
+            operand,
+        } => pipe(
+            source,
+            format!("map {} {}", op.symbol(), format_number(*operand)),
+        ),
+        SourceKind::Filter {
+            source,
+            op,
+            operand,
+        } => pipe(
+            source,
+            format!("filter {} {}", op.symbol(), format_number(*operand)),
+        ),
+        SourceKind::Timeout { source, ms } => pipe(source, format!("timeout {}", format_duration(*ms))),
+        SourceKind::FailAfter { source, count, .. } => pipe(source, format!("fail after {count}")),
+    }
+}
+
+fn describe_pacing(pacing: &Pacing) -> String {
+    let delays = match &pacing.delays {
+        Delays::None => String::new(),
+        Delays::Every(ms) => format!(" every {}", format_duration(*ms)),
+        Delays::Each(_) => " after […]".to_string(),
+    };
+    let blocking = if pacing.blocking { " blocking" } else { "" };
+    format!("{delays}{blocking}")
+}

@@ -1,0 +1,49 @@
+//! Every built-in example parses and runs on the virtual clock with the
+//! results and ideal time its header documents.
+
+use async_playground::examples::EXAMPLES;
+use async_playground::lang;
+use async_playground::run::run_virtual;
+
+/// `300ms`, `3s`, `1.5s` → milliseconds.
+fn duration(text: &str) -> f64 {
+    match text.strip_suffix("ms") {
+        Some(ms) => ms.parse().unwrap(),
+        None => text.strip_suffix('s').unwrap().parse::<f64>().unwrap() * 1000.0,
+    }
+}
+
+#[test]
+fn every_example_gives_its_documented_results_and_ideal_time() {
+    for example in EXAMPLES {
+        let program = lang::parse(example.text)
+            .unwrap_or_else(|errors| panic!("{}: {errors:?}", example.name));
+        let report = run_virtual(&program).unwrap();
+        let results: Vec<String> = report
+            .statements
+            .iter()
+            .map(|s| s.outcome.to_string())
+            .collect();
+        let documented: Vec<&str> = example.headers("result").collect();
+        assert_eq!(results, documented, "{}", example.name);
+        let ideal = example.header("ideal").expect("an ideal header");
+        assert_eq!(report.elapsed_ms, duration(ideal), "{}", example.name);
+        assert_eq!(report.ideal_ms, report.elapsed_ms, "{}", example.name);
+        assert!(!report.cancelled, "{}", example.name);
+    }
+}
+
+#[test]
+fn the_list_of_examples_matches_the_files() {
+    let mut files: Vec<String> = std::fs::read_dir("www/examples")
+        .unwrap()
+        .filter_map(|entry| {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            name.strip_suffix(".apg").map(str::to_string)
+        })
+        .collect();
+    files.sort();
+    let mut listed: Vec<&str> = EXAMPLES.iter().map(|e| e.name).collect();
+    listed.sort();
+    assert_eq!(files, listed);
+}
