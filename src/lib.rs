@@ -4,5 +4,11 @@
 //! [`lang`] text → [`program::Program`] → [`run`] (over a [`clock`], pulling
 //! [`source`] streams into [`aggregate`]s) → [`trace`] report → `web` (JS).
 
+pub mod aggregate;
+pub mod clock;
+pub mod examples;
 pub mod lang;
 pub mod program;
+pub mod run;
+pub mod source;
+pub mod trace;

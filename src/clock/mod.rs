@@ -4,11 +4,11 @@
 //! Both keep sleepers in one [`TimerQueue`] (deadline → waker), so that a
 //! million sleeping sources cost a heap entry each, not a browser timer each.
 
+#[cfg(target_arch = "wasm32")]
+mod real_clock;
 mod sleep;
 mod timer_queue;
 mod virtual_clock;
-#[cfg(target_arch = "wasm32")]
-mod real_clock;
 
 #[cfg(target_arch = "wasm32")]
 pub use real_clock::RealClock;

@@ -27,7 +27,9 @@ pub struct Sleep {
 
 enum State {
     /// Not yet polled. A zero sleep yields once before completing.
-    Idle { zero: bool },
+    Idle {
+        zero: bool,
+    },
     Waiting(TimerKey),
     Done,
 }

@@ -28,8 +28,9 @@ use futures::stream::LocalBoxStream;
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Tick {
     pub value: f64,
-    /// How late the timer before this value fired, in ms (0 when none).
-    pub late_ms: f64,
+    /// How late the timer before this value fired, in ms; `None` when the
+    /// value needed no timer.
+    pub late_ms: Option<f64>,
     /// How long the source busy-waited for this value, freezing the loop.
     pub blocked_ms: f64,
 }
@@ -38,7 +39,7 @@ impl Tick {
     pub fn ready(value: f64) -> Tick {
         Tick {
             value,
-            late_ms: 0.0,
+            late_ms: None,
             blocked_ms: 0.0,
         }
     }

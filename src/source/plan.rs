@@ -3,7 +3,7 @@ use std::rc::Rc;
 
 use futures::StreamExt;
 
-use super::{FailAfter, Filter, Map, Merge, Take, Timed, Timeout, TickStream};
+use super::{FailAfter, Filter, Map, Merge, Take, TickStream, Timed, Timeout};
 use crate::clock::Clock;
 use crate::program::{ArithOp, CmpOp, Delays, FetchFormat};
 
@@ -122,7 +122,12 @@ impl Default for Budget {
 
 /// Opens a fresh stream of `plan` on `clock`. Real I/O sources open through
 /// `io`, which the browser provides; elsewhere they fail with a clear error.
-pub fn open<C: Clock>(plan: &SourcePlan, clock: &C, budget: &Budget, io: &dyn OpenIo) -> TickStream {
+pub fn open<C: Clock>(
+    plan: &SourcePlan,
+    clock: &C,
+    budget: &Budget,
+    io: &dyn OpenIo,
+) -> TickStream {
     match plan {
         SourcePlan::Timed {
             values,
@@ -173,8 +178,13 @@ pub fn open<C: Clock>(plan: &SourcePlan, clock: &C, budget: &Budget, io: &dyn Op
 /// IndexedDB; [`NoIo`] says plainly that they are not available.
 pub trait OpenIo {
     fn fetch(&self, url: &str, format: &FetchFormat) -> TickStream;
-    fn database(&self, store: &str, field: &str, keys: Option<(f64, f64)>, limit: Option<u64>)
-        -> TickStream;
+    fn database(
+        &self,
+        store: &str,
+        field: &str,
+        keys: Option<(f64, f64)>,
+        limit: Option<u64>,
+    ) -> TickStream;
 }
 
 /// No real I/O: native tests and virtual-time runs.

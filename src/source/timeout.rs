@@ -52,9 +52,7 @@ impl<C: Clock> Stream for Timeout<C> {
             this.timer = None;
             return Poll::Ready(next);
         }
-        let timer = this
-            .timer
-            .get_or_insert_with(|| this.clock.sleep(this.ms));
+        let timer = this.timer.get_or_insert_with(|| this.clock.sleep(this.ms));
         if timer.poll_unpin(cx).is_ready() {
             this.expired = true;
             return Poll::Ready(Some(Err(format!(
