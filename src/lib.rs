@@ -12,3 +12,5 @@ pub mod program;
 pub mod run;
 pub mod source;
 pub mod trace;
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The engine on the virtual clock: exact times, exact results.
 
 use async_playground::aggregate::Outcome;
@@ -78,7 +79,9 @@ fn the_posts_aggregator_example_gives_min_50() {
 
 #[test]
 fn statements_run_in_order_each_with_its_own_times() {
-    let report = run(&format!("{POST} collect(afeat1)\n gather(sum(afeat1), sum(afeat2))"));
+    let report = run(&format!(
+        "{POST} collect(afeat1)\n gather(sum(afeat1), sum(afeat2))"
+    ));
     let times: Vec<_> = report
         .statements
         .iter()
@@ -132,7 +135,9 @@ fn per_item_delays_range_and_random() {
         Outcome::List(values) => values.clone(),
         other => panic!("{other:?}"),
     };
-    assert!(dice.iter().all(|d| (1.0..=6.0).contains(d) && d.fract() == 0.0));
+    assert!(dice
+        .iter()
+        .all(|d| (1.0..=6.0).contains(d) && d.fract() == 0.0));
 }
 
 #[test]
@@ -158,7 +163,10 @@ fn race_takes_the_first_result_and_cancels_the_losers() {
     ");
     assert_eq!(results(&report), ["2", "5"]);
     assert_eq!(report.statements[0].elapsed_ms, 1000.0);
-    assert_eq!(lane_events(&report, "slow"), [("start", 0.0), ("cancel", 1000.0)]);
+    assert_eq!(
+        lane_events(&report, "slow"),
+        [("start", 0.0), ("cancel", 1000.0)]
+    );
     // The cancelled timer never fires: nothing happens at 2000 ms on its lane,
     // and the next statement is not delayed by it.
     assert_eq!(report.elapsed_ms, 2000.0);
@@ -199,7 +207,10 @@ fn source_transforms() {
         results(&report),
         ["[40]", "[10, 1, 20, 2, 40]", "error: no value within 500ms"]
     );
-    assert_eq!(report.statements[0].elapsed_ms, 2000.0, "take stops pulling");
+    assert_eq!(
+        report.statements[0].elapsed_ms, 2000.0,
+        "take stops pulling"
+    );
 }
 
 #[test]

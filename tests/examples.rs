@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Every built-in example parses and runs on the virtual clock with the
 //! results and ideal time its header documents.
 

@@ -23,6 +23,7 @@ pub struct Engine<C: Clock> {
     io: Rc<dyn OpenIo>,
     trace: RefCell<Trace>,
     statements: RefCell<Vec<StatementReport>>,
+    uses_io: bool,
 }
 
 /// Records `start` now, and `cancel` if dropped before [`LaneGuard::finish`].
@@ -73,6 +74,7 @@ impl<C: Clock> Engine<C> {
             io,
             trace: RefCell::new(plan.trace.clone()),
             statements: RefCell::default(),
+            uses_io: plan.uses_io,
         }
     }
 
@@ -115,14 +117,22 @@ impl<C: Clock> Engine<C> {
     }
 
     /// Lanes and events recorded since the last call, for live delivery.
-    pub fn with_new_events<R>(&self, deliver: impl FnOnce(&[crate::trace::Lane], &[crate::trace::Event]) -> R) -> R {
+    pub fn with_new_events<R>(
+        &self,
+        deliver: impl FnOnce(&[crate::trace::Lane], &[crate::trace::Event]) -> R,
+    ) -> R {
         let mut trace = self.trace.borrow_mut();
         let (lanes, events) = trace.take_new();
         deliver(lanes, events)
     }
 
+    /// Whether the plan reads real I/O, which no virtual run can time.
+    pub fn uses_io(&self) -> bool {
+        self.uses_io
+    }
+
     /// The report so far: after the run, or after it was stopped.
-    pub fn report(&self, cancelled: bool, ideal_exact: bool) -> Report {
+    pub fn report(&self, cancelled: bool) -> Report {
         let statements = self.statements.borrow().clone();
         let elapsed_ms = self.clock.now();
         let mut report = Report {
@@ -130,7 +140,7 @@ impl<C: Clock> Engine<C> {
             cancelled,
             elapsed_ms,
             ideal_ms: statements.iter().map(|s| s.ideal_ms).sum(),
-            ideal_exact,
+            ideal_exact: !self.uses_io,
             statements,
             lanes: Vec::new(),
             events: Vec::new(),
@@ -148,7 +158,9 @@ impl<C: Clock> Engine<C> {
                 lane,
                 aggregator,
                 source,
-            } => self.leaf(*lane, AnyFold::new(*aggregator), source).boxed_local(),
+            } => self
+                .leaf(*lane, AnyFold::new(*aggregator), source)
+                .boxed_local(),
             Node::Group {
                 lane,
                 group,
@@ -247,7 +259,7 @@ impl<C: Clock> Engine<C> {
 }
 
 impl Node {
-    fn lane(&self) -> u32 {
+    pub(crate) fn lane(&self) -> u32 {
         match self {
             Node::Leaf { lane, .. } | Node::Group { lane, .. } => *lane,
         }

@@ -22,7 +22,7 @@ pub fn ideal_times(plan: &Plan) -> Vec<f64> {
     let engine = Engine::new(VirtualClock::new(), plan, Rc::new(NoIo));
     engine.clock().clone().block_on(engine.run(plan, None));
     engine
-        .report(false, !plan.uses_io)
+        .report(false)
         .statements
         .iter()
         .map(|statement| statement.elapsed_ms)
@@ -63,5 +63,5 @@ pub fn run_virtual(program: &Program) -> Result<Report, PlanError> {
     let plan = Plan::compile(program)?;
     let engine = Engine::new(VirtualClock::new(), &plan, Rc::new(NoIo));
     let finished = engine.clock().clone().block_on(engine.run(&plan, None));
-    Ok(engine.report(finished.is_none(), !plan.uses_io))
+    Ok(engine.report(finished.is_none()))
 }

@@ -68,9 +68,7 @@ impl Plan {
         };
         for def in &program.sources {
             let plan = compiler.source(&def.body)?;
-            compiler
-                .sources
-                .insert(def.name.clone(), Rc::new(plan));
+            compiler.sources.insert(def.name.clone(), Rc::new(plan));
         }
         let mut statements = Vec::with_capacity(program.statements.len());
         for (index, task) in program.statements.iter().enumerate() {
@@ -80,6 +78,18 @@ impl Plan {
             statements,
             trace: compiler.trace,
             uses_io: compiler.uses_io,
+        })
+    }
+}
+
+impl Plan {
+    /// Each top-level statement's lane label, in order.
+    pub fn statement_labels(&self) -> impl Iterator<Item = &str> {
+        self.statements.iter().map(|node| {
+            self.trace
+                .lanes()
+                .get(node.lane() as usize)
+                .map_or("", |lane| &*lane.label)
         })
     }
 }
@@ -219,9 +229,9 @@ impl Compiler {
                     Group::Timeout(ms) => format!("timeout {}", format_duration(*ms)),
                     other => other.name().to_string(),
                 };
-                let lane = self
-                    .trace
-                    .add_lane(parent, depth, statement, label(&described), group.name());
+                let lane =
+                    self.trace
+                        .add_lane(parent, depth, statement, label(&described), group.name());
                 let mut nodes = Vec::with_capacity(children.len());
                 for child in children {
                     nodes.extend(self.task(child, Some(lane), depth + 1, statement)?);
@@ -244,7 +254,6 @@ impl Compiler {
             }
         }
     }
-
 }
 
 fn describe_source(source: &SourceExpr) -> String {
@@ -287,7 +296,9 @@ fn describe_source(source: &SourceExpr) -> String {
             source,
             format!("filter {} {}", op.symbol(), format_number(*operand)),
         ),
-        SourceKind::Timeout { source, ms } => pipe(source, format!("timeout {}", format_duration(*ms))),
+        SourceKind::Timeout { source, ms } => {
+            pipe(source, format!("timeout {}", format_duration(*ms)))
+        }
         SourceKind::FailAfter { source, count, .. } => pipe(source, format!("fail after {count}")),
     }
 }

@@ -1,0 +1,488 @@
+//! The JavaScript API: the only module that touches `JsValue`.
+//!
+//! ```js
+//! import init, { run, parse, format, examples } from "./pkg/async_playground.js";
+//! await init();
+//! const report = await run(text, { clock: "real", onEvent: draw, signal });
+//! ```
+//!
+//! The types are in the generated `async_playground.d.ts` (the section
+//! below); the README documents the report.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+use futures::future::{AbortHandle, Abortable};
+use js_sys::{Array, Function, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::aggregate::Outcome;
+use crate::clock::{Clock, RealClock, VirtualClock};
+use crate::examples::EXAMPLES;
+use crate::lang::{self, Diagnostic};
+use crate::program::Program;
+use crate::run::{ideal_times, Engine, Plan};
+use crate::source::{NoIo, OpenIo};
+use crate::trace::{Event, EventKind, Lane, Report};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+/** Where a problem is: 1-based line and column, and UTF-16 offsets for editors. */
+export interface Diagnostic {
+  line: number; column: number; from: number; to: number;
+  message: string;
+  /** "3:14: error: ..." with the line and a caret, for plain-text display. */
+  rendered: string;
+}
+export type ParseResult =
+  | { ok: true; sources: { name: string; line: number }[]; statements: { label: string; line: number }[] }
+  | { ok: false; diagnostics: Diagnostic[] };
+/** Thrown (rejected) by `run` and `format` for a program with errors. */
+export interface ProgramError extends Error { name: "ProgramError"; diagnostics: Diagnostic[] }
+export interface RunOptions {
+  /** "real" (default): the browser's timers. "virtual": instant, exact times. */
+  clock?: "real" | "virtual";
+  /** Called with what is new, while the program runs (real clock) or once (virtual). */
+  onEvent?: (batch: { lanes: Lane[]; events: TraceEvent[] }) => void;
+  /** Aborting it stops the run: pending timers are cancelled and the report says `cancelled`. */
+  signal?: AbortSignal;
+}
+export type Outcome =
+  | { type: "number"; text: string; value: number }
+  | { type: "list"; text: string; values: number[] }
+  | { type: "stats"; text: string; count: number; min: number; max: number; mean: number }
+  | { type: "empty"; text: string }
+  | { type: "error"; text: string; message: string }
+  | { type: "cancelled"; text: string }
+  | { type: "group"; text: string; items: Outcome[] };
+export interface Lane {
+  id: number; parent: number | null; depth: number; statement: number;
+  label: string;
+  /** "task", or the group: "sequential" | "gather" | "race" | "limit" | "timeout". */
+  kind: string;
+}
+export interface TraceEvent {
+  lane: number;
+  /** Milliseconds since the run started. */
+  t: number;
+  kind: "start" | "value" | "block" | "end" | "error" | "cancel";
+  /** value: the number; lateMs: how late its timer fired. */
+  value?: number; lateMs?: number;
+  /** block: the loop was frozen from t for ms. */
+  ms?: number;
+  /** end: the result as text. error: the message. */
+  result?: string; message?: string;
+}
+export interface StatementReport {
+  lane: number; label: string;
+  startMs: number; elapsedMs: number;
+  /** The elapsed time with zero overhead (a virtual-time run of the same program). */
+  idealMs: number;
+  result: Outcome;
+}
+export interface Report {
+  clock: "real" | "virtual";
+  cancelled: boolean;
+  elapsedMs: number; idealMs: number;
+  /** False when the program does real I/O, which the ideal counts as instant. */
+  idealExact: boolean;
+  statements: StatementReport[];
+  lanes: Lane[]; events: TraceEvent[];
+  lanesOmitted: number; eventsOmitted: number;
+  timers: { count: number; meanLateMs: number; maxLateMs: number; over4ms: number; over50ms: number; warning: string | null };
+}
+export interface ExampleInfo { name: string; title: string; ideal: string; text: string }
+"#;
+
+/// Reports panics to the console: a panic in wasm kills the module, and the
+/// page should at least say why. No input is meant to reach one.
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(&format!("async-playground panicked: {info}").into());
+    }));
+}
+
+fn set(target: &Object, key: &str, value: impl Into<JsValue>) {
+    // Setting a property on a plain fresh object cannot fail.
+    let _ = Reflect::set(target, &JsValue::from_str(key), &value.into());
+}
+
+fn object(fields: &[(&str, JsValue)]) -> Object {
+    let target = Object::new();
+    for (key, value) in fields {
+        set(&target, key, value.clone());
+    }
+    target
+}
+
+fn array<T>(items: impl IntoIterator<Item = T>, to_js: impl Fn(T) -> JsValue) -> Array {
+    items.into_iter().map(to_js).collect()
+}
+
+/// Byte offset → UTF-16 offset, for editors working on JS strings.
+fn utf16_offset(text: &str, byte: usize) -> usize {
+    text.get(..byte.min(text.len()))
+        .map_or(0, |prefix| prefix.encode_utf16().count())
+}
+
+fn diagnostic_to_js(text: &str, diagnostic: &Diagnostic) -> JsValue {
+    object(&[
+        ("line", diagnostic.line.into()),
+        ("column", diagnostic.column.into()),
+        ("from", utf16_offset(text, diagnostic.span.start).into()),
+        ("to", utf16_offset(text, diagnostic.span.end).into()),
+        ("message", diagnostic.message.as_str().into()),
+        ("rendered", diagnostic.render(text).into()),
+    ])
+    .into()
+}
+
+fn program_error(text: &str, diagnostics: &[Diagnostic]) -> JsValue {
+    let summary = diagnostics
+        .iter()
+        .map(|d| format!("{}:{}: {}", d.line, d.column, d.message))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let error = js_sys::Error::new(&summary);
+    error.set_name("ProgramError");
+    set(
+        &error,
+        "diagnostics",
+        array(diagnostics, |d| diagnostic_to_js(text, d)),
+    );
+    error.into()
+}
+
+fn line_of(text: &str, byte: usize) -> u32 {
+    let before = text.get(..byte.min(text.len())).unwrap_or("");
+    before.matches('\n').count() as u32 + 1
+}
+
+/// Checks a program without running it: its sources and statements, or
+/// every error with its line and column.
+#[wasm_bindgen(unchecked_return_type = "ParseResult")]
+pub fn parse(text: &str) -> JsValue {
+    match lang::parse(text) {
+        Ok(program) => {
+            let sources = array(&program.sources, |def| {
+                object(&[
+                    ("name", def.name.as_str().into()),
+                    ("line", line_of(text, def.span.start).into()),
+                ])
+                .into()
+            });
+            let plan = Plan::compile(&program);
+            let labels: Vec<String> = match &plan {
+                Ok(plan) => plan.statement_labels().map(str::to_string).collect(),
+                Err(_) => Vec::new(),
+            };
+            let statements = array(program.statements.iter().enumerate(), |(i, task)| {
+                object(&[
+                    ("label", labels.get(i).map_or("", String::as_str).into()),
+                    ("line", line_of(text, task.span.start).into()),
+                ])
+                .into()
+            });
+            object(&[
+                ("ok", true.into()),
+                ("sources", sources.into()),
+                ("statements", statements.into()),
+            ])
+            .into()
+        }
+        Err(diagnostics) => object(&[
+            ("ok", false.into()),
+            (
+                "diagnostics",
+                array(&diagnostics, |d| diagnostic_to_js(text, d)).into(),
+            ),
+        ])
+        .into(),
+    }
+}
+
+/// The canonical text of a program; throws a `ProgramError` if it has errors.
+#[wasm_bindgen]
+pub fn format(text: &str) -> Result<String, JsValue> {
+    lang::parse(text)
+        .map(|program| lang::format(&program))
+        .map_err(|diagnostics| program_error(text, &diagnostics))
+}
+
+/// The built-in examples, in display order.
+#[wasm_bindgen(unchecked_return_type = "ExampleInfo[]")]
+pub fn examples() -> JsValue {
+    array(EXAMPLES, |example| {
+        object(&[
+            ("name", example.name.into()),
+            ("title", example.title().into()),
+            ("ideal", example.header("ideal").unwrap_or("").into()),
+            ("text", example.text.into()),
+        ])
+        .into()
+    })
+    .into()
+}
+
+struct Options {
+    virtual_clock: bool,
+    on_event: Option<Function>,
+    signal: Option<web_sys::AbortSignal>,
+}
+
+fn read_options(options: &JsValue) -> Result<Options, JsValue> {
+    let get = |key: &str| {
+        if options.is_object() {
+            Reflect::get(options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+        } else {
+            JsValue::UNDEFINED
+        }
+    };
+    let clock = get("clock");
+    let virtual_clock = match clock.as_string().as_deref() {
+        None if clock.is_undefined() => false,
+        Some("real") => false,
+        Some("virtual") => true,
+        _ => {
+            return Err(
+                js_sys::TypeError::new("options.clock must be \"real\" or \"virtual\"").into(),
+            )
+        }
+    };
+    let on_event = get("onEvent");
+    let on_event = match on_event.dyn_into::<Function>() {
+        Ok(function) => Some(function),
+        Err(other) if other.is_undefined() || other.is_null() => None,
+        Err(_) => return Err(js_sys::TypeError::new("options.onEvent must be a function").into()),
+    };
+    let signal = get("signal");
+    let signal = match signal.dyn_into::<web_sys::AbortSignal>() {
+        Ok(signal) => Some(signal),
+        Err(other) if other.is_undefined() || other.is_null() => None,
+        Err(_) => {
+            return Err(js_sys::TypeError::new("options.signal must be an AbortSignal").into())
+        }
+    };
+    Ok(Options {
+        virtual_clock,
+        on_event,
+        signal,
+    })
+}
+
+/// Runs a program and resolves to its report. Rejects with a
+/// `ProgramError` (and runs nothing) when the text has errors.
+#[wasm_bindgen(unchecked_return_type = "Promise<Report>")]
+pub fn run(
+    text: &str,
+    #[wasm_bindgen(unchecked_param_type = "RunOptions | undefined")] options: JsValue,
+) -> Promise {
+    let prepared = read_options(&options).and_then(|options| {
+        let program = lang::parse(text).map_err(|diagnostics| program_error(text, &diagnostics))?;
+        Ok((program, options))
+    });
+    match prepared {
+        Err(error) => Promise::reject(&error),
+        Ok((program, options)) if options.virtual_clock => run_virtual(&program, options),
+        Ok((program, options)) => run_real(program, options),
+    }
+}
+
+fn plan_or_reject(program: &Program) -> Result<Plan, JsValue> {
+    Plan::compile(program).map_err(|error| js_sys::Error::new(&error.message).into())
+}
+
+fn deliver<C: Clock>(engine: &Engine<C>, on_event: Option<&Function>) {
+    let Some(callback) = on_event else {
+        return;
+    };
+    let batch = engine.with_new_events(|lanes, events| {
+        (!lanes.is_empty() || !events.is_empty()).then(|| {
+            object(&[
+                ("lanes", array(lanes, lane_to_js).into()),
+                ("events", array(events, event_to_js).into()),
+            ])
+        })
+    });
+    if let Some(batch) = batch {
+        if let Err(error) = callback.call1(&JsValue::NULL, &batch) {
+            web_sys::console::error_2(&"onEvent threw:".into(), &error);
+        }
+    }
+}
+
+fn run_virtual(program: &Program, options: Options) -> Promise {
+    let plan = match plan_or_reject(program) {
+        Ok(plan) => plan,
+        Err(error) => return Promise::reject(&error),
+    };
+    let clock = VirtualClock::new();
+    let engine = Engine::new(clock.clone(), &plan, Rc::new(NoIo));
+    let aborted = options.signal.as_ref().is_some_and(|s| s.aborted());
+    let finished = !aborted && clock.block_on(engine.run(&plan, None)).is_some();
+    deliver(&engine, options.on_event.as_ref());
+    Promise::resolve(&report_to_js(&engine.report(!finished)))
+}
+
+/// Delivers new events to the callback after every poll of the run: once per
+/// turn of the event loop that did something, not once per event.
+struct LiveEvents<F> {
+    run: Pin<Box<F>>,
+    engine: Rc<Engine<RealClock>>,
+    on_event: Option<Function>,
+}
+
+impl<F: Future> Future for LiveEvents<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let polled = self.run.as_mut().poll(cx);
+        deliver(&self.engine, self.on_event.as_ref());
+        polled
+    }
+}
+
+fn run_real(program: Program, options: Options) -> Promise {
+    let plan = match plan_or_reject(&program) {
+        Ok(plan) => Rc::new(plan),
+        Err(error) => return Promise::reject(&error),
+    };
+    let ideals = ideal_times(&plan);
+    let io: Rc<dyn OpenIo> = Rc::new(NoIo);
+    let clock = RealClock::new();
+    let engine = Rc::new(Engine::new(clock.clone(), &plan, io));
+    let (abort, registration) = AbortHandle::new_pair();
+    let on_abort = options.signal.as_ref().map(|signal| {
+        let (on_abort, clock) = (abort.clone(), clock.clone());
+        let listener = Closure::<dyn FnMut()>::new(move || {
+            on_abort.abort();
+            clock.shut_down();
+        });
+        let _ = signal.add_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
+        if signal.aborted() {
+            abort.abort();
+        }
+        (signal.clone(), listener)
+    });
+    let work = {
+        let engine = engine.clone();
+        async move { engine.run(&plan, Some(&ideals)).await }
+    };
+    let live = LiveEvents {
+        run: Box::pin(Abortable::new(work, registration)),
+        engine: engine.clone(),
+        on_event: options.on_event,
+    };
+    wasm_bindgen_futures::future_to_promise(async move {
+        let finished = live.await.is_ok();
+        clock.shut_down();
+        if let Some((signal, listener)) = on_abort {
+            let _ = signal
+                .remove_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
+        }
+        Ok(report_to_js(&engine.report(!finished)))
+    })
+}
+
+fn outcome_to_js(outcome: &Outcome) -> JsValue {
+    let text = outcome.to_string();
+    let with = |kind: &str, extra: &[(&str, JsValue)]| {
+        let target = object(&[("type", kind.into()), ("text", text.as_str().into())]);
+        for (key, value) in extra {
+            set(&target, key, value.clone());
+        }
+        JsValue::from(target)
+    };
+    match outcome {
+        Outcome::Number(value) => with("number", &[("value", (*value).into())]),
+        Outcome::List(values) => with("list", &[("values", array(values, |v| (*v).into()).into())]),
+        Outcome::Stats(summary) => with(
+            "stats",
+            &[
+                ("count", (summary.count as f64).into()),
+                ("min", summary.min.into()),
+                ("max", summary.max.into()),
+                ("mean", summary.mean.into()),
+            ],
+        ),
+        Outcome::Empty => with("empty", &[]),
+        Outcome::Error(message) => with("error", &[("message", message.as_str().into())]),
+        Outcome::Cancelled => with("cancelled", &[]),
+        Outcome::Group(items) => with("group", &[("items", array(items, outcome_to_js).into())]),
+    }
+}
+
+fn lane_to_js(lane: &Lane) -> JsValue {
+    object(&[
+        ("id", lane.id.into()),
+        ("parent", lane.parent.map_or(JsValue::NULL, JsValue::from)),
+        ("depth", lane.depth.into()),
+        ("statement", lane.statement.into()),
+        ("label", (&*lane.label).into()),
+        ("kind", lane.kind.into()),
+    ])
+    .into()
+}
+
+fn event_to_js(event: &Event) -> JsValue {
+    let target = object(&[
+        ("lane", event.lane.into()),
+        ("t", event.t.into()),
+        ("kind", event.kind.name().into()),
+    ]);
+    match &event.kind {
+        EventKind::Value { value, late_ms } => {
+            set(&target, "value", *value);
+            set(&target, "lateMs", *late_ms);
+        }
+        EventKind::Block { ms } => set(&target, "ms", *ms),
+        EventKind::End { result } => set(&target, "result", &**result),
+        EventKind::Error { message } => set(&target, "message", &**message),
+        EventKind::Start | EventKind::Cancel => {}
+    }
+    target.into()
+}
+
+fn report_to_js(report: &Report) -> JsValue {
+    let statements = array(&report.statements, |s| {
+        object(&[
+            ("lane", s.lane.into()),
+            ("label", (&*s.label).into()),
+            ("startMs", s.start_ms.into()),
+            ("elapsedMs", s.elapsed_ms.into()),
+            ("idealMs", s.ideal_ms.into()),
+            ("result", outcome_to_js(&s.outcome)),
+        ])
+        .into()
+    });
+    let lateness = &report.lateness;
+    let timers = object(&[
+        ("count", (lateness.timers as f64).into()),
+        ("meanLateMs", lateness.mean_ms().into()),
+        ("maxLateMs", lateness.max_ms.into()),
+        ("over4ms", (lateness.over_4ms as f64).into()),
+        ("over50ms", (lateness.over_50ms as f64).into()),
+        (
+            "warning",
+            lateness.warning().map_or(JsValue::NULL, JsValue::from),
+        ),
+    ]);
+    object(&[
+        ("clock", report.clock.into()),
+        ("cancelled", report.cancelled.into()),
+        ("elapsedMs", report.elapsed_ms.into()),
+        ("idealMs", report.ideal_ms.into()),
+        ("idealExact", report.ideal_exact.into()),
+        ("statements", statements.into()),
+        ("lanes", array(&report.lanes, lane_to_js).into()),
+        ("events", array(&report.events, event_to_js).into()),
+        ("lanesOmitted", (report.lanes_omitted as f64).into()),
+        ("eventsOmitted", (report.events_omitted as f64).into()),
+        ("timers", timers.into()),
+    ])
+    .into()
+}

@@ -1,0 +1,195 @@
+#![cfg(target_arch = "wasm32")]
+//! The engine on the browser's real event loop and timers
+//! (`wasm-pack test --headless --chrome`). Timing checks use tolerances.
+
+use std::rc::Rc;
+
+use async_playground::clock::RealClock;
+use async_playground::lang;
+use async_playground::run::{Engine, Plan};
+use async_playground::source::NoIo;
+use async_playground::trace::Report;
+use futures::future::{select, Either};
+use futures::FutureExt;
+use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const POST_100MS: &str = "
+source afeat1 = [10, 20, 40] every 100ms
+source afeat2 = [50, 500, 5000] every 100ms
+";
+
+async fn run_real(text: &str) -> (Report, RealClock) {
+    let program = lang::parse(text).expect("valid program");
+    let plan = Plan::compile(&program).expect("plan");
+    let clock = RealClock::new();
+    let engine = Engine::new(clock.clone(), &plan, Rc::new(NoIo));
+    engine.run(&plan, None).await;
+    (engine.report(false), clock)
+}
+
+fn results(report: &Report) -> Vec<String> {
+    report
+        .statements
+        .iter()
+        .map(|s| s.outcome.to_string())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn gather_with_100ms_delays_takes_about_300ms() {
+    let text = format!("{POST_100MS} gather(collect(afeat1), collect(afeat2))");
+    let (report, _) = run_real(&text).await;
+    assert_eq!(results(&report), ["[[10, 20, 40], [50, 500, 5000]]"]);
+    let elapsed = report.statements[0].elapsed_ms;
+    assert!(
+        (300.0..380.0).contains(&elapsed),
+        "gather took {elapsed} ms"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn sequential_with_100ms_delays_takes_about_600ms() {
+    let text = format!("{POST_100MS} sequential(collect(afeat1), collect(afeat2))");
+    let (report, _) = run_real(&text).await;
+    assert_eq!(results(&report), ["[[10, 20, 40], [50, 500, 5000]]"]);
+    let elapsed = report.statements[0].elapsed_ms;
+    assert!(
+        (600.0..720.0).contains(&elapsed),
+        "sequential took {elapsed} ms"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn blocking_takes_the_sum_of_the_delays_awaiting_the_max() {
+    let (report, _) = run_real(
+        "
+        source s1 = [1, 2, 3] every 50ms blocking
+        source s2 = [4, 5, 6] every 50ms blocking
+        source a1 = [1, 2, 3] every 50ms
+        source a2 = [4, 5, 6] every 50ms
+        gather(collect(s1), collect(s2))
+        gather(collect(a1), collect(a2))
+        ",
+    )
+    .await;
+    let blocking = report.statements[0].elapsed_ms;
+    let awaiting = report.statements[1].elapsed_ms;
+    assert!(
+        (300.0..360.0).contains(&blocking),
+        "blocking took {blocking} ms"
+    );
+    assert!(
+        (150.0..200.0).contains(&awaiting),
+        "awaiting took {awaiting} ms"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn stopping_a_run_cancels_every_timer_and_result() {
+    let text = format!("{POST_100MS} gather(collect(afeat1), collect(afeat2))");
+    let program = lang::parse(&text).unwrap();
+    let plan = Plan::compile(&program).unwrap();
+    let clock = RealClock::new();
+    let engine = Engine::new(clock.clone(), &plan, Rc::new(NoIo));
+    // Stop after 150 ms: dropping the run is how `web::run` stops it too.
+    let stopped = match select(
+        engine.run(&plan, None).boxed_local(),
+        TimeoutFuture::new(150),
+    )
+    .await
+    {
+        Either::Left(_) => false,
+        Either::Right(_) => true,
+    };
+    assert!(stopped, "the run should still be going at 150 ms");
+    clock.shut_down();
+    assert!(!clock.is_armed(), "no browser timer is left armed");
+    let at_stop = engine.report(true);
+    TimeoutFuture::new(400).await;
+    let later = engine.report(true);
+    assert_eq!(
+        at_stop.events, later.events,
+        "nothing happens after the stop"
+    );
+    assert!(later.statements.is_empty(), "no result arrives");
+    let cancels = later
+        .events
+        .iter()
+        .filter(|e| e.kind.name() == "cancel")
+        .count();
+    assert_eq!(cancels, 3, "the gather and both tasks are marked cancelled");
+}
+
+#[wasm_bindgen_test]
+async fn ten_thousand_concurrent_sources_give_correct_results() {
+    let (report, clock) =
+        run_real("source a = [10, 20, 40] every 100ms\n gather(10000 * sum(a))").await;
+    match &report.statements[0].outcome {
+        async_playground::aggregate::Outcome::Group(items) => {
+            assert_eq!(items.len(), 10_000);
+            assert!(items.iter().all(|i| i.to_string() == "70"));
+        }
+        other => panic!("{other:?}"),
+    }
+    let elapsed = report.statements[0].elapsed_ms;
+    assert!(
+        (300.0..1500.0).contains(&elapsed),
+        "10^4 sources took {elapsed} ms"
+    );
+    assert!(!clock.is_armed());
+}
+
+#[wasm_bindgen_test]
+async fn the_js_api_runs_text_and_reports_live_events() {
+    use js_sys::{Object, Reflect};
+    use wasm_bindgen::JsValue;
+    let batches = js_sys::Array::new();
+    let push = batches.clone();
+    let on_event = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new(move |batch| {
+        push.push(&batch);
+    });
+    let options = Object::new();
+    Reflect::set(&options, &"onEvent".into(), on_event.as_ref()).unwrap();
+    let text = format!("{POST_100MS} gather(collect(afeat1), collect(afeat2))");
+    let report =
+        wasm_bindgen_futures::JsFuture::from(async_playground::web::run(&text, options.into()))
+            .await
+            .unwrap();
+    let get = |value: &JsValue, key: &str| Reflect::get(value, &key.into()).unwrap();
+    let statement = get(&get(&report, "statements"), "0");
+    let result = get(&get(&statement, "result"), "text");
+    assert_eq!(
+        result.as_string().unwrap(),
+        "[[10, 20, 40], [50, 500, 5000]]"
+    );
+    let elapsed = get(&statement, "elapsedMs").as_f64().unwrap();
+    assert!(
+        (300.0..380.0).contains(&elapsed),
+        "run(text) took {elapsed} ms"
+    );
+    assert_eq!(get(&statement, "idealMs").as_f64(), Some(300.0));
+    assert!(
+        batches.length() >= 3,
+        "events arrive in several live batches, got {}",
+        batches.length()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_js_api_rejects_bad_programs_with_diagnostics() {
+    use js_sys::Reflect;
+    let promise = async_playground::web::run("sum(nope)", wasm_bindgen::JsValue::UNDEFINED);
+    let error = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .unwrap_err();
+    let diagnostics: js_sys::Array = Reflect::get(&error, &"diagnostics".into())
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(diagnostics.length(), 1);
+    let line = Reflect::get(&diagnostics.get(0), &"line".into()).unwrap();
+    assert_eq!(line.as_f64(), Some(1.0));
+}
