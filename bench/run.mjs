@@ -1,0 +1,484 @@
+// The benchmark driver: serves www/ on 127.0.0.1, drives headless Chromium
+// (playwright-core, Debian's /usr/bin/chromium) through www/bench.html, prints
+// one table, writes bench/results.json and the table in bench/README.md.
+//
+//   node bench/run.mjs            the full run (what `./dev bench` does after building)
+//   node bench/run.mjs --quick    fewer repetitions and smaller sizes, for trying the driver
+//   node bench/run.mjs --only B2,B4   run some figures (results.json/README untouched)
+//   node bench/run.mjs --profile  CPU profiles (DevTools protocol) of B2 and B4 runs; see README
+//
+// Every figure is the median of the repetitions plus min and max; every ratio
+// is computed per repetition (both contenders run back to back in the same
+// page) and then summarised the same way.
+import { readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { gzipSync, constants as zc } from 'node:zlib';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer, CHROMIUM, CHROMIUM_ARGS, watchPage, ROOT } from '../tests/e2e/harness.mjs';
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+const WWW = process.env.BENCH_WWW || path.join(ROOT, 'www');
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const opt = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+const QUICK = flag('--quick');
+const PROFILE = flag('--profile');
+const ONLY = opt('--only') ? new Set(opt('--only').split(',').map((s) => s.trim().toUpperCase())) : null;
+const want = (fig) => !ONLY || ONLY.has(fig);
+const WRITE = !QUICK && !ONLY && !PROFILE;
+
+const REPS = QUICK ? 3 : 5;
+const B4_SIZES = QUICK ? [1e3, 1e4, 1e5] : [1e3, 1e4, 1e5, 1e6];
+const B4_REPS_1E6 = 3; // time-bound: see README
+const B3_TARGET_N = QUICK ? 1e5 : 1e6;
+const B3_MAX_REP_MS = 20_000; // if one run of ours would take longer, N is scaled down (and the table says so)
+
+const log = (...a) => console.error('  ', ...a);
+
+// ---------------------------------------------------------------- statistics
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const summary = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), n: xs.length, samples: xs });
+const pairwise = (a, b, f) => a.map((x, i) => f(x, b[i]));
+
+// ---------------------------------------------------------------- formatting
+function fmtNum(x, digits = 3) {
+  if (!Number.isFinite(x)) return String(x);
+  const ax = Math.abs(x);
+  if (ax >= 1e9) return `${(x / 1e9).toPrecision(digits)} G`;
+  if (ax >= 1e6) return `${(x / 1e6).toPrecision(digits)} M`;
+  if (ax >= 1e4) return `${(x / 1e3).toPrecision(digits)} k`;
+  if (ax >= 100) return x.toFixed(0);
+  return x.toPrecision(digits);
+}
+const units = {
+  ratio: (x) => `${fmtNum(x)}×`,
+  items: (x) => `${fmtNum(x)}/s`,
+  ms: (x) => `${x >= 100 ? x.toFixed(0) : x.toFixed(1)} ms`,
+  mb: (x) => `${(x / 2 ** 20).toFixed(1)} MB`,
+  kb: (x) => `${(x / 1024).toFixed(1)} KB`,
+  events: (x) => `${fmtNum(x)} ev/s`,
+};
+/** 1e7 → "10^7"; other counts as plain numbers. */
+const count = (n) => { const e = Math.log10(n); return Number.isInteger(e) ? `10^${e}` : String(n); };
+const fmtSummary = (s, unit) => {
+  const f = units[unit];
+  if (s.n === 1) return `${f(s.median)} (n=1)`;
+  return `${f(s.median)} [${f(s.min)}..${f(s.max)}]`;
+};
+
+// ---------------------------------------------------------------- rows
+const rows = [];
+/**
+ * One line of the table. check: { op: '<=' | '>=' | 'within', value, tol? } on the median.
+ * A row without a check is informational (target "—").
+ */
+function row(figure, samples, unit, { check, target, note } = {}) {
+  const s = summary(samples);
+  let verdict = '—';
+  let targetText = target ?? '—';
+  if (check) {
+    const f = units[unit];
+    const m = s.median;
+    let ok;
+    if (check.op === '<=') { ok = m <= check.value; targetText = target ?? `≤ ${f(check.value)}`; }
+    else if (check.op === '>=') { ok = m >= check.value; targetText = target ?? `≥ ${f(check.value)}`; }
+    else { ok = Math.abs(m - check.value) <= check.tol; targetText = target ?? `${f(check.value)} ± ${check.tol}`; }
+    verdict = ok ? 'met' : `MISSED (${f(m)})`;
+  }
+  rows.push({ figure, unit, ...s, measured: fmtSummary(s, unit), target: targetText, verdict, note });
+}
+function failedRow(figure, target, error) {
+  rows.push({ figure, measured: 'did not complete', target, verdict: `MISSED (${error})`, n: 0 });
+}
+
+function table(rs) {
+  const head = ['figure', 'measured: median [min..max]', 'target', 'verdict'];
+  const body = rs.map((r) => [r.figure, r.measured, r.target, r.verdict]);
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells) => cells.map((c, i) => c.padEnd(w[i])).join('  ');
+  return [line(head), w.map((n) => '-'.repeat(n)).join('  '), ...body.map(line)].join('\n');
+}
+function markdownTable(rs) {
+  const esc = (s) => s.replace(/\|/g, '\\|');
+  return [
+    '| figure | measured: median [min..max] | target | verdict |',
+    '|---|---|---|---|',
+    ...rs.map((r) => `| ${esc(r.figure)} | ${esc(r.measured)} | ${esc(r.target)} | ${esc(r.verdict)} |`),
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------- machine
+function machine(browserVersion) {
+  let cpu = 'unknown';
+  try {
+    const m = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.+)$/m);
+    if (m) cpu = m[1].trim();
+  } catch { /* not Linux */ }
+  return {
+    nproc: os.availableParallelism ? os.availableParallelism() : os.cpus().length,
+    cpu,
+    memoryGB: +(os.totalmem() / 2 ** 30).toFixed(1),
+    chromium: browserVersion,
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+    date: new Date().toISOString(),
+  };
+}
+
+// ---------------------------------------------------------------- browser plumbing
+let server = null;
+let browser = null;
+let cleaned = false;
+async function cleanup() {
+  if (cleaned) return;
+  cleaned = true;
+  try { if (browser) await browser.close(); } catch { /* already gone */ }
+  if (server) server.stop();
+}
+process.on('exit', () => { if (server) server.stop(); });
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => { cleanup().finally(() => process.exit(128 + (os.constants.signals[sig] || 1))); });
+}
+
+const EXTRA_ARGS = ['--enable-precise-memory-info', '--js-flags=--expose-gc'];
+
+async function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...CHROMIUM_ARGS, ...EXTRA_ARGS],
+    timeout: 30_000,
+  });
+}
+
+/** A fresh context and page on bench.html, ready. */
+async function benchPage(url) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const watch = watchPage(page);
+  await page.goto(url);
+  await page.waitForFunction(
+    () => document.documentElement.dataset.ready === 'true' || document.documentElement.dataset.error === 'true',
+    null, { timeout: 30_000, polling: 20 },
+  );
+  const err = await page.evaluate(() => window.benchError || null);
+  if (err) throw new Error(`bench.html failed to start: ${err}`);
+  return { page, context, watch, close: () => context.close().catch(() => {}) };
+}
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms / 1000} s`)), ms); }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** Calls window.bench[name](arg) in the page, with a timeout. */
+async function call(page, name, arg, timeoutMs) {
+  return withTimeout(page.evaluate(([n, a]) => window.bench[n](a), [name, arg]), timeoutMs, name);
+}
+
+// ---------------------------------------------------------------- figures
+async function figureB1(page) {
+  for (const ms of [100, 10]) {
+    log(`B1: gather and sequential at ${ms} ms, ${REPS} reps`);
+    const r = await call(page, 'b1', { reps: REPS, ms }, 120_000);
+    const eOverI = pairwise(r.gatherElapsed, r.gatherIdeal, (e, i) => e / i);
+    const seqOverGather = pairwise(r.seqElapsed, r.gatherElapsed, (s, g) => s / g);
+    row(`B1 gather, ${ms} ms delays: elapsed / ideal`, eOverI, 'ratio',
+      ms === 100 ? { check: { op: '<=', value: 1.03 } } : {});
+    row(`B1 sequential / gather, ${ms} ms delays`, seqOverGather, 'ratio',
+      { check: { op: 'within', value: 2.0, tol: 0.05 }, target: '2.00 ± 0.05' });
+    row(`B1 sequential, ${ms} ms delays: elapsed / ideal`, pairwise(r.seqElapsed, r.seqIdeal, (e, i) => e / i), 'ratio');
+    results.B1[`${ms}ms`] = r;
+  }
+}
+
+async function figureB2(page) {
+  const n = QUICK ? 1e6 : 1e7;
+  log(`B2: ready stream of ${n} values, ${REPS} reps (+1 warm-up)`);
+  const r = await call(page, 'b2', { reps: REPS, n }, 300_000);
+  const rate = (ms) => n / (ms / 1000);
+  const ours = r.ours.map(rate);
+  row(`B2 ours: sum(range(${count(n)})), virtual clock`, ours, 'items');
+  row(`B2 JS async generator + for await (${count(n)} items)`, r.forAwait.map(rate), 'items');
+  row('B2 plain JS loop', r.jsLoop.map(rate), 'items');
+  row('B2 plain Rust loop (bench_plain_sum, same wasm)', r.rust.map(rate), 'items');
+  row('B2 ours / JS for await', pairwise(r.forAwait, r.ours, (f, o) => f / o), 'ratio', { check: { op: '>=', value: 20 } });
+  row('B2 ours / plain Rust loop', pairwise(r.rust, r.ours, (rs, o) => rs / o), 'ratio', { check: { op: '>=', value: 0.5 } });
+  row('B2 ours / plain JS loop', pairwise(r.jsLoop, r.ours, (j, o) => j / o), 'ratio');
+  results.B2 = r;
+}
+
+async function figureB3(page) {
+  // Size N so that one run of ours stays within B3_MAX_REP_MS (it is 1e6 unless ours is very slow).
+  const probeN = 1e4;
+  const probeMs = await call(page, 'b3probe', probeN, 120_000);
+  let n = B3_TARGET_N;
+  const projected = (probeMs / probeN) * n;
+  let note = null;
+  if (projected > B3_MAX_REP_MS) {
+    n = Math.max(probeN, 10 ** Math.floor(Math.log10((B3_MAX_REP_MS / probeMs) * probeN)));
+    note = `N scaled down from ${count(B3_TARGET_N)} to ${count(n)}: a probe of ${probeN} took ${probeMs.toFixed(0)} ms`;
+    log(`B3: ${note}`);
+  }
+  log(`B3: ${n} event-loop hops, ${REPS} reps (+1 warm-up)`);
+  const r = await call(page, 'b3', { reps: REPS, n }, 600_000);
+  const rate = (ms) => n / (ms / 1000);
+  row(`B3 ours: sum(range(${count(n)}) every 0s), real clock`, r.ours.map(rate), 'items', { note });
+  row(`B3 JS: await Promise.resolve() per item (${count(n)})`, r.js.map(rate), 'items');
+  row('B3 ours / JS await per item', pairwise(r.js, r.ours, (j, o) => j / o), 'ratio', { check: { op: '>=', value: 1.0 } });
+  results.B3 = { ...r, probe: { n: probeN, ms: probeMs }, note };
+}
+
+async function figureB4(baseUrl) {
+  results.B4 = {};
+  for (const n of B4_SIZES) {
+    const reps = n >= 1e6 ? B4_REPS_1E6 : REPS;
+    const label = count(n);
+    const targetWall = n === 1e5 ? 1.5 : n === 1e6 ? 3 : null;
+    log(`B4: ${n} sources, ${reps} reps, fresh page`);
+    // A fresh page per N: wasm memory never shrinks, so each N's figure is its own.
+    const p = await benchPage(`${baseUrl}/bench.html`);
+    try {
+      const r = await call(p.page, 'b4', { reps, n }, n >= 1e6 ? 480_000 : 240_000);
+      const ideal = 300;
+      row(`B4 ${label} sources: ours wall / ideal (300 ms)`, r.ours.map((w) => w / ideal), 'ratio',
+        targetWall ? { check: { op: '<=', value: targetWall } } : {});
+      row(`B4 ${label}: JS setTimeout tasks wall / ideal`, r.js.map((w) => w / ideal), 'ratio');
+      row(`B4 ${label}: ours / JS tasks (wall)`, pairwise(r.ours, r.js, (o, j) => o / j), 'ratio',
+        { check: { op: '<=', value: 1.0 }, target: '≤ 1.00× (not slower)' });
+      const mem = pairwise(r.oursHeapPeak, r.wasmBytes, (h, w) => h + w);
+      row(`B4 ${label}: ours memory (JS heap peak + wasm memory)`, mem, 'mb',
+        n === 1e6 ? { check: { op: '<=', value: 512 * 2 ** 20 }, target: '< 512 MB' } : {});
+      row(`B4 ${label}: JS tasks memory (JS heap peak)`, r.jsHeapPeak, 'mb');
+      results.B4[label] = r;
+    } catch (e) {
+      log(`B4 ${label} failed: ${e.message}`);
+      failedRow(`B4 ${label} sources: ours wall / ideal (300 ms)`, targetWall ? `≤ ${targetWall}×` : '—', e.message);
+      results.B4[label] = { error: e.message };
+    } finally {
+      await p.close();
+    }
+  }
+}
+
+async function figureB5(baseUrl) {
+  const pkg = path.join(WWW, 'pkg');
+  const files = ['async_playground_bg.wasm', 'async_playground.js'].map((f) => path.join(pkg, f));
+  const raw = files.map((f) => statSync(f).size);
+  const gz = files.map((f) => gzipSync(readFileSync(f), { level: zc.Z_BEST_COMPRESSION }).length);
+  const total = (xs) => xs.reduce((a, b) => a + b, 0);
+  row('B5 wasm + JS glue, raw', [total(raw)], 'kb');
+  row('B5 wasm + JS glue, gzip -9', [total(gz)], 'kb', { check: { op: '<=', value: 60 * 1024 } });
+  results.B5 = { files: files.map((f, i) => ({ file: path.relative(ROOT, f), raw: raw[i], gzip: gz[i] })) };
+
+  // Cold loads: a fresh context (empty HTTP and code caches) per repetition.
+  const cold = [];
+  for (let r = 0; r < REPS; r++) {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${baseUrl}/bench.html?cold`);
+      cold.push(await page.waitForFunction(() => window.benchCold, null, { timeout: 30_000, polling: 10 }).then((h) => h.jsonValue()));
+    } finally {
+      await context.close();
+    }
+  }
+  results.B5.benchCold = cold;
+
+  const index = path.join(WWW, 'index.html');
+  if (existsSync(index)) {
+    const ready = [];
+    for (let r = 0; r < REPS; r++) {
+      const context = await browser.newContext();
+      try {
+        const page = await context.newPage();
+        // Injected through the DevTools protocol, so the page's CSP does not apply.
+        await page.addInitScript(() => {
+          const mark = () => {
+            if (window.__readyAt === undefined && document.documentElement.dataset.ready === 'true') {
+              window.__readyAt = performance.now();
+            }
+          };
+          new MutationObserver(mark).observe(document.documentElement, { attributes: true, attributeFilter: ['data-ready'] });
+        });
+        await page.goto(`${baseUrl}/index.html`);
+        ready.push(await page.waitForFunction(() => window.__readyAt, null, { timeout: 30_000, polling: 10 }).then((h) => h.jsonValue()));
+      } finally {
+        await context.close();
+      }
+    }
+    results.B5.indexReady = ready;
+    row('B5 index.html: navigation → ready (fresh context)', ready, 'ms', { check: { op: '<=', value: 150 } });
+    row('B5 bench.html: navigation → first example result (init + gather, virtual)', cold.map((c) => c.firstResult), 'ms');
+  } else {
+    row('B5 bench.html: navigation → init() done (no index.html yet)', cold.map((c) => c.initDone), 'ms',
+      { check: { op: '<=', value: 150 } });
+    row('B5 bench.html: navigation → first example result (gather, virtual)', cold.map((c) => c.firstResult), 'ms');
+  }
+  row('B5 bench.html: init() alone', cold.map((c) => c.initDone - c.initStart), 'ms');
+}
+
+async function figureB6(page) {
+  const sources = QUICK ? 100 : 1000;
+  const values = 1000;
+  log(`B6: ${sources} × ${values} timed events on the virtual clock, ${REPS} reps (+1 warm-up)`);
+  const r = await call(page, 'b6', { reps: REPS, sources, values }, 300_000);
+  row(`B6 virtual time: ${count(sources * values)} timed events`, r.ms.map((ms) => r.events / (ms / 1000)), 'events',
+    { check: { op: '>=', value: 1e6 } });
+  results.B6 = r;
+}
+
+// ---------------------------------------------------------------- profile (--profile)
+/**
+ * CPU profiles of B2 and B4 through the DevTools protocol. The release wasm has
+ * no names, so BENCH_WWW can point at a www/ copy with a names-kept build (see
+ * README); frames are then reported by function name.
+ */
+async function profile(baseUrl) {
+  const p = await benchPage(`${baseUrl}/bench.html`);
+  const cdp = await p.context.newCDPSession(p.page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  const jobs = [
+    ['B2 sum(range(1e7)) virtual', 'b2', { reps: 1, n: 1e7, warmup: 0 }],
+    ['B4 1e5 sources real', 'b4', { reps: 1, n: 1e5 }],
+    ['B6 1e6 virtual events', 'b6', { reps: 1, sources: 1000, values: 1000, warmup: 0 }],
+    ['B3 1e5 hops real', 'b3', { reps: 1, n: 1e5, warmup: 0 }],
+  ];
+  const out = {};
+  for (const [label, fn, arg] of jobs) {
+    await cdp.send('Profiler.start');
+    const t = await call(p.page, fn, arg, 300_000);
+    const { profile: prof } = await cdp.send('Profiler.stop');
+    const self = new Map();
+    const dt = prof.timeDeltas;
+    const byId = new Map(prof.nodes.map((nd) => [nd.id, nd]));
+    let total = 0;
+    prof.samples.forEach((id, i) => {
+      const nd = byId.get(id);
+      const cf = nd.callFrame;
+      const key = `${cf.functionName || '(anonymous)'} ${cf.url ? path.basename(cf.url) : ''}`.trim();
+      const d = dt[i] || 0;
+      total += d;
+      self.set(key, (self.get(key) || 0) + d);
+    });
+    const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)
+      .map(([k, v]) => ({ fn: k, selfMs: +(v / 1000).toFixed(1), pct: +((100 * v) / total).toFixed(1) }));
+    out[label] = { totalMs: +(total / 1000).toFixed(1), top, timings: t };
+    console.log(`\n${label}: ${(total / 1000).toFixed(0)} ms sampled; top self time:`);
+    for (const e of top) console.log(`  ${String(e.pct).padStart(5)}%  ${String(e.selfMs).padStart(8)} ms  ${e.fn}`);
+  }
+  await p.close();
+  const file = path.join(os.tmpdir(), 'bench-profile.json');
+  writeFileSync(file, JSON.stringify(out, null, 2));
+  console.log(`\nprofile summary written to ${file}`);
+}
+
+// ---------------------------------------------------------------- README
+function updateReadme(m, notes) {
+  const file = path.join(BENCH_DIR, 'README.md');
+  const start = '<!-- bench:results:start -->';
+  const end = '<!-- bench:results:end -->';
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : `# Benchmarks\n\n${start}\n${end}\n`;
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  if (i < 0 || j < i) { log(`bench/README.md has no ${start} ... ${end} markers; not updated`); return; }
+  const block = [
+    start,
+    `Latest run: ${m.date.slice(0, 16).replace('T', ' ')} UTC, \`./dev bench\` on ${m.nproc} CPUs (${m.cpu}), ` +
+      `${m.memoryGB} GB RAM, Chromium ${m.chromium} headless, Node ${m.node}, ${m.os}.`,
+    '',
+    markdownTable(rows),
+    '',
+    ...notes.map((n) => `- ${n}`),
+    end,
+  ].join('\n');
+  writeFileSync(file, text.slice(0, i) + block + text.slice(j + end.length));
+  log(`updated ${path.relative(ROOT, file)}`);
+}
+
+// ---------------------------------------------------------------- main
+const results = { B1: {} };
+
+async function main() {
+  const t0 = Date.now();
+  server = await startServer({ dir: WWW, logFile: path.join(os.tmpdir(), `bench-server-${process.pid}.log`) });
+  browser = await launch();
+  const m = machine(browser.version());
+  log(`serving ${WWW} at ${server.baseUrl}; Chromium ${m.chromium}; ${m.nproc} CPUs (${m.cpu})`);
+
+  if (PROFILE) { await profile(server.baseUrl); return; }
+
+  const notes = [];
+  // B1, B2, B3, B6: one page, in this order.
+  if (['B1', 'B2', 'B3', 'B6'].some(want)) {
+    let main = await benchPage(`${server.baseUrl}/bench.html`);
+    const info = await main.page.evaluate(() => window.bench.info());
+    if (!info.preciseMemory || !info.gc) log(`warning: precise memory ${info.preciseMemory}, gc ${info.gc}`);
+    for (const [fig, fn] of [['B1', figureB1], ['B2', figureB2], ['B3', figureB3], ['B6', figureB6]]) {
+      if (!want(fig)) continue;
+      try {
+        await fn(main.page);
+      } catch (e) {
+        log(`${fig} failed: ${e.message}`);
+        failedRow(`${fig}`, 'see issue 5', e.message.split('\n')[0].slice(0, 120));
+        results[fig] = { error: e.message };
+        notes.push(`${fig} did not complete: ${e.message.split('\n')[0]}; the later figures ran in a new page.`);
+        await main.close();
+        main = await benchPage(`${server.baseUrl}/bench.html`);
+      }
+    }
+    await main.close();
+  }
+  if (want('B4')) await figureB4(server.baseUrl);
+  if (want('B5')) await figureB5(server.baseUrl);
+
+  // Keep the table in figure order.
+  rows.sort((a, b) => a.figure.slice(0, 2).localeCompare(b.figure.slice(0, 2)));
+
+  const seconds = ((Date.now() - t0) / 1000).toFixed(0);
+  notes.push(
+    `${REPS} repetitions per figure after one unmeasured warm-up (B1, B2, B3, B6); B4 has no warm-up and ` +
+      `${B4_REPS_1E6} repetitions at 10^6 sources (each 10^6 run of both contenders takes several seconds), ` +
+      'one fresh page per N (wasm memory never shrinks); B5 uses a fresh browser context per load.',
+  );
+  notes.push('Ratios are computed per repetition from the two contenders run back to back in the same page, then summarised; verdicts apply to the median.');
+  for (const r of rows) if (r.note) notes.push(`${r.figure}: ${r.note}.`);
+  notes.push(`Total benchmark time: ${seconds} s.`);
+
+  console.log('');
+  console.log(`async-playground benchmark — ${m.date}; ${m.nproc} CPUs (${m.cpu}); Chromium ${m.chromium}`);
+  console.log(table(rows));
+  for (const n of notes) console.log(`note: ${n}`);
+  const missed = rows.filter((r) => r.verdict.startsWith('MISSED'));
+  console.log(`\n${rows.filter((r) => r.verdict === 'met').length} targets met, ${missed.length} missed`);
+
+  const json = { machine: m, quick: QUICK, only: ONLY && [...ONLY], rows, notes, raw: results };
+  if (WRITE) {
+    writeFileSync(path.join(BENCH_DIR, 'results.json'), JSON.stringify(json, null, 2) + '\n');
+    log('wrote bench/results.json');
+    updateReadme(m, notes);
+  } else {
+    const file = path.join(os.tmpdir(), 'bench-results-partial.json');
+    writeFileSync(file, JSON.stringify(json, null, 2) + '\n');
+    log(`partial run: wrote ${file} (bench/results.json and README untouched)`);
+  }
+}
+
+try {
+  await main();
+} catch (e) {
+  console.error(`bench failed: ${e && e.stack || e}`);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}
