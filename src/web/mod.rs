@@ -9,6 +9,8 @@
 //! The types are in the generated `async_playground.d.ts` (the section
 //! below); the README documents the report.
 
+mod bench;
+
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
