@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The language: every construct parses to the expected program, every error
 //! is reported at the right place with a helpful message.
 

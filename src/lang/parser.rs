@@ -180,19 +180,13 @@ impl Parser<'_> {
 
     /// How the current token reads in "found ..." messages.
     fn found(&self) -> String {
+        let text = shorten(self.text_of(self.span()));
         match self.kind() {
             TokenKind::EndOfInput => "end of input".to_string(),
             TokenKind::EndOfLine => "end of line".to_string(),
-            TokenKind::Ident => format!("'{}'", self.text_of(self.span())),
-            TokenKind::Number(_) | TokenKind::Duration(_) => self.text_of(self.span()).to_string(),
-            TokenKind::Str(_) => {
-                let text = self.text_of(self.span());
-                match text.char_indices().nth(24) {
-                    Some((cut, _)) => format!("string {}...", &text[..cut]),
-                    None => format!("string {text}"),
-                }
-            }
-            _ => format!("'{}'", self.text_of(self.span())),
+            TokenKind::Number(_) | TokenKind::Duration(_) => text,
+            TokenKind::Str(_) => format!("string {text}"),
+            _ => format!("'{text}'"),
         }
     }
 
@@ -1024,6 +1018,15 @@ impl Parser<'_> {
             }
             _ => Err(self.expected(what)),
         }
+    }
+}
+
+/// `text`, cut short with "..." when it is too long to quote in a message.
+fn shorten(text: &str) -> String {
+    const SHOWN_CHARS: usize = 24;
+    match text.char_indices().nth(SHOWN_CHARS) {
+        Some((cut, _)) => format!("{}...", &text[..cut]),
+        None => text.to_string(),
     }
 }
 

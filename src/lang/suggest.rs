@@ -1,11 +1,18 @@
 //! "Did you mean ...?": the nearest known name by edit distance.
 
+const MAX_NAME_LEN: usize = 64;
+
 /// The candidate nearest to `name`, if it is close enough to be a likely typo
 /// (at most 2 edits, and fewer edits than the name has chars).
 pub(crate) fn closest<'c>(
     name: &str,
     candidates: impl IntoIterator<Item = &'c str>,
 ) -> Option<&'c str> {
+    // Names this long are not typos of a keyword or source name, and
+    // comparing them would cost length squared.
+    if name.len() > MAX_NAME_LEN {
+        return None;
+    }
     let limit = 2.min(name.chars().count().saturating_sub(1));
     candidates
         .into_iter()
