@@ -218,6 +218,32 @@ impl Trace {
         self.events.push(Event { lane, t, kind });
     }
 
+    /// Whether a value on `lane` would be recorded: callers skip reading the
+    /// clock for values nobody will see.
+    pub fn wants_value(&self, lane: u32) -> bool {
+        lane != UNTRACED
+            && self.values_per_lane[lane as usize] < MAX_VALUES_PER_LANE
+            && self.events.len() < MAX_EVENTS
+    }
+
+    /// Records a batch of values that arrived together at `t`.
+    pub fn record_values(&mut self, lane: u32, t: f64, values: &[f64]) {
+        for &value in values {
+            if !self.wants_value(lane) {
+                self.events_omitted += values.len() as u64;
+                return;
+            }
+            self.record(
+                lane,
+                t,
+                EventKind::Value {
+                    value,
+                    late_ms: 0.0,
+                },
+            );
+        }
+    }
+
     pub fn record_lateness(&mut self, late_ms: f64) {
         self.lateness.record(late_ms);
     }

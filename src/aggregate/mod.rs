@@ -83,6 +83,36 @@ impl AnyFold {
         }
     }
 
+    /// Pushes a batch: one `match`, then a tight loop the compiler can see
+    /// through.
+    ///
+    /// ```
+    /// use async_playground::aggregate::{AnyFold, Fold};
+    /// use async_playground::program::Aggregator;
+    /// let mut sum = AnyFold::new(Aggregator::Sum);
+    /// sum.push_all(&[10.0, 20.0, 40.0]);
+    /// assert_eq!(sum.finish().to_string(), "70");
+    /// ```
+    pub fn push_all(&mut self, values: &[f64]) {
+        fn each(fold: &mut impl Fold, values: &[f64]) {
+            for &value in values {
+                fold.push(value);
+            }
+        }
+        match self {
+            AnyFold::Collect(f) => each(f, values),
+            AnyFold::Count(f) => each(f, values),
+            AnyFold::Sum(f) => each(f, values),
+            AnyFold::Min(f) => each(f, values),
+            AnyFold::Max(f) => each(f, values),
+            AnyFold::Mean(f) => each(f, values),
+            AnyFold::Stats(f) => each(f, values),
+            AnyFold::Var(f) | AnyFold::Std(f) => each(f, values),
+            AnyFold::First(f) => each(f, values),
+            AnyFold::Last(f) => each(f, values),
+        }
+    }
+
     /// True once more input cannot change the result (`first` after one value).
     pub fn is_settled(&self) -> bool {
         matches!(self, AnyFold::First(first) if first.is_settled())

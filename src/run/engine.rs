@@ -10,7 +10,7 @@ use crate::aggregate::{AnyFold, Fold, Outcome};
 use crate::clock::Clock;
 use crate::program::{format_duration, Group};
 use crate::source::{open, Budget, OpenIo, SourcePlan};
-use crate::trace::{EventKind, Report, StatementReport, Trace};
+use crate::trace::{EventKind, Report, StatementReport, Trace, UNTRACED};
 
 /// Runs a [`Plan`] on a clock, recording a [`Trace`].
 ///
@@ -45,6 +45,9 @@ impl<'a, C: Clock> LaneGuard<'a, C> {
 
     fn finish(mut self, outcome: &Outcome) {
         self.open = false;
+        if self.lane == UNTRACED {
+            return;
+        }
         let kind = match outcome {
             Outcome::Error(message) => EventKind::Error {
                 message: Rc::from(message.as_str()),
@@ -83,6 +86,9 @@ impl<C: Clock> Engine<C> {
     }
 
     fn record(&self, lane: u32, kind: EventKind) {
+        if lane == UNTRACED {
+            return;
+        }
         let t = self.clock.now();
         self.trace.borrow_mut().record(lane, t, kind);
     }
@@ -173,35 +179,47 @@ impl<C: Clock> Engine<C> {
         let guard = LaneGuard::start(self, lane);
         let mut stream = open(source, &self.clock, &self.budget, &*self.io);
         let mut count = 0u64;
+        let mut batch = Vec::new();
         let outcome = loop {
+            batch.clear();
+            if stream.ready_values(&mut batch, READY_BATCH) > 0 {
+                if let Some(bad) = batch.iter().position(|v| !v.is_finite()) {
+                    break not_finite(count + bad as u64 + 1, batch[bad]);
+                }
+                count += batch.len() as u64;
+                let mut trace = self.trace.borrow_mut();
+                if trace.wants_value(lane) {
+                    trace.record_values(lane, self.clock.now(), &batch);
+                }
+                drop(trace);
+                fold.push_all(&batch);
+                if fold.is_settled() {
+                    break fold.finish();
+                }
+                continue;
+            }
             match stream.next().await {
                 None => break fold.finish(),
                 Some(Err(message)) => break Outcome::Error(message),
                 Some(Ok(tick)) => {
                     count += 1;
-                    let now = self.clock.now();
                     let mut trace = self.trace.borrow_mut();
-                    if tick.blocked_ms > 0.0 {
-                        let ms = tick.blocked_ms;
-                        trace.record(lane, now - ms, EventKind::Block { ms });
-                    }
                     if let Some(late_ms) = tick.late_ms {
                         trace.record_lateness(late_ms);
                     }
-                    trace.record(
-                        lane,
-                        now,
-                        EventKind::Value {
-                            value: tick.value,
-                            late_ms: tick.late_ms.unwrap_or(0.0),
-                        },
-                    );
+                    if tick.blocked_ms > 0.0 || trace.wants_value(lane) {
+                        let now = self.clock.now();
+                        if tick.blocked_ms > 0.0 {
+                            let ms = tick.blocked_ms;
+                            trace.record(lane, now - ms, EventKind::Block { ms });
+                        }
+                        let late_ms = tick.late_ms.unwrap_or(0.0);
+                        let value = tick.value;
+                        trace.record(lane, now, EventKind::Value { value, late_ms });
+                    }
                     drop(trace);
                     if !tick.value.is_finite() {
-                        break Outcome::Error(format!(
-                            "value #{count} is {}: aggregators take finite numbers only",
-                            tick.value
-                        ));
+                        break not_finite(count, tick.value);
                     }
                     fold.push(tick.value);
                     if fold.is_settled() {
@@ -256,6 +274,15 @@ impl<C: Clock> Engine<C> {
         }
         outcomes
     }
+}
+
+/// Values pulled from a ready source per step of the fast path.
+const READY_BATCH: usize = 1024;
+
+fn not_finite(position: u64, value: f64) -> Outcome {
+    Outcome::Error(format!(
+        "value #{position} is {value}: aggregators take finite numbers only"
+    ))
 }
 
 impl Node {

@@ -20,7 +20,7 @@ pub struct Plan {
     pub(crate) uses_io: bool,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) enum Node {
     Leaf {
         lane: u32,
@@ -246,9 +246,27 @@ impl Compiler {
                 if parent.is_none() {
                     return Err(error("`N * task` belongs inside a group", task.span));
                 }
-                let mut nodes = Vec::new();
+                if *count > crate::lang::MAX_TASKS {
+                    return Err(error(
+                        format!("at most {} copies of a task", crate::lang::MAX_TASKS),
+                        task.span,
+                    ));
+                }
+                let mut nodes = Vec::with_capacity(*count as usize);
+                // Once the trace is full, every further copy is identical
+                // (untraced lanes): compile one and clone it.
+                let mut untraced: Option<Vec<Node>> = None;
                 for _ in 0..*count {
-                    nodes.extend(self.task(inner, parent, depth, statement)?);
+                    if let Some(copy) = &untraced {
+                        nodes.extend(copy.iter().cloned());
+                        continue;
+                    }
+                    let traced = self.trace.has_room();
+                    let copy = self.task(inner, parent, depth, statement)?;
+                    if !traced {
+                        untraced = Some(copy.clone());
+                    }
+                    nodes.extend(copy);
                 }
                 Ok(nodes)
             }

@@ -3,7 +3,7 @@ use std::task::{Context, Poll};
 
 use futures::{Stream, StreamExt};
 
-use super::{SourceError, Tick, TickStream};
+use super::{SourceError, Tick, TickSource, TickStream};
 
 /// Passes `count` values through, then fails with `message`:
 /// `a | fail after 2 "connection reset"`. If the source ends first, so does
@@ -13,7 +13,7 @@ use super::{SourceError, Tick, TickStream};
 /// use async_playground::source::{FailAfter, Tick, TickStream};
 /// use async_playground::clock::VirtualClock;
 /// use futures::{stream, StreamExt};
-/// let three: TickStream = stream::iter([1.0, 2.0, 3.0].map(|v| Ok(Tick::ready(v)))).boxed_local();
+/// let three: TickStream = Box::new(stream::iter([1.0, 2.0, 3.0].map(|v| Ok(Tick::ready(v)))));
 /// let got: Vec<_> = VirtualClock::new().block_on(FailAfter::new(three, 1, "gone".into()).collect()).unwrap();
 /// assert_eq!(got.len(), 2);
 /// assert_eq!(got[1], Err("gone".to_string()));
@@ -49,5 +49,17 @@ impl Stream for FailAfter {
             _ => {}
         }
         next
+    }
+}
+
+impl TickSource for FailAfter {
+    fn ready_values(&mut self, out: &mut Vec<f64>, max: usize) -> usize {
+        let max = max.min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        if max == 0 {
+            return 0;
+        }
+        let got = self.inner.ready_values(out, max);
+        self.left -= got as u64;
+        got
     }
 }

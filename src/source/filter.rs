@@ -3,7 +3,7 @@ use std::task::{Context, Poll};
 
 use futures::{Stream, StreamExt};
 
-use super::{SourceError, Tick, TickStream};
+use super::{SourceError, Tick, TickSource, TickStream};
 use crate::program::CmpOp;
 
 /// Only the values that pass a comparison: `a | filter > 10`.
@@ -13,7 +13,7 @@ use crate::program::CmpOp;
 /// use async_playground::source::{Filter, Tick, TickStream};
 /// use async_playground::clock::VirtualClock;
 /// use futures::{stream, StreamExt};
-/// let some: TickStream = stream::iter([5.0, 50.0].map(|v| Ok(Tick::ready(v)))).boxed_local();
+/// let some: TickStream = Box::new(stream::iter([5.0, 50.0].map(|v| Ok(Tick::ready(v)))));
 /// let big: Vec<_> = VirtualClock::new().block_on(Filter::new(some, CmpOp::Gt, 10.0).collect()).unwrap();
 /// assert_eq!(big.len(), 1);
 /// ```
@@ -40,5 +40,23 @@ impl Stream for Filter {
                 other => return other,
             }
         }
+    }
+}
+
+impl TickSource for Filter {
+    /// May return 0 after consuming values that all failed the test; the
+    /// caller then polls, which is still correct.
+    fn ready_values(&mut self, out: &mut Vec<f64>, max: usize) -> usize {
+        let start = out.len();
+        self.inner.ready_values(out, max);
+        let mut kept = start;
+        for index in start..out.len() {
+            if self.op.test(out[index], self.operand) {
+                out[kept] = out[index];
+                kept += 1;
+            }
+        }
+        out.truncate(kept);
+        kept - start
     }
 }

@@ -3,7 +3,7 @@ use std::task::{Context, Poll};
 
 use futures::{Stream, StreamExt};
 
-use super::{SourceError, Tick, TickStream};
+use super::{SourceError, Tick, TickSource, TickStream};
 use crate::program::ArithOp;
 
 /// Simple arithmetic on every value: `a | map * 2`.
@@ -13,7 +13,7 @@ use crate::program::ArithOp;
 /// use async_playground::source::{Map, Tick, TickStream};
 /// use async_playground::clock::VirtualClock;
 /// use futures::{stream, StreamExt};
-/// let one: TickStream = stream::iter([Ok(Tick::ready(21.0))]).boxed_local();
+/// let one: TickStream = Box::new(stream::iter([Ok(Tick::ready(21.0))]));
 /// let doubled: Vec<_> = VirtualClock::new().block_on(Map::new(one, ArithOp::Mul, 2.0).collect()).unwrap();
 /// assert_eq!(doubled[0].as_ref().unwrap().value, 42.0);
 /// ```
@@ -43,5 +43,16 @@ impl Stream for Map {
                 })
             })
         })
+    }
+}
+
+impl TickSource for Map {
+    fn ready_values(&mut self, out: &mut Vec<f64>, max: usize) -> usize {
+        let start = out.len();
+        let got = self.inner.ready_values(out, max);
+        for value in &mut out[start..] {
+            *value = self.op.apply(*value, self.operand);
+        }
+        got
     }
 }

@@ -4,7 +4,7 @@ use std::task::{Context, Poll};
 use futures::stream::SelectAll;
 use futures::{Stream, StreamExt};
 
-use super::{SourceError, Tick, TickStream};
+use super::{SourceError, Tick, TickSource, TickStream};
 
 /// The values of several sources as they arrive: `merge(a, b)`. Ends when all
 /// have ended; an error from one ends the merge.
@@ -13,8 +13,8 @@ use super::{SourceError, Tick, TickStream};
 /// use async_playground::source::{Merge, Tick, TickStream};
 /// use async_playground::clock::VirtualClock;
 /// use futures::{stream, StreamExt};
-/// let a: TickStream = stream::iter([Ok(Tick::ready(1.0))]).boxed_local();
-/// let b: TickStream = stream::iter([Ok(Tick::ready(2.0))]).boxed_local();
+/// let a: TickStream = Box::new(stream::iter([Ok(Tick::ready(1.0))]));
+/// let b: TickStream = Box::new(stream::iter([Ok(Tick::ready(2.0))]));
 /// assert_eq!(VirtualClock::new().block_on(Merge::new(vec![a, b]).count()), Some(2));
 /// ```
 #[must_use = "streams do nothing unless polled"]
@@ -46,3 +46,5 @@ impl Stream for Merge {
         next
     }
 }
+
+impl TickSource for Merge {}

@@ -10,6 +10,7 @@ mod map;
 mod merge;
 mod plan;
 mod take;
+pub mod text;
 mod timed;
 mod timeout;
 
@@ -22,7 +23,8 @@ pub use take::Take;
 pub use timed::Timed;
 pub use timeout::Timeout;
 
-use futures::stream::LocalBoxStream;
+use futures::stream::{Iter, LocalBoxStream, Pending};
+use futures::Stream;
 
 /// One value from a source, with what it cost to get it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -48,5 +50,22 @@ impl Tick {
 /// Why a source stopped early. Confined to the task that reads it.
 pub type SourceError = String;
 
-/// An opened source.
-pub type TickStream = LocalBoxStream<'static, Result<Tick, SourceError>>;
+/// A stream of ticks that can also hand over a batch of values that are ready
+/// right now. The batch is the fast path for ready sources (`range(10^7)`):
+/// one call per thousand values instead of one poll per value.
+pub trait TickSource: Stream<Item = Result<Tick, SourceError>> + Unpin {
+    /// Appends up to `max` values that are ready now, without waiting, to
+    /// `out`, and returns how many. 0 means: use `poll_next`.
+    fn ready_values(&mut self, _out: &mut Vec<f64>, _max: usize) -> usize {
+        0
+    }
+}
+
+/// An opened source. Any boxed stream of ticks is one: `Box::new(stream)`.
+pub type TickStream = Box<dyn TickSource>;
+
+impl TickSource for LocalBoxStream<'static, Result<Tick, SourceError>> {}
+
+impl<I: Iterator<Item = Result<Tick, SourceError>> + Unpin> TickSource for Iter<I> {}
+
+impl TickSource for Pending<Result<Tick, SourceError>> {}

@@ -1,8 +1,6 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use futures::StreamExt;
-
 use super::{FailAfter, Filter, Map, Merge, Take, TickStream, Timed, Timeout};
 use crate::clock::Clock;
 use crate::program::{ArithOp, CmpOp, Delays, FetchFormat};
@@ -133,14 +131,13 @@ pub fn open<C: Clock>(
             values,
             delays,
             blocking,
-        } => Timed::new(
+        } => Box::new(Timed::new(
             clock.clone(),
             values.clone(),
             delays.clone(),
             *blocking,
             budget.clone(),
-        )
-        .boxed_local(),
+        )),
         SourcePlan::Fetch { url, format } => io.fetch(url, format),
         SourcePlan::Database {
             store,
@@ -148,29 +145,31 @@ pub fn open<C: Clock>(
             keys,
             limit,
         } => io.database(store, field, *keys, *limit),
-        SourcePlan::Merge(inputs) => Merge::new(
+        SourcePlan::Merge(inputs) => Box::new(Merge::new(
             inputs
                 .iter()
                 .map(|input| open(input, clock, budget, io))
                 .collect(),
-        )
-        .boxed_local(),
+        )),
         SourcePlan::Take(inner, count) => {
-            Take::new(open(inner, clock, budget, io), *count).boxed_local()
+            Box::new(Take::new(open(inner, clock, budget, io), *count))
         }
         SourcePlan::Map(inner, op, operand) => {
-            Map::new(open(inner, clock, budget, io), *op, *operand).boxed_local()
+            Box::new(Map::new(open(inner, clock, budget, io), *op, *operand))
         }
         SourcePlan::Filter(inner, op, operand) => {
-            Filter::new(open(inner, clock, budget, io), *op, *operand).boxed_local()
+            Box::new(Filter::new(open(inner, clock, budget, io), *op, *operand))
         }
-        SourcePlan::Timeout(inner, ms) => {
-            Timeout::new(open(inner, clock, budget, io), clock.clone(), *ms).boxed_local()
-        }
-        SourcePlan::FailAfter(inner, count, message) => {
-            FailAfter::new(open(inner, clock, budget, io), *count, message.to_string())
-                .boxed_local()
-        }
+        SourcePlan::Timeout(inner, ms) => Box::new(Timeout::new(
+            open(inner, clock, budget, io),
+            clock.clone(),
+            *ms,
+        )),
+        SourcePlan::FailAfter(inner, count, message) => Box::new(FailAfter::new(
+            open(inner, clock, budget, io),
+            *count,
+            message.to_string(),
+        )),
     }
 }
 
@@ -193,11 +192,11 @@ pub struct NoIo;
 impl OpenIo for NoIo {
     fn fetch(&self, url: &str, _format: &FetchFormat) -> TickStream {
         let message = format!("fetch(\"{url}\") needs the browser and the real clock");
-        futures::stream::iter([Err(message)]).boxed_local()
+        Box::new(futures::stream::iter([Err(message)]))
     }
 
     fn database(&self, store: &str, _: &str, _: Option<(f64, f64)>, _: Option<u64>) -> TickStream {
         let message = format!("db(\"{store}\") needs the browser and the real clock");
-        futures::stream::iter([Err(message)]).boxed_local()
+        Box::new(futures::stream::iter([Err(message)]))
     }
 }

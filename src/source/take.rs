@@ -3,7 +3,7 @@ use std::task::{Context, Poll};
 
 use futures::{Stream, StreamExt};
 
-use super::{SourceError, Tick, TickStream};
+use super::{SourceError, Tick, TickSource, TickStream};
 
 /// The first `count` values, then stop without pulling more: `a | take 2`.
 ///
@@ -11,7 +11,7 @@ use super::{SourceError, Tick, TickStream};
 /// use async_playground::source::{Take, Tick, TickStream};
 /// use async_playground::clock::VirtualClock;
 /// use futures::{stream, StreamExt};
-/// let three: TickStream = stream::iter([1.0, 2.0, 3.0].map(|v| Ok(Tick::ready(v)))).boxed_local();
+/// let three: TickStream = Box::new(stream::iter([1.0, 2.0, 3.0].map(|v| Ok(Tick::ready(v)))));
 /// let firsts: Vec<_> = VirtualClock::new().block_on(Take::new(three, 2).collect()).unwrap();
 /// assert_eq!(firsts.len(), 2);
 /// ```
@@ -39,5 +39,17 @@ impl Stream for Take {
             self.left -= 1;
         }
         next
+    }
+}
+
+impl TickSource for Take {
+    fn ready_values(&mut self, out: &mut Vec<f64>, max: usize) -> usize {
+        let max = max.min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        if max == 0 {
+            return 0;
+        }
+        let got = self.inner.ready_values(out, max);
+        self.left -= got as u64;
+        got
     }
 }

@@ -4,7 +4,7 @@ use std::task::{Context, Poll};
 
 use futures::{ready, FutureExt, Stream};
 
-use super::{Budget, SourceError, Tick, ValueSeq};
+use super::{Budget, SourceError, Tick, TickSource, ValueSeq};
 use crate::clock::{Clock, Sleep};
 use crate::program::Delays;
 
@@ -33,6 +33,9 @@ pub struct Timed<C: Clock> {
     budget: Budget,
     index: u64,
     sleep: Option<Sleep>,
+    /// A zero delay yields once to the event loop (like `asyncio.sleep(0)`)
+    /// without a timer: set once this value has yielded.
+    yielded: bool,
 }
 
 impl<C: Clock> Timed<C> {
@@ -51,6 +54,7 @@ impl<C: Clock> Timed<C> {
             budget,
             index: 0,
             sleep: None,
+            yielded: false,
         }
     }
 }
@@ -72,7 +76,14 @@ impl<C: Clock> Stream for Timed<C> {
             }
             this.clock.busy_wait(delay);
             tick.blocked_ms = delay;
-        } else if !matches!(*this.delays, Delays::None) {
+        } else if delay == 0.0 && !matches!(*this.delays, Delays::None) {
+            if !this.yielded {
+                this.yielded = true;
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            }
+            this.yielded = false;
+        } else if delay > 0.0 {
             let sleep = this.sleep.get_or_insert_with(|| this.clock.sleep(delay));
             ready!(sleep.poll_unpin(cx));
             tick.late_ms = Some((this.clock.now() - sleep.deadline()).max(0.0));
@@ -86,5 +97,22 @@ impl<C: Clock> Stream for Timed<C> {
     fn size_hint(&self) -> (usize, Option<usize>) {
         let left = (self.values.len() - self.index) as usize;
         (left, Some(left))
+    }
+}
+
+impl<C: Clock> TickSource for Timed<C> {
+    fn ready_values(&mut self, out: &mut Vec<f64>, max: usize) -> usize {
+        if !matches!(*self.delays, Delays::None) {
+            return 0;
+        }
+        let end = self.values.len().min(self.index.saturating_add(max as u64));
+        let start = self.index;
+        match &self.values {
+            ValueSeq::List(values) => out.extend_from_slice(&values[start as usize..end as usize]),
+            ValueSeq::Range(_) => out.extend((start..end).map(|i| i as f64)),
+            values => out.extend((start..end).map(|i| values.get(i))),
+        }
+        self.index = end;
+        (end - start) as usize
     }
 }

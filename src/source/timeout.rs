@@ -3,7 +3,7 @@ use std::task::{Context, Poll};
 
 use futures::{FutureExt, Stream, StreamExt};
 
-use super::{SourceError, Tick, TickStream};
+use super::{SourceError, Tick, TickSource, TickStream};
 use crate::clock::{Clock, Sleep};
 use crate::program::format_duration;
 
@@ -14,7 +14,7 @@ use crate::program::format_duration;
 /// use async_playground::source::{Timeout, TickStream};
 /// use futures::{stream, StreamExt};
 /// let clock = VirtualClock::new();
-/// let silent: TickStream = stream::pending().boxed_local();
+/// let silent: TickStream = Box::new(stream::pending());
 /// let got = clock.block_on(Timeout::new(silent, clock.clone(), 2000.0).collect::<Vec<_>>());
 /// assert_eq!(got.unwrap(), vec![Err("no value within 2s".to_string())]);
 /// assert_eq!(clock.now(), 2000.0);
@@ -61,5 +61,18 @@ impl<C: Clock> Stream for Timeout<C> {
             ))));
         }
         Poll::Pending
+    }
+}
+
+impl<C: Clock> TickSource for Timeout<C> {
+    fn ready_values(&mut self, out: &mut Vec<f64>, max: usize) -> usize {
+        if self.expired {
+            return 0;
+        }
+        let got = self.inner.ready_values(out, max);
+        if got > 0 {
+            self.timer = None;
+        }
+        got
     }
 }
