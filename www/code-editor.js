@@ -1,0 +1,93 @@
+// A plain <textarea> dressed as a code editor: a line-number gutter and bands
+// behind lines with errors, both kept aligned with the textarea's scroll.
+// Lines never wrap (wrap="off"), so text line N is always gutter row N.
+
+export class CodeEditor {
+  #textarea;
+  #gutterRows;
+  #bandLayer;
+  #lineCount = 0;
+  #errorLines = new Set();
+
+  /**
+   * @param {{ textarea: HTMLTextAreaElement, gutterRows: HTMLElement, bandLayer: HTMLElement }} parts
+   *   gutterRows and bandLayer are moved with the textarea's vertical scroll.
+   */
+  constructor({ textarea, gutterRows, bandLayer }) {
+    this.#textarea = textarea;
+    this.#gutterRows = gutterRows;
+    this.#bandLayer = bandLayer;
+    textarea.addEventListener("input", () => this.#renumber());
+    textarea.addEventListener("scroll", () => this.#followScroll());
+    this.#renumber();
+  }
+
+  get value() {
+    return this.#textarea.value;
+  }
+
+  set value(text) {
+    this.#textarea.value = text;
+    this.#textarea.scrollTop = 0;
+    this.#renumber();
+  }
+
+  get lineCount() {
+    return this.#lineCount;
+  }
+
+  /** Marks the lines of these diagnostics ({ line }) in the gutter and behind the text. */
+  showErrors(diagnostics) {
+    this.#errorLines = new Set(diagnostics.map((d) => d.line));
+    this.#bandLayer.replaceChildren(
+      ...[...this.#errorLines].map((line) => {
+        const band = document.createElement("div");
+        band.className = "error-band";
+        band.style.setProperty("--line", String(line - 1));
+        return band;
+      }),
+    );
+    this.#markGutter();
+  }
+
+  /** Focuses the editor with the caret at a UTF-16 offset, scrolled into view. */
+  moveCaretTo(offset) {
+    const textarea = this.#textarea;
+    textarea.focus();
+    textarea.setSelectionRange(offset, offset);
+    const line = textarea.value.slice(0, offset).split("\n").length;
+    const lineHeight = parseFloat(getComputedStyle(textarea).lineHeight) || 20;
+    const top = (line - 1) * lineHeight;
+    if (top < textarea.scrollTop || top + lineHeight > textarea.scrollTop + textarea.clientHeight) {
+      textarea.scrollTop = Math.max(0, top - textarea.clientHeight / 3);
+    }
+  }
+
+  #renumber() {
+    const count = this.#textarea.value.split("\n").length;
+    if (count !== this.#lineCount) {
+      this.#lineCount = count;
+      const rows = [];
+      for (let line = 1; line <= count; line++) {
+        const row = document.createElement("div");
+        row.textContent = String(line);
+        rows.push(row);
+      }
+      this.#gutterRows.replaceChildren(...rows);
+      this.#markGutter();
+      this.#textarea.dispatchEvent(new CustomEvent("linecount", { detail: count }));
+    }
+    this.#followScroll();
+  }
+
+  #markGutter() {
+    const rows = this.#gutterRows.children;
+    for (let i = 0; i < rows.length; i++) rows[i].classList.toggle("has-error", this.#errorLines.has(i + 1));
+  }
+
+  #followScroll() {
+    const shift = `translateY(${-this.#textarea.scrollTop}px)`;
+    this.#gutterRows.style.transform = shift;
+    this.#bandLayer.style.transform = shift;
+  }
+}

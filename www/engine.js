@@ -1,0 +1,15 @@
+// The wasm engine, initialised once per page and shared by every
+// <async-playground>: each instance awaits the same promise.
+// Resolved relative to this module, so an embed works from any page URL.
+
+let loading = null;
+
+/** Resolves to `{ run, parse, format, examples }` once the wasm module is ready. */
+export function loadEngine() {
+  loading ??= import(new URL("./pkg/async_playground.js", import.meta.url)).then(async (glue) => {
+    await glue.default();
+    const { run, parse, format, examples } = glue;
+    return { run, parse, format, examples: examples() };
+  });
+  return loading;
+}

@@ -1,0 +1,137 @@
+// The results panel: one row per statement, like notebook cells. Rows fill in
+// live from the run's events and are settled by the final report.
+// Everything a program supplies (labels, values, messages) goes in through
+// textContent only.
+
+/** "312 ms" below a second, "3.01 s" above. */
+export function formatDuration(ms) {
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** "3.01 s (ideal 3.00 s, +0.3 %)". */
+export function formatTiming(elapsedMs, idealMs) {
+  const elapsed = formatDuration(elapsedMs);
+  if (!(idealMs > 0)) return `${elapsed} (ideal ${formatDuration(idealMs ?? 0)})`;
+  const overhead = ((elapsedMs - idealMs) / idealMs) * 100;
+  const sign = overhead < 0 ? "−" : "+";
+  return `${elapsed} (ideal ${formatDuration(idealMs)}, ${sign}${Math.abs(overhead).toFixed(1)} %)`;
+}
+
+const element = (tag, className, text) => {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+};
+
+/** An outcome as text, with failed items of a group marked so they show red. */
+function renderOutcome(outcome) {
+  if (outcome.type === "error") return element("span", "failed", outcome.text);
+  if (outcome.type !== "group") return element("span", null, outcome.text);
+  const group = element("span");
+  group.append("[");
+  outcome.items.forEach((item, i) => {
+    if (i > 0) group.append(", ");
+    group.append(renderOutcome(item));
+  });
+  group.append("]");
+  return group;
+}
+
+export class ResultsView {
+  #list;
+  #rows = [];
+  /** Top-level lane id → statement index, learned from live batches. */
+  #statementOfLane = new Map();
+  #startOfLane = new Map();
+
+  /** @param {HTMLOListElement} list */
+  constructor(list) {
+    this.#list = list;
+  }
+
+  clear() {
+    this.#rows = [];
+    this.#statementOfLane.clear();
+    this.#startOfLane.clear();
+    this.#list.replaceChildren();
+  }
+
+  /** A waiting row for each statement ({ label }) about to run. */
+  begin(statements) {
+    this.clear();
+    this.#rows = statements.map(({ label }, index) => {
+      const row = element("li", "result");
+      row.dataset.state = "waiting";
+      row.append(
+        element("span", "result-label", label || `statement ${index + 1}`),
+        element("span", "result-value", "waiting"),
+        element("span", "result-timing", ""),
+      );
+      return row;
+    });
+    this.#list.replaceChildren(...this.#rows);
+  }
+
+  /** Live progress from a batch of `{ lanes, events }`. */
+  addBatch({ lanes, events }) {
+    for (const lane of lanes) {
+      if (lane.parent === null) this.#statementOfLane.set(lane.id, lane.statement);
+    }
+    for (const event of events) {
+      const index = this.#statementOfLane.get(event.lane);
+      const row = this.#rows[index];
+      if (!row) continue;
+      if (event.kind === "start") {
+        this.#startOfLane.set(event.lane, event.t);
+        this.#set(row, "running", "running…", "");
+      } else if (event.kind === "end" || event.kind === "error") {
+        const elapsed = event.t - (this.#startOfLane.get(event.lane) ?? 0);
+        const text = event.kind === "end" ? event.result : `error: ${event.message}`;
+        this.#set(row, event.kind === "end" ? "done" : "error", text, formatDuration(elapsed));
+      }
+    }
+  }
+
+  /** The final word: every row from the report's statements. */
+  finish(report) {
+    const statementOfLane = new Map(report.lanes.filter((l) => l.parent === null).map((l) => [l.id, l.statement]));
+    const settled = new Set();
+    report.statements.forEach((statement, i) => {
+      const index = statementOfLane.get(statement.lane) ?? i;
+      const row = this.#rows[index] ?? this.#appendRow(statement.label);
+      settled.add(row);
+      row.querySelector(".result-label").textContent = statement.label;
+      const { result } = statement;
+      if (result.type === "cancelled") {
+        this.#set(row, "stopped", "stopped", formatDuration(statement.elapsedMs));
+        return;
+      }
+      const state = result.type === "error" ? "error" : "done";
+      this.#set(row, state, renderOutcome(result), formatTiming(statement.elapsedMs, statement.idealMs));
+      row.querySelector(".result-timing").dataset.elapsedMs = String(statement.elapsedMs);
+      row.querySelector(".result-timing").dataset.idealMs = String(statement.idealMs);
+    });
+    for (const row of this.#rows) {
+      if (!settled.has(row)) this.#set(row, "stopped", report.cancelled ? "not run (stopped)" : "not run", "");
+    }
+  }
+
+  #appendRow(label) {
+    const row = element("li", "result");
+    row.append(element("span", "result-label", label), element("span", "result-value"), element("span", "result-timing"));
+    this.#rows.push(row);
+    this.#list.append(row);
+    return row;
+  }
+
+  #set(row, state, value, timing) {
+    row.dataset.state = state;
+    const valueCell = row.querySelector(".result-value");
+    if (typeof value === "string") valueCell.textContent = value;
+    else valueCell.replaceChildren(value);
+    row.querySelector(".result-timing").textContent = timing;
+  }
+}
