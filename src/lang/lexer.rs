@@ -243,8 +243,7 @@ impl Lexer<'_, '_> {
     fn string(&mut self, start: usize) {
         self.pos += 1;
         let mut value = String::new();
-        loop {
-            let Some(c) = self.peek() else { break };
+        while let Some(c) = self.peek() {
             match c {
                 '"' => {
                     self.pos += 1;
