@@ -321,3 +321,26 @@ fn a_large_fan_out_runs_in_virtual_time() {
     }
     assert!(report.lanes_omitted > 0, "the trace stays bounded");
 }
+
+#[test]
+fn ideal_times_match_the_virtual_run_even_with_collapsed_fan_outs() {
+    use async_playground::run::ideal_times;
+    let programs = [
+        "source a = [1, 2, 3] every 100ms\n gather(1000 * sum(a))",
+        "source a = [1, 2, 3] every 100ms\n race(50 * first(a), sum([1] every 1s))",
+        "source a = [1, 2, 3] every 100ms\n limit(3, 10 * sum(a))",
+        "source a = [1, 2, 3] every 100ms\n sequential(4 * sum(a))",
+        "source b = [1, 2] every 10ms blocking\n gather(5 * sum(b), sum([1] every 5ms))",
+        "source a = [1, 2, 3] every 100ms\n timeout(250ms, gather(100 * collect(a)))",
+    ];
+    for text in programs {
+        let program = lang::parse(text).unwrap();
+        let simulated: Vec<f64> = run_virtual(&program)
+            .unwrap()
+            .statements
+            .iter()
+            .map(|s| s.elapsed_ms)
+            .collect();
+        assert_eq!(ideal_times(&program).unwrap(), simulated, "{text}");
+    }
+}

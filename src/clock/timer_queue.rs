@@ -1,14 +1,16 @@
-use std::cmp::{Ordering, Reverse};
-use std::collections::BinaryHeap;
+use std::collections::BTreeMap;
 use std::task::Waker;
 
-/// Sleepers ordered by deadline: a binary heap of `(deadline, sequence)` over
-/// a slab of wakers.
+/// Sleepers grouped by deadline: an ordered map from each distinct deadline
+/// to the timers due then, over a slab of wakers.
 ///
-/// Cancelling frees the slot and leaves the heap entry to be skipped when it
-/// surfaces (its generation no longer matches), so cancel is O(1). Equal
-/// deadlines fire in the order they were inserted, which keeps virtual runs
-/// deterministic.
+/// Many sleepers share a deadline (a gather of 10^6 sources every 100 ms:
+/// one deadline per step on the virtual clock, one per quantum on the real
+/// one), so inserting is a push onto that deadline's bucket and firing wakes
+/// a whole bucket at once, instead of a heap operation per timer. Within a
+/// bucket, timers fire in the order they were inserted, which keeps virtual
+/// runs deterministic. Removing frees the slot and leaves the bucket entry to
+/// be skipped (its generation no longer matches), so it is O(1).
 ///
 /// ```
 /// use async_playground::clock::TimerQueue;
@@ -22,10 +24,9 @@ use std::task::Waker;
 /// ```
 #[derive(Default)]
 pub struct TimerQueue {
-    heap: BinaryHeap<Reverse<Entry>>,
+    buckets: BTreeMap<Deadline, Vec<TimerKey>>,
     slots: Vec<Slot>,
     free: Vec<u32>,
-    sequence: u64,
     live: usize,
 }
 
@@ -42,32 +43,20 @@ struct Slot {
     fired: bool,
 }
 
-#[derive(Clone, Copy)]
-struct Entry {
-    deadline: f64,
-    sequence: u64,
-    key: TimerKey,
-}
+/// An `f64` deadline ordered by `total_cmp`, usable as a map key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Deadline(i64);
 
-impl PartialEq for Entry {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
+impl Deadline {
+    fn new(ms: f64) -> Deadline {
+        // The standard total-order trick: flip the magnitude bits of negatives.
+        let bits = ms.to_bits() as i64;
+        Deadline(bits ^ (((bits >> 63) as u64) >> 1) as i64)
     }
-}
 
-impl Eq for Entry {}
-
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Entry {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.deadline
-            .total_cmp(&other.deadline)
-            .then(self.sequence.cmp(&other.sequence))
+    fn ms(self) -> f64 {
+        let bits = self.0 ^ (((self.0 >> 63) as u64) >> 1) as i64;
+        f64::from_bits(bits as u64)
     }
 }
 
@@ -94,12 +83,10 @@ impl TimerQueue {
             slot,
             generation: self.slots[slot as usize].generation,
         };
-        self.sequence += 1;
-        self.heap.push(Reverse(Entry {
-            deadline,
-            sequence: self.sequence,
-            key,
-        }));
+        self.buckets
+            .entry(Deadline::new(deadline))
+            .or_default()
+            .push(key);
         self.live += 1;
         key
     }
@@ -108,6 +95,10 @@ impl TimerQueue {
         self.slots
             .get(key.slot as usize)
             .filter(|slot| slot.generation == key.generation)
+    }
+
+    fn is_pending(&self, key: TimerKey) -> bool {
+        self.slot(key).is_some_and(|slot| !slot.fired)
     }
 
     /// Whether the timer's deadline has passed and it was woken.
@@ -127,7 +118,7 @@ impl TimerQueue {
         }
     }
 
-    /// Forgets a timer, fired or not; its heap entry is skipped later.
+    /// Forgets a timer, fired or not; its bucket entry is skipped later.
     pub fn remove(&mut self, key: TimerKey) {
         if let Some(slot) = self.slots.get_mut(key.slot as usize) {
             if slot.generation == key.generation {
@@ -149,45 +140,44 @@ impl TimerQueue {
 
     /// The earliest deadline still pending.
     pub fn next_deadline(&mut self) -> Option<f64> {
-        while let Some(Reverse(entry)) = self.heap.peek() {
-            match self.slot(entry.key) {
-                Some(slot) if !slot.fired => return Some(entry.deadline),
-                _ => {
-                    self.heap.pop();
-                }
+        loop {
+            let (&deadline, keys) = self.buckets.first_key_value()?;
+            if keys.iter().any(|&key| self.is_pending(key)) {
+                return Some(deadline.ms());
             }
+            self.buckets.pop_first();
         }
-        None
     }
 
-    /// Wakes every timer whose deadline is at or before `now`, in deadline
-    /// order, and returns how many it woke.
+    /// Wakes every timer whose deadline is at or before `now`, earliest
+    /// deadline first, and returns how many it woke.
     pub fn fire_due(&mut self, now: f64) -> usize {
         let mut woken = 0;
-        while let Some(Reverse(entry)) = self.heap.peek().copied() {
-            if entry.deadline > now {
+        while let Some(entry) = self.buckets.first_entry() {
+            if entry.key().ms() > now {
                 break;
             }
-            self.heap.pop();
-            let Some(slot) = self.slots.get_mut(entry.key.slot as usize) else {
-                continue;
-            };
-            if slot.generation != entry.key.generation || slot.fired {
-                continue;
+            for key in entry.remove() {
+                let Some(slot) = self.slots.get_mut(key.slot as usize) else {
+                    continue;
+                };
+                if slot.generation != key.generation || slot.fired {
+                    continue;
+                }
+                slot.fired = true;
+                self.live -= 1;
+                if let Some(waker) = slot.waker.take() {
+                    waker.wake();
+                }
+                woken += 1;
             }
-            slot.fired = true;
-            self.live -= 1;
-            if let Some(waker) = slot.waker.take() {
-                waker.wake();
-            }
-            woken += 1;
         }
         woken
     }
 
     /// Drops every timer: used when a run is stopped.
     pub fn clear(&mut self) {
-        self.heap.clear();
+        self.buckets.clear();
         for (index, slot) in self.slots.iter_mut().enumerate() {
             if slot.waker.take().is_some() || slot.fired {
                 slot.generation = slot.generation.wrapping_add(1);

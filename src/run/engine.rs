@@ -9,7 +9,7 @@ use super::plan::{Node, Plan};
 use crate::aggregate::{AnyFold, Fold, Outcome};
 use crate::clock::Clock;
 use crate::program::{format_duration, Group};
-use crate::source::{open, Budget, OpenIo, SourcePlan};
+use crate::source::{open, Budget, Notes, OpenIo, SourcePlan};
 use crate::trace::{EventKind, Report, StatementReport, Trace, UNTRACED};
 
 /// Runs a [`Plan`] on a clock, recording a [`Trace`].
@@ -21,7 +21,7 @@ pub struct Engine<C: Clock> {
     clock: C,
     budget: Budget,
     io: Rc<dyn OpenIo>,
-    trace: RefCell<Trace>,
+    trace: Rc<RefCell<Trace>>,
     statements: RefCell<Vec<StatementReport>>,
     uses_io: bool,
 }
@@ -75,7 +75,7 @@ impl<C: Clock> Engine<C> {
             clock,
             budget: Budget::default(),
             io,
-            trace: RefCell::new(plan.trace.clone()),
+            trace: Rc::new(RefCell::new(plan.trace.clone())),
             statements: RefCell::default(),
             uses_io: plan.uses_io,
         }
@@ -83,6 +83,17 @@ impl<C: Clock> Engine<C> {
 
     pub fn clock(&self) -> &C {
         &self.clock
+    }
+
+    /// Records notes from an I/O source (request sent, headers) on `lane`.
+    fn notes(&self, lane: u32) -> Notes {
+        let (trace, clock) = (self.trace.clone(), self.clock.clone());
+        Rc::new(move |text: &str| {
+            let t = clock.now();
+            if let Ok(mut trace) = trace.try_borrow_mut() {
+                trace.record(lane, t, EventKind::Note { text: text.into() });
+            }
+        })
     }
 
     fn record(&self, lane: u32, kind: EventKind) {
@@ -177,7 +188,13 @@ impl<C: Clock> Engine<C> {
 
     async fn leaf(&self, lane: u32, mut fold: AnyFold, source: &SourcePlan) -> Outcome {
         let guard = LaneGuard::start(self, lane);
+        if self.uses_io {
+            self.io.set_notes(Some(self.notes(lane)));
+        }
         let mut stream = open(source, &self.clock, &self.budget, &*self.io);
+        if self.uses_io {
+            self.io.set_notes(None);
+        }
         let mut count = 0u64;
         let mut batch = Vec::new();
         let outcome = loop {
@@ -289,6 +306,14 @@ impl Node {
     pub(crate) fn lane(&self) -> u32 {
         match self {
             Node::Leaf { lane, .. } | Node::Group { lane, .. } => *lane,
+        }
+    }
+
+    /// Whether any source below busy-waits, stalling everything else.
+    pub(crate) fn blocks(&self) -> bool {
+        match self {
+            Node::Leaf { source, .. } => source.blocks(),
+            Node::Group { children, .. } => children.iter().any(Node::blocks),
         }
     }
 }

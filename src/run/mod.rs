@@ -16,17 +16,19 @@ use crate::source::NoIo;
 use crate::trace::Report;
 
 /// Each statement's elapsed time with zero overhead: a run on a fresh
-/// virtual clock, where time only passes in sleeps and busy-waits.
+/// virtual clock, where time only passes in sleeps and busy-waits, of a plan
+/// with fan-outs collapsed ([`Plan::compile_for_ideal`]).
 /// Real I/O is not simulated and counts as instant.
-pub fn ideal_times(plan: &Plan) -> Vec<f64> {
-    let engine = Engine::new(VirtualClock::new(), plan, Rc::new(NoIo));
-    engine.clock().clone().block_on(engine.run(plan, None));
-    engine
+pub fn ideal_times(program: &Program) -> Result<Vec<f64>, PlanError> {
+    let plan = Plan::compile_for_ideal(program)?;
+    let engine = Engine::new(VirtualClock::new(), &plan, Rc::new(NoIo));
+    engine.clock().clone().block_on(engine.run(&plan, None));
+    Ok(engine
         .report(false)
         .statements
         .iter()
         .map(|statement| statement.elapsed_ms)
-        .collect()
+        .collect())
 }
 
 /// Runs a program on the virtual clock: instantly, deterministically, with

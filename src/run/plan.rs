@@ -61,10 +61,23 @@ impl Plan {
     /// assert_eq!(Plan::compile(&program).unwrap_err().message, "unknown source 'nope'");
     /// ```
     pub fn compile(program: &Program) -> Result<Plan, PlanError> {
+        Plan::compile_with(program, false)
+    }
+
+    /// A plan with the same ideal times, for simulating them cheaply: in a
+    /// gather or race, `N * task` runs one copy, because N copies that never
+    /// block all finish when one does.
+    pub fn compile_for_ideal(program: &Program) -> Result<Plan, PlanError> {
+        Plan::compile_with(program, true)
+    }
+
+    fn compile_with(program: &Program, collapse_fan_out: bool) -> Result<Plan, PlanError> {
         let mut compiler = Compiler {
             sources: HashMap::new(),
             trace: Trace::default(),
             uses_io: false,
+            collapse_fan_out,
+            enclosing: None,
         };
         for def in &program.sources {
             let plan = compiler.source(&def.body)?;
@@ -98,6 +111,9 @@ struct Compiler {
     sources: HashMap<String, Rc<SourcePlan>>,
     trace: Trace,
     uses_io: bool,
+    collapse_fan_out: bool,
+    /// The group whose children are being compiled.
+    enclosing: Option<Group>,
 }
 
 fn error(message: impl Into<String>, span: Span) -> PlanError {
@@ -233,9 +249,11 @@ impl Compiler {
                     self.trace
                         .add_lane(parent, depth, statement, label(&described), group.name());
                 let mut nodes = Vec::with_capacity(children.len());
+                let outer = self.enclosing.replace(*group);
                 for child in children {
                     nodes.extend(self.task(child, Some(lane), depth + 1, statement)?);
                 }
+                self.enclosing = outer;
                 Ok(vec![Node::Group {
                     lane,
                     group: *group,
@@ -251,6 +269,13 @@ impl Compiler {
                         format!("at most {} copies of a task", crate::lang::MAX_TASKS),
                         task.span,
                     ));
+                }
+                let concurrent = matches!(self.enclosing, Some(Group::Gather | Group::Race));
+                if self.collapse_fan_out && concurrent {
+                    let one = self.task(inner, parent, depth, statement)?;
+                    if !one.iter().any(Node::blocks) {
+                        return Ok(one);
+                    }
                 }
                 let mut nodes = Vec::with_capacity(*count as usize);
                 // Once the trace is full, every further copy is identical

@@ -31,6 +31,22 @@ pub enum SourcePlan {
     FailAfter(Rc<SourcePlan>, u64, Rc<str>),
 }
 
+impl SourcePlan {
+    /// Whether opening it busy-waits somewhere.
+    pub fn blocks(&self) -> bool {
+        match self {
+            SourcePlan::Timed { blocking, .. } => *blocking,
+            SourcePlan::Fetch { .. } | SourcePlan::Database { .. } => false,
+            SourcePlan::Merge(inputs) => inputs.iter().any(SourcePlan::blocks),
+            SourcePlan::Take(inner, _)
+            | SourcePlan::Map(inner, ..)
+            | SourcePlan::Filter(inner, ..)
+            | SourcePlan::Timeout(inner, _)
+            | SourcePlan::FailAfter(inner, ..) => inner.blocks(),
+        }
+    }
+}
+
 /// The values of a timed source, computed on demand so `range(10^7)` costs
 /// no memory.
 #[derive(Clone, Debug)]
@@ -184,7 +200,15 @@ pub trait OpenIo {
         keys: Option<(f64, f64)>,
         limit: Option<u64>,
     ) -> TickStream;
+
+    /// Where the sources opened next report what happens on their lane that
+    /// is not a value (a request sent, response headers). The engine sets it
+    /// around opening each I/O task's source; by default notes are dropped.
+    fn set_notes(&self, _notes: Option<Notes>) {}
 }
+
+/// Records a note on a task's lane, at the current time.
+pub type Notes = Rc<dyn Fn(&str)>;
 
 /// No real I/O: native tests and virtual-time runs.
 pub struct NoIo;

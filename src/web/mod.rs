@@ -70,13 +70,15 @@ export interface TraceEvent {
   lane: number;
   /** Milliseconds since the run started. */
   t: number;
-  kind: "start" | "value" | "block" | "end" | "error" | "cancel";
+  kind: "start" | "value" | "block" | "end" | "error" | "cancel" | "note";
   /** value: the number; lateMs: how late its timer fired. */
   value?: number; lateMs?: number;
   /** block: the loop was frozen from t for ms. */
   ms?: number;
   /** end: the result as text. error: the message. */
   result?: string; message?: string;
+  /** note: what happened on the lane that is not a value, e.g. "GET data/x.csv", "HTTP 200 OK". */
+  text?: string;
 }
 export interface StatementReport {
   lane: number; label: string;
@@ -353,7 +355,10 @@ fn run_real(program: Program, options: Options) -> Promise {
         Ok(plan) => Rc::new(plan),
         Err(error) => return Promise::reject(&error),
     };
-    let ideals = ideal_times(&plan);
+    let ideals = match ideal_times(&program) {
+        Ok(ideals) => ideals,
+        Err(error) => return Promise::reject(&js_sys::Error::new(&error.message)),
+    };
     let io: Rc<dyn OpenIo> = Rc::new(NoIo);
     let clock = RealClock::new();
     let engine = Rc::new(Engine::new(clock.clone(), &plan, io));
@@ -444,6 +449,7 @@ fn event_to_js(event: &Event) -> JsValue {
         EventKind::Block { ms } => set(&target, "ms", *ms),
         EventKind::End { result } => set(&target, "result", &**result),
         EventKind::Error { message } => set(&target, "message", &**message),
+        EventKind::Note { text } => set(&target, "text", &**text),
         EventKind::Start | EventKind::Cancel => {}
     }
     target.into()
