@@ -548,6 +548,14 @@ fn syntax_errors_say_what_was_expected() {
         (2, 8, "expected the end of the line, found 'sum'".into())
     );
     assert_eq!(
+        error("source a = [1]\n  every 1s"),
+        (
+            2,
+            3,
+            "a line break ends the statement: put 'every' on the line before".into()
+        )
+    );
+    assert_eq!(
         error("source a = [1]\na"),
         (
             2,
@@ -759,6 +767,10 @@ fn names_are_checked_with_suggestions() {
             1,
             "unknown aggregator 'maks'; did you mean 'max'?".into()
         )
+    );
+    assert_eq!(
+        error("source afeat2 = [1]\nmedian(afeat2)").2,
+        "unknown aggregator 'median'; did you mean 'mean'?"
     );
     assert_eq!(
         error("source afeat2 = [1]\ngathr(sum(afeat2))"),

@@ -341,7 +341,14 @@ impl Parser<'_> {
             self.statement_start = self.pos;
             self.open_brackets = 0;
             self.depth = 0;
-            let parsed = if self.at_word("source") {
+            let parsed = if self.at_continuation() {
+                let message = format!(
+                    "a line break ends the statement: put {} on the line before",
+                    self.found()
+                );
+                self.error(self.span(), message);
+                Err(Reported)
+            } else if self.at_word("source") {
                 self.source_def(&mut program.sources)
             } else {
                 self.top_level_task()
@@ -356,6 +363,15 @@ impl Parser<'_> {
             }
         }
         program
+    }
+
+    /// A word that only continues a source, like `every`, at the start of a
+    /// statement: most likely a source split over two lines.
+    fn at_continuation(&self) -> bool {
+        ["every", "after", "blocking"]
+            .iter()
+            .any(|word| self.at_word(word))
+            || self.at(&TokenKind::Pipe)
     }
 
     /// `source NAME = SOURCE_EXPR`. When the body has errors the name is
