@@ -1,0 +1,49 @@
+// Text for times, values and ratios on the timeline. One place decides the
+// precision so the axis, the tooltips and the readout agree with each other.
+
+/** "2.00 s" from one second up, "250 ms" or "1.5 ms" below: enough digits to see overhead. */
+export function formatTime(ms) {
+  if (!Number.isFinite(ms)) return "–";
+  if (Math.abs(ms) >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  if (Math.abs(ms) >= 10 || Number.isInteger(ms)) return `${Math.round(ms)} ms`;
+  return `${ms.toFixed(1)} ms`;
+}
+
+/** "6.0 s", "300 ms": the coarse form used in sentences like the comparison. */
+export function formatShortTime(ms) {
+  if (!Number.isFinite(ms)) return "–";
+  return Math.abs(ms) >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+}
+
+/**
+ * An axis tick. Runs longer than a second and a half read in seconds, with
+ * as many decimals as the step needs ("0.5 s", "1.25 s"); shorter ones in ms.
+ */
+export function formatTick(ms, stepMs, domainMs) {
+  if (ms === 0) return "0";
+  if (domainMs <= 1500) return `${Math.round(ms)} ms`;
+  let decimals = 0;
+  while (decimals < 3 && !Number.isInteger(Math.round((stepMs / 1000) * 10 ** decimals * 1e6) / 1e6)) decimals++;
+  return `${(ms / 1000).toFixed(decimals)} s`;
+}
+
+/** Values are program numbers: integers as written, fractions to 3 significant digits. */
+export function formatValue(value) {
+  if (typeof value !== "number" || !Number.isFinite(value)) return String(value);
+  if (Number.isInteger(value)) return String(value);
+  return String(Number(value.toPrecision(3)));
+}
+
+/** "+0.3 %": how much longer than ideal a run took (never "NaN %" for a zero ideal). */
+export function formatOverhead(elapsedMs, idealMs) {
+  if (!(idealMs > 0)) return elapsedMs > 0 ? `+${formatTime(elapsedMs)}` : "+0.0 %";
+  const percent = ((elapsedMs - idealMs) / idealMs) * 100;
+  const sign = percent < 0 ? "−" : "+";
+  return `${sign}${Math.abs(percent).toFixed(1)} %`;
+}
+
+/** "2.0×": how many times faster the current run is than the previous one. */
+export function formatRatio(previousMs, currentMs) {
+  if (!(currentMs > 0) || !(previousMs > 0)) return "–";
+  return `${(previousMs / currentMs).toFixed(1)}×`;
+}

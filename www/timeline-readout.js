@@ -1,0 +1,47 @@
+// The sentences under the timeline: elapsed against ideal with the overhead,
+// how late timers fired, and what was left out. Plain strings, shown with
+// textContent by the element.
+import { formatOverhead, formatRatio, formatShortTime, formatTime } from "./timeline-format.js";
+
+/** "elapsed 3.01 s · ideal 3.00 s · overhead +0.3 %" */
+export function elapsedVsIdeal(elapsedMs, idealMs) {
+  return `elapsed ${formatTime(elapsedMs)} · ideal ${formatTime(idealMs)} · overhead ${formatOverhead(elapsedMs, idealMs)}`;
+}
+
+/** One line per statement, then the total when there is more than one statement. */
+export function readoutLines(report) {
+  const lines = report.statements.map((statement) => ({
+    label: statement.label,
+    text: elapsedVsIdeal(statement.elapsedMs, statement.idealMs),
+  }));
+  if (lines.length !== 1) {
+    lines.push({ label: "total", text: elapsedVsIdeal(report.elapsedMs, report.idealMs) });
+  }
+  if (report.cancelled) lines.push({ label: "stopped", text: `at ${formatTime(report.elapsedMs)}` });
+  if (!report.idealExact) {
+    lines.push({ label: "note", text: "the ideal counts real I/O as instant, so overhead includes the network" });
+  }
+  return lines;
+}
+
+/** "6 timers fired 0.4 ms late on average, worst 1.2 ms", or why there is nothing to say. */
+export function timerLateness(report) {
+  const { timers } = report;
+  if (report.clock === "virtual") return "virtual clock: every timer fires exactly on time";
+  if (!timers || timers.count === 0) return "no timers fired";
+  const count = `${timers.count} timer${timers.count === 1 ? "" : "s"}`;
+  return `${count} fired ${formatTime(timers.meanLateMs)} late on average, worst ${formatTime(timers.maxLateMs)}`;
+}
+
+/** "+12 lanes and 40 events not shown", or "" when everything is drawn. */
+export function omittedNote(lanesHidden, eventsHidden) {
+  const parts = [];
+  if (lanesHidden > 0) parts.push(`${lanesHidden} lane${lanesHidden === 1 ? "" : "s"}`);
+  if (eventsHidden > 0) parts.push(`${eventsHidden} event${eventsHidden === 1 ? "" : "s"}`);
+  return parts.length ? `+${parts.join(" and ")} not shown` : "";
+}
+
+/** "sequential 6.0 s vs gather 3.0 s, 2.0×" */
+export function comparisonSentence(previous, current) {
+  return `${previous.label} ${formatShortTime(previous.elapsedMs)} vs ${current.label} ${formatShortTime(current.elapsedMs)}, ${formatRatio(previous.elapsedMs, current.elapsedMs)}`;
+}

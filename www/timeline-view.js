@@ -1,0 +1,385 @@
+// <timeline-view>: the live timeline of one run of an async-playground program.
+//
+//   import "./timeline-view.js";
+//   const tl = document.createElement("timeline-view");
+//   tl.reset();                       // clear; a new live run starts (cancels a replay)
+//   tl.addBatch({ lanes, events });   // each batch from run(text, { onEvent })
+//   tl.finish(report);                // the final Report: ideal lines, readout, timer honesty
+//   await tl.replay(report, speed);   // re-play a finished (virtual) run at speed× real time;
+//                                     // resolves true when done, false if reset() cancelled it
+//   tl.compare(previous, current);    // { label, elapsedMs } each: "sequential 6.0 s vs gather 3.0 s, 2.0×"
+//   tl.xOf(t);                        // x pixel of time t (ms) in the plot SVG, as a marker's cx
+//
+// Attribute: theme = light | dark | auto (default auto: prefers-color-scheme);
+// an ancestor's `theme` (also across shadow roots) applies when it has none.
+//
+// For tests: lanes are <g data-lane="ID">, value markers
+// <circle data-kind="value" data-t="2000" data-value="20">, freezes
+// <g data-kind="freeze">, ideal lines <g data-ideal="3000">; the shadow root is open.
+import { drawComparison } from "./timeline-compare.js";
+import { formatTime } from "./timeline-format.js";
+import { TimelinePlot } from "./timeline-plot.js";
+import { omittedNote, readoutLines, timerLateness } from "./timeline-readout.js";
+import { timelineSheet } from "./timeline-style.js";
+
+const THEMES = new Set(["light", "dark", "auto"]);
+const COMPARE_MAX_WIDTH = 520;
+const LEGEND = [
+  ["key-value", "value"],
+  ["key-wait", "waiting"],
+  ["key-frozen", "loop frozen"],
+  ["key-ideal", "ideal end"],
+];
+
+class TimelineView extends HTMLElement {
+  static observedAttributes = ["theme"];
+
+  #parts;
+  #plot;
+  /** Live or replaying: the frame loop moves the "now" cursor. */
+  #running = false;
+  /** performance.now() at the run's t = 0, learnt from the first live batch. */
+  #origin = null;
+  #latestT = 0;
+  #frame = 0;
+  /** The replay under way: { report, events, next, speed, startedAt, resolve }. */
+  #replay = null;
+  #comparison = null;
+  /** The marker whose tooltip is showing. */
+  #activeMark = null;
+  #themeObserver = new MutationObserver(() => this.#applyTheme());
+  #resizeObserver = new ResizeObserver(() => this.#resize());
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: "open" });
+    root.adoptedStyleSheets = [timelineSheet];
+    this.#parts = buildSkeleton(root);
+    this.#plot = new TimelinePlot(this.#parts.labels, this.#parts.plot);
+    this.#listenForTooltips();
+    this.#showStatus("no run yet");
+  }
+
+  connectedCallback() {
+    this.#applyTheme();
+    this.#observeAncestorThemes();
+    this.#resizeObserver.observe(this.#parts.viewport);
+    if (this.#running) this.#requestFrame();
+  }
+
+  disconnectedCallback() {
+    this.#themeObserver.disconnect();
+    this.#resizeObserver.disconnect();
+    cancelAnimationFrame(this.#frame);
+    this.#frame = 0;
+  }
+
+  attributeChangedCallback() {
+    this.#applyTheme();
+  }
+
+  // ------------------------------------------------------------ public API
+
+  /** Clears the timeline for a new live run; cancels a replay under way. */
+  reset() {
+    this.#endReplay(false);
+    this.#origin = null;
+    this.#latestT = 0;
+    this.#plot.clear();
+    this.#hideTooltip();
+    this.#parts.timers.textContent = "";
+    this.#parts.warning.textContent = "";
+    this.#parts.omitted.textContent = "";
+    this.#running = true;
+    this.#showStatus("running…");
+    this.#requestFrame();
+  }
+
+  /** Draws what is new: `lanes` first (the tree), then `events` in time order. */
+  addBatch({ lanes = [], events = [] } = {}) {
+    if (!this.#running) this.reset();
+    this.#plot.addLanes(lanes);
+    this.#plot.addEvents(events);
+    let latest = this.#latestT;
+    for (const event of events) latest = Math.max(latest, event.t + (event.kind === "block" ? event.ms || 0 : 0));
+    this.#latestT = latest;
+    // A batch is delivered right after its last event happened, so this pins t = 0 to the wall clock.
+    if (this.#origin === null && !this.#replay && events.length) this.#origin = performance.now() - latest;
+    this.#parts.omitted.textContent = omittedNote(this.#plot.lanesHidden, this.#plot.markersHidden);
+  }
+
+  /** Draws the finished run from its report: the authoritative picture, with ideals and readout. */
+  finish(report) {
+    this.#endReplay(false);
+    this.#stopFrames();
+    this.#plot.load({
+      lanes: report.lanes,
+      events: report.events,
+      ideals: idealLines(report),
+      endMs: endOf(report),
+      openLanesKind: report.cancelled ? "stopped" : null,
+    });
+    this.#showReadout(report);
+  }
+
+  /** Animates a finished report at `speed`× real time; resolves true when done, false if cancelled. */
+  replay(report, speed = 1) {
+    this.reset();
+    this.#plot.addLanes(report.lanes);
+    const rate = Number.isFinite(speed) && speed > 0 ? speed : 1;
+    this.#showStatus(`replaying at ${rate}×…`);
+    return new Promise((resolve) => {
+      this.#replay = {
+        report,
+        // Stable sort: events at the same time keep their recorded order (value before end).
+        events: [...report.events].sort((a, b) => a.t - b.t),
+        next: 0,
+        speed: rate,
+        startedAt: performance.now(),
+        resolve,
+      };
+    });
+  }
+
+  /** A small bar chart of two runs: "sequential 6.0 s vs gather 3.0 s, 2.0×". */
+  compare(previous, current) {
+    this.#comparison = { previous, current };
+    this.#drawComparison();
+  }
+
+  /** The x pixel of time `t` (ms since the run started), in the plot SVG's coordinates. */
+  xOf(t) {
+    return this.#plot.xOf(t);
+  }
+
+  // ------------------------------------------------------------ frames
+
+  #requestFrame() {
+    if (!this.#frame) this.#frame = requestAnimationFrame(this.#tick);
+  }
+
+  #stopFrames() {
+    this.#running = false;
+    cancelAnimationFrame(this.#frame);
+    this.#frame = 0;
+  }
+
+  #tick = () => {
+    this.#frame = 0;
+    if (!this.#running) return;
+    if (this.#replay) {
+      this.#advanceReplay();
+    } else if (this.#origin !== null) {
+      const now = Math.max(performance.now() - this.#origin, this.#latestT);
+      this.#plot.setNow(now);
+      this.#showStatus(`running… ${formatTime(now)}`);
+    }
+    if (this.#running) this.#requestFrame();
+  };
+
+  #advanceReplay() {
+    const replay = this.#replay;
+    const now = (performance.now() - replay.startedAt) * replay.speed;
+    const due = [];
+    while (replay.next < replay.events.length && replay.events[replay.next].t <= now) {
+      due.push(replay.events[replay.next++]);
+    }
+    if (due.length) this.addBatch({ events: due });
+    if (replay.next >= replay.events.length && now >= endOf(replay.report)) {
+      this.#replay = null;
+      this.finish(replay.report);
+      replay.resolve(true);
+      return;
+    }
+    this.#plot.setNow(now);
+    this.#showStatus(`replaying at ${replay.speed}×… ${formatTime(now)}`);
+  }
+
+  #endReplay(completed) {
+    if (!this.#replay) return;
+    const { resolve } = this.#replay;
+    this.#replay = null;
+    resolve(completed);
+  }
+
+  // ------------------------------------------------------------ text around the plot
+
+  #showStatus(text) {
+    const line = document.createElement("p");
+    line.className = "status";
+    line.textContent = text;
+    this.#parts.readout.replaceChildren(line);
+  }
+
+  #showReadout(report) {
+    const lines = readoutLines(report).map(({ label, text }) => {
+      const line = document.createElement("p");
+      if (label === "total") line.className = "total";
+      const name = document.createElement("span");
+      name.className = "statement-label";
+      name.textContent = label;
+      line.append(name, text);
+      return line;
+    });
+    this.#parts.readout.replaceChildren(...lines);
+    this.#parts.timers.textContent = timerLateness(report);
+    this.#parts.warning.textContent = report.timers?.warning ?? "";
+    this.#parts.omitted.textContent = omittedNote(
+      this.#plot.lanesHidden + (report.lanesOmitted || 0),
+      this.#plot.markersHidden + (report.eventsOmitted || 0),
+    );
+  }
+
+  #drawComparison() {
+    if (!this.#comparison) return;
+    const { compare, compareText, compareChart, viewport } = this.#parts;
+    const width = Math.min(Math.max(viewport.clientWidth - 24, 200), COMPARE_MAX_WIDTH);
+    drawComparison(compare, compareText, compareChart, width, this.#comparison.previous, this.#comparison.current);
+  }
+
+  #resize() {
+    const width = this.#parts.viewport.clientWidth;
+    if (width > 0) this.#plot.resize(width);
+    this.#drawComparison();
+  }
+
+  // ------------------------------------------------------------ theme
+
+  /** The nearest `theme` attribute, on this element or any ancestor, across shadow roots. */
+  #resolveTheme() {
+    for (let node = this; node; node = node.parentNode || node.host) {
+      if (node.nodeType === Node.ELEMENT_NODE && node.hasAttribute("theme")) {
+        const theme = node.getAttribute("theme");
+        return THEMES.has(theme) ? theme : "auto";
+      }
+    }
+    return "auto";
+  }
+
+  #applyTheme() {
+    this.#parts.frame.dataset.theme = this.#resolveTheme();
+  }
+
+  #observeAncestorThemes() {
+    this.#themeObserver.disconnect();
+    for (let node = this.parentNode || this.getRootNode().host; node; node = node.parentNode || node.host) {
+      if (node.nodeType === Node.ELEMENT_NODE) {
+        this.#themeObserver.observe(node, { attributes: true, attributeFilter: ["theme"] });
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ tooltip
+
+  #listenForTooltips() {
+    const { plot } = this.#parts;
+    const markOf = (event) => event.target.closest?.("[tabindex]");
+    const show = (event) => {
+      const mark = markOf(event);
+      if (mark) this.#showTooltip(mark);
+    };
+    plot.addEventListener("pointerover", show);
+    plot.addEventListener("focusin", show);
+    plot.addEventListener("pointerout", (event) => {
+      if (markOf(event) && markOf(event) !== this.shadowRoot.activeElement) this.#hideTooltip();
+    });
+    plot.addEventListener("focusout", () => this.#hideTooltip());
+    plot.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") this.#hideTooltip();
+    });
+  }
+
+  #showTooltip(mark) {
+    const tip = this.#plot.tips.get(mark);
+    if (!tip) return;
+    const { tooltip, frame } = this.#parts;
+    const title = document.createElement("strong");
+    title.textContent = tip.title;
+    const lines = tip.details.map((text) => {
+      const line = document.createElement("div");
+      line.textContent = text;
+      return line;
+    });
+    tooltip.replaceChildren(title, ...lines);
+    tooltip.hidden = false;
+    this.#activeMark?.classList.remove("active");
+    this.#activeMark = mark;
+    mark.classList.add("active");
+    mark.setAttribute("aria-describedby", "tooltip");
+
+    const box = mark.getBoundingClientRect();
+    const frameBox = frame.getBoundingClientRect();
+    const width = tooltip.offsetWidth;
+    const height = tooltip.offsetHeight;
+    const centre = box.left + box.width / 2 - frameBox.left;
+    const left = Math.min(Math.max(centre - width / 2, 4), frameBox.width - width - 4);
+    const above = box.top - frameBox.top - height - 8;
+    const top = above >= 0 ? above : box.bottom - frameBox.top + 8;
+    tooltip.style.left = `${left}px`;
+    tooltip.style.top = `${top}px`;
+  }
+
+  #hideTooltip() {
+    this.#parts.tooltip.hidden = true;
+    this.#activeMark?.classList.remove("active");
+    this.#activeMark?.removeAttribute("aria-describedby");
+    this.#activeMark = null;
+  }
+}
+
+/** The shadow DOM: plot (labels + time), legend, readout, notes, comparison, tooltip. */
+function buildSkeleton(root) {
+  const el = (tag, attributes = {}, parent = null) => {
+    const node = tag.startsWith("svg:")
+      ? document.createElementNS("http://www.w3.org/2000/svg", tag.slice(4))
+      : document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+    if (parent) parent.append(node);
+    return node;
+  };
+  const frame = el("div", { class: "frame", "data-theme": "auto" }, root);
+  const viewport = el("div", { class: "viewport" }, frame);
+  const canvas = el("div", { class: "canvas" }, viewport);
+  const labels = el("svg:svg", { class: "labels", "aria-hidden": "true" }, canvas);
+  const plot = el("svg:svg", { class: "plot", role: "group", "aria-label": "Timeline: one row per task, time from left to right" }, canvas);
+  const legend = el("div", { class: "legend", "aria-hidden": "true" }, frame);
+  for (const [key, text] of LEGEND) {
+    const item = el("span", {}, legend);
+    el("i", { class: key }, item);
+    item.append(text);
+  }
+  const readout = el("div", { class: "readout", role: "status", "aria-live": "polite" }, frame);
+  const notes = el("div", { class: "notes" }, frame);
+  const warning = el("p", { class: "warning", role: "note" }, notes);
+  const timers = el("p", { class: "timers" }, notes);
+  const omitted = el("p", { class: "omitted" }, notes);
+  const compare = el("div", { class: "compare" }, frame);
+  compare.hidden = true;
+  const compareText = el("p", { class: "compare-text" }, compare);
+  const compareChart = el("svg:svg", { class: "compare-chart" }, compare);
+  const tooltip = el("div", { class: "tooltip", role: "tooltip", id: "tooltip" }, frame);
+  tooltip.hidden = true;
+  return { frame, viewport, labels, plot, readout, warning, timers, omitted, compare, compareText, compareChart, tooltip };
+}
+
+/** Where each statement would end with zero overhead. */
+function idealLines(report) {
+  const statementOfLane = new Map(report.lanes.map((lane) => [lane.id, lane.statement]));
+  return report.statements.map((statement, index) => ({
+    statement: statementOfLane.get(statement.lane) ?? index,
+    startMs: statement.startMs,
+    t: statement.startMs + statement.idealMs,
+  }));
+}
+
+/** The last moment the report knows of: its elapsed time or its last event. */
+function endOf(report) {
+  let end = report.elapsedMs || 0;
+  for (const event of report.events) {
+    end = Math.max(end, event.t + (event.kind === "block" ? event.ms || 0 : 0));
+  }
+  return end;
+}
+
+// Two copies of this module (say, under two URLs) must not both define the element.
+if (!customElements.get("timeline-view")) customElements.define("timeline-view", TimelineView);
