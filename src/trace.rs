@@ -50,6 +50,12 @@ pub enum EventKind {
         message: Rc<str>,
     },
     Cancel,
+    /// Something on the lane that is not a value, such as an HTTP request
+    /// sent or its response headers: the gaps between notes and values are
+    /// the I/O waits.
+    Note {
+        text: Rc<str>,
+    },
 }
 
 impl EventKind {
@@ -61,6 +67,7 @@ impl EventKind {
             EventKind::End { .. } => "end",
             EventKind::Error { .. } => "error",
             EventKind::Cancel => "cancel",
+            EventKind::Note { .. } => "note",
         }
     }
 }

@@ -18,7 +18,7 @@ pub use fail_after::FailAfter;
 pub use filter::Filter;
 pub use map::Map;
 pub use merge::Merge;
-pub use plan::{open, Budget, NoIo, OpenIo, SourcePlan, ValueSeq};
+pub use plan::{open, Budget, NoIo, Notes, OpenIo, SourcePlan, ValueSeq};
 pub use take::Take;
 pub use timed::Timed;
 pub use timeout::Timeout;
