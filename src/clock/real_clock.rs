@@ -67,6 +67,12 @@ impl TimeBase for RealBase {
         &self.queue
     }
 
+    /// Browser timers fire on whole milliseconds, so deadlines are rounded up
+    /// to one: 10^6 sources started over a few ms share a few buckets.
+    fn quantize(&self, deadline: f64) -> f64 {
+        deadline.ceil()
+    }
+
     fn inserted(&self, deadline: f64) {
         let earlier = match &*self.armed.borrow() {
             Some(armed) => deadline < armed.deadline,

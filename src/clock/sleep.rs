@@ -13,6 +13,11 @@ pub(crate) trait TimeBase {
     /// Told after a timer is inserted, so a real clock can arm the browser
     /// timer when this deadline is the new earliest one.
     fn inserted(&self, deadline: f64);
+    /// The deadline a sleep really waits for: a real clock rounds up to its
+    /// timer granularity so sleepers share buckets; a virtual one is exact.
+    fn quantize(&self, deadline: f64) -> f64 {
+        deadline
+    }
 }
 
 /// A future that completes at a deadline; dropping it cancels the timer.
@@ -37,7 +42,7 @@ enum State {
 impl Sleep {
     pub(crate) fn new(base: Rc<dyn TimeBase>, ms: f64) -> Sleep {
         let ms = if ms.is_finite() { ms.max(0.0) } else { 0.0 };
-        let deadline = base.now() + ms;
+        let deadline = base.quantize(base.now() + ms);
         Sleep {
             base,
             deadline,
