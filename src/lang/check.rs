@@ -8,9 +8,8 @@ use super::diagnostic::{line_column, Diagnostic};
 use super::suggest::closest;
 use crate::program::{Delays, Pacing, Program, SourceExpr, SourceKind, Span, Task, TaskKind};
 
-/// Total busy-wait time (`blocking` delays) per program, in ms: blocking
-/// freezes the page, so a little goes a long way.
-pub const MAX_BLOCKING_MS: f64 = 10_000.0;
+/// The engine enforces the same busy-wait cap at run time.
+pub use crate::program::MAX_BLOCKING_MS;
 /// Any single duration over 1 h is surely a mistake.
 pub const MAX_DURATION_MS: f64 = 3_600_000.0;
 /// Leaf tasks after expanding `N * task`.
