@@ -92,7 +92,7 @@ function dedent(text) {
 const isProgramError = (error) => error?.name === "ProgramError" && Array.isArray(error.diagnostics);
 
 export class AsyncPlayground extends HTMLElement {
-  static observedAttributes = ["readonly", "clock", "speed", "height", "example", "src"];
+  static observedAttributes = ["readonly", "clock", "speed", "height", "theme", "example", "src"];
 
   #engine = null;
   #parts = null;
@@ -132,6 +132,7 @@ export class AsyncPlayground extends HTMLElement {
     else if (name === "clock") this.#setClock(value);
     else if (name === "speed") this.#setSpeed(value);
     else if (name === "height") this.#applyHeight();
+    else if (name === "theme") this.#applyTheme();
     else if ((name === "example" || name === "src") && this.#ready && value) this.#loadAttributeProgram();
   }
 
@@ -313,6 +314,7 @@ export class AsyncPlayground extends HTMLElement {
     this.#applyHeight();
     this.#setRunning(false);
     this.#mountTimeline();
+    this.#applyTheme();
   }
 
   async #start() {
@@ -572,6 +574,14 @@ export class AsyncPlayground extends HTMLElement {
       editor.style.removeProperty("height");
       editor.style.setProperty("--lines", String(Math.min(Math.max(this.#editor?.lineCount ?? 8, 4), 22)));
     }
+  }
+
+  /** The timeline follows the element's theme (light, dark or the system's). */
+  #applyTheme() {
+    const theme = this.getAttribute("theme");
+    const timeline = this.#parts.timelineSlot.querySelector("timeline-view");
+    if (theme) timeline?.setAttribute("theme", theme);
+    else timeline?.removeAttribute("theme");
   }
 
   #showTimerWarning(report) {

@@ -114,8 +114,12 @@ export class ResultsView {
       row.querySelector(".result-timing").dataset.elapsedMs = String(statement.elapsedMs);
       row.querySelector(".result-timing").dataset.idealMs = String(statement.idealMs);
     });
+    // A stopped run reports only the statements that finished; the one that
+    // was under way is stopped, the ones after it never started.
     for (const row of this.#rows) {
-      if (!settled.has(row)) this.#set(row, "stopped", report.cancelled ? "not run (stopped)" : "not run", "");
+      if (settled.has(row)) continue;
+      const wasRunning = row.dataset.state === "running";
+      this.#set(row, "stopped", wasRunning ? "stopped" : "not run", "");
     }
   }
 
