@@ -15,7 +15,7 @@
 
 import { loadEngine } from "./engine.js";
 import { CodeEditor } from "./code-editor.js";
-import { ResultsView, formatDuration, formatTiming } from "./results-view.js";
+import { ResultsView, formatDuration } from "./results-view.js";
 import { decodeShareHash, isShareHash, shareUrl } from "./share-link.js";
 
 const DEFAULT_EXAMPLE = "gather";
@@ -100,6 +100,8 @@ export class AsyncPlayground extends HTMLElement {
   #results = null;
   #timeline = null;
   #inlineProgram = "";
+  /** Settings the page author fixed with attributes; a share link does not override them. */
+  #authorSettings = new Set();
   #started = false;
   #ready = false;
   /** The run in progress: { controller, report?, replaying } or null. */
@@ -115,6 +117,7 @@ export class AsyncPlayground extends HTMLElement {
       return;
     }
     this.#started = true;
+    for (const name of ["clock", "speed"]) if (this.hasAttribute(name)) this.#authorSettings.add(name);
     // Read before rendering: without JS this text is what the reader sees.
     this.#inlineProgram = dedent(this.textContent);
     this.#render();
@@ -215,7 +218,7 @@ export class AsyncPlayground extends HTMLElement {
 
     if (clock === "virtual" && speed !== "instant" && !report.cancelled && this.#timeline?.replay) {
       current.replaying = true;
-      this.#say(`Done: ${this.#summaryText(report)}. Replaying at ${speed}×…`);
+      this.#say(`${this.#doneText(report)} Replaying at ${speed}×…`);
       try {
         await this.#timeline.replay(report, Number(speed));
       } catch {
@@ -233,7 +236,7 @@ export class AsyncPlayground extends HTMLElement {
     if (report.cancelled) {
       this.#say(`Stopped after ${formatDuration(performance.now() - started)}.`);
     } else {
-      this.#say(`Done: ${this.#summaryText(report)}.`);
+      this.#say(this.#doneText(report));
       this.#remember(parsed.statements, report);
     }
     return report;
@@ -250,7 +253,7 @@ export class AsyncPlayground extends HTMLElement {
       this.#timelineCall("addBatch", { lanes: current.report.lanes, events: current.report.events });
       this.#timelineCall("finish", current.report);
       this.#setRunning(false);
-      if (!quiet) this.#say(`Replay stopped. ${this.#summaryText(current.report)}.`);
+      if (!quiet) this.#say(`Replay stopped. ${this.#doneText(current.report)}`);
       return;
     }
     current.controller.abort();
@@ -394,8 +397,8 @@ export class AsyncPlayground extends HTMLElement {
       this.stop({ quiet: true });
       this.#editor.value = shared.code;
       this.#parts.example.value = "";
-      if (shared.clock) this.setAttribute("clock", shared.clock);
-      if (shared.speed && SPEEDS.includes(shared.speed)) this.setAttribute("speed", shared.speed);
+      if (shared.clock && !this.#authorSettings.has("clock")) this.setAttribute("clock", shared.clock);
+      if (SPEEDS.includes(shared.speed) && !this.#authorSettings.has("speed")) this.setAttribute("speed", shared.speed);
       this.#checkNow();
       this.#say("Loaded the program from the link. Press Run or Ctrl+Enter.");
     } catch (error) {
@@ -590,8 +593,9 @@ export class AsyncPlayground extends HTMLElement {
     this.#parts.timerWarning.textContent = warning ? `Timers: ${warning}` : "";
   }
 
-  #summaryText(report) {
-    return formatTiming(report.elapsedMs, report.idealMs);
+  #doneText(report) {
+    const time = report.clock === "virtual" ? " of virtual time" : "";
+    return `Done in ${formatDuration(report.elapsedMs)}${time}.`;
   }
 
   #say(message, tone = "info") {
