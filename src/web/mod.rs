@@ -10,6 +10,7 @@
 //! below); the README documents the report.
 
 mod bench;
+pub mod io;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -359,15 +360,18 @@ fn run_real(program: Program, options: Options) -> Promise {
         Ok(ideals) => ideals,
         Err(error) => return Promise::reject(&js_sys::Error::new(&error.message)),
     };
-    let io: Rc<dyn OpenIo> = Rc::new(NoIo);
+    // Real fetch and IndexedDB; stopping the run aborts its requests.
+    let browser_io = io::BrowserIo::new();
+    let io: Rc<dyn OpenIo> = Rc::new(browser_io.clone());
     let clock = RealClock::new();
     let engine = Rc::new(Engine::new(clock.clone(), &plan, io));
     let (abort, registration) = AbortHandle::new_pair();
     let on_abort = options.signal.as_ref().map(|signal| {
-        let (on_abort, clock) = (abort.clone(), clock.clone());
+        let (on_abort, clock, browser_io) = (abort.clone(), clock.clone(), browser_io.clone());
         let listener = Closure::<dyn FnMut()>::new(move || {
             on_abort.abort();
             clock.shut_down();
+            browser_io.abort_all();
         });
         let _ = signal.add_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
         if signal.aborted() {
@@ -387,6 +391,7 @@ fn run_real(program: Program, options: Options) -> Promise {
     wasm_bindgen_futures::future_to_promise(async move {
         let finished = live.await.is_ok();
         clock.shut_down();
+        browser_io.abort_all();
         if let Some((signal, listener)) = on_abort {
             let _ = signal
                 .remove_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
