@@ -21,7 +21,7 @@ const INDENT = 14;
 const PAD_LEFT = 10;
 /** Room right of the last event for the end mark and a value label. */
 const PAD_RIGHT = 44;
-const MIN_PLOT_WIDTH = 260;
+const MIN_PLOT_WIDTH = 220;
 /** DOM caps: beyond these, lanes and markers are counted instead of drawn. */
 export const MAX_ROWS = 150;
 export const MAX_MARKERS = 4000;
@@ -194,8 +194,8 @@ export class TimelinePlot {
       rows: layer("rows"),
       grid: layer("grid"),
       freezes: layer("freezes"),
-      lanes: layer("lanes"),
       ideals: layer("ideals"),
+      lanes: layer("lanes"),
       now: layer("now"),
     };
     this.drawRowsAndLabels();
@@ -220,7 +220,7 @@ export class TimelinePlot {
     for (const lane of this.layout.rows) {
       widest = Math.max(widest, PAD_LEFT + lane.depth * INDENT + Array.from(lane.label).length * LABEL_CHAR_PX + 12);
     }
-    const most = Math.max(this.width * 0.34, 96);
+    const most = Math.max(this.width * (this.width < 500 ? 0.3 : 0.34), 96);
     return Math.round(Math.min(Math.max(widest, 96), most, 260));
   }
 

@@ -45,8 +45,10 @@ const css = `
 .frame[data-theme="light"] { color-scheme: light; }
 .frame[data-theme="dark"] { color-scheme: dark; }
 
+/* A long fan-out can be held to a height: --timeline-max-height: 60vh. */
 .viewport {
   overflow-x: auto;
+  max-height: var(--timeline-max-height, none);
   overscroll-behavior-x: contain;
 }
 .canvas { display: flex; width: max-content; min-width: 100%; }
@@ -91,6 +93,11 @@ svg.plot { flex: none; }
 .value-label {
   font: 10px var(--mono);
   fill: var(--fg);
+  /* A halo in the background colour keeps values readable across grid and ideal lines. */
+  paint-order: stroke;
+  stroke: var(--bg);
+  stroke-width: 3px;
+  stroke-linejoin: round;
   font-variant-numeric: tabular-nums;
   pointer-events: none;
 }

@@ -12,6 +12,7 @@
 //
 // Attribute: theme = light | dark | auto (default auto: prefers-color-scheme);
 // an ancestor's `theme` (also across shadow roots) applies when it has none.
+// CSS: --timeline-max-height (default none) makes a tall fan-out scroll.
 //
 // For tests: lanes are <g data-lane="ID">, value markers
 // <circle data-kind="value" data-t="2000" data-value="20">, freezes
