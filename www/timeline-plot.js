@@ -314,7 +314,11 @@ export class TimelinePlot {
     state.drawn = 0;
     state.lastLabelRight = -Infinity;
     const top = this.rowTops[row];
-    const g = svg("g", { "data-lane": state.lane.id, class: `lane kind-${state.lane.kind}` }, this.layers.lanes);
+    const { label, kind } = state.lane;
+    const g = svg("g", {
+      "data-lane": state.lane.id, class: `lane kind-${kind}`,
+      role: "group", "aria-label": kind === "task" || kind === label ? label : `${label} (${kind})`,
+    }, this.layers.lanes);
     state.nodes = { g };
     if (state.lane.kind === "task") {
       const barHeight = this.compact ? 6 : 10;

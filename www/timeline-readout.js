@@ -29,8 +29,8 @@ export function timerLateness(report) {
   const { timers } = report;
   if (report.clock === "virtual") return "virtual clock: every timer fires exactly on time";
   if (!timers || timers.count === 0) return "no timers fired";
-  const count = `${timers.count} timer${timers.count === 1 ? "" : "s"}`;
-  return `${count} fired ${formatTime(timers.meanLateMs)} late on average, worst ${formatTime(timers.maxLateMs)}`;
+  if (timers.count === 1) return `1 timer fired ${formatTime(timers.maxLateMs)} late`;
+  return `${timers.count} timers fired ${formatTime(timers.meanLateMs)} late on average, worst ${formatTime(timers.maxLateMs)}`;
 }
 
 /** "+12 lanes and 40 events not shown", or "" when everything is drawn. */
