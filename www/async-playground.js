@@ -8,7 +8,7 @@
 //   </async-playground>
 //
 // Attributes: example="gather" | src="examples/gather.apg" | inline text
-// (the initial program), readonly, autorun, clock="real|virtual",
+// (the initial program; the example picker is then hidden), readonly, autorun, clock="real|virtual",
 // speed="0.25..8|instant", height="320px", theme="light|dark|auto", and
 // from-hash (read `#code/...` share links and `#example/<name>` from the page URL).
 // Events: `ready` once the engine is loaded and the program is in the editor.
@@ -99,6 +99,7 @@ export class AsyncPlayground extends HTMLElement {
   #editor = null;
   #results = null;
   #timeline = null;
+  #hasRun = false;
   #inlineProgram = "";
   /** Settings the page author fixed with attributes; a share link does not override them. */
   #authorSettings = new Set();
@@ -184,6 +185,8 @@ export class AsyncPlayground extends HTMLElement {
     this.#results.begin(parsed.statements);
     this.#parts.timerWarning.hidden = true;
     this.#parts.compareBar.hidden = true;
+    this.#hasRun = true;
+    this.#showTimelineIfReady();
     this.#timelineCall("reset");
     this.#setRunning(true);
     this.#say(clock === "virtual" ? "Running on the virtual clock…" : "Running…");
@@ -345,11 +348,16 @@ export class AsyncPlayground extends HTMLElement {
     this.#parts.timelineSlot.append(timeline);
     customElements.whenDefined("timeline-view").then(() => {
       this.#timeline = timeline;
-      this.#parts.timelineSlot.hidden = false;
+      this.#showTimelineIfReady();
     });
     timelineLoaded.then((loaded) => {
       if (!loaded && !customElements.get("timeline-view")) this.#parts.timelineSlot.remove();
     });
+  }
+
+  /** An empty chart before the first run is only noise. */
+  #showTimelineIfReady() {
+    if (this.#timeline && this.#hasRun) this.#parts.timelineSlot.hidden = false;
   }
 
   /** Calls the timeline if it is there; the element works without one. */
@@ -566,7 +574,8 @@ export class AsyncPlayground extends HTMLElement {
     const readonly = this.hasAttribute("readonly");
     this.#parts.textarea.readOnly = readonly;
     this.#parts.format.hidden = readonly;
-    this.#parts.root.querySelector(".example-control").hidden = readonly;
+    // A program written into the page is the point of that box: no picker to wander off.
+    this.#parts.root.querySelector(".example-control").hidden = readonly || this.#inlineProgram.trim() !== "";
   }
 
   #applyHeight() {
