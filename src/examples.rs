@@ -61,4 +61,10 @@ examples![
     "merge",
     "fanout",
     "transforms",
+    "io-aiohttp",
+    "io-csv-stats",
+    "io-limit",
+    "io-timeout",
+    "io-db",
+    "io-errors",
 ];
