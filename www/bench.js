@@ -170,6 +170,20 @@ const bench = {
     return out;
   },
 
+  /** Only our engine, on one of the benchmark programs (for profiling): ms per repetition. */
+  async ours({ program, n, clock = 'real', reps = 1, sources = 1000, values = 1000 }) {
+    const texts = { ready: readyText, hop: hopText, scale: scaleText, gather: gatherText };
+    const text = program === 'virtual' ? virtualText(sources, values) : texts[program](n);
+    const ms = [];
+    for (let r = 0; r < reps; r++) {
+      gc(); await settle();
+      const o = await timed(() => api.run(text, { clock }));
+      first(o.value);
+      ms.push(o.ms);
+    }
+    return ms;
+  },
+
   /** One hop-per-item run of ours, for sizing B3 (ms). */
   async b3probe(n) {
     const t0 = now();
