@@ -536,6 +536,7 @@ export class AsyncPlayground extends HTMLElement {
     const [previous, current] = this.#summaries;
     if (!previous || !current) return;
     this.#timelineCall("compare", previous, current);
+    this.#parts.compareBar.hidden = true;
     const ratio = current.elapsedMs > 0 ? previous.elapsedMs / current.elapsedMs : 0;
     this.#say(`${previous.label} ${formatDuration(previous.elapsedMs)} vs ${current.label} ${formatDuration(current.elapsedMs)}, ${ratio.toFixed(1)}×.`);
   }

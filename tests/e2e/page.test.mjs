@@ -153,6 +153,23 @@ export const tests = {
     assert.match(await pg.locator('.diagnostic').first().textContent(), /^1:5 /);
   },
 
+  'one click compares the run with the previous one: sequential vs gather': async ({ page, baseUrl, screenshot }) => {
+    await open(page, baseUrl);
+    const pg = playground(page);
+    const compare = pg.locator('#compare');
+    await setCode(pg, GATHER_100MS.replace('gather(', 'sequential('));
+    await runAndWait(pg);
+    assert.equal(await compare.isVisible(), false, 'nothing to compare after one run');
+    await setCode(pg, GATHER_100MS);
+    await runAndWait(pg);
+    if (!(await pg.evaluate(() => typeof customElements.get('timeline-view')?.prototype.compare === 'function'))) return;
+    await compare.click();
+    assert.match(await statusOf(pg), /^sequential \d+ ms vs gather \d+ ms, (1\.[89]|2\.[01])×\.$/);
+    const sentence = await pg.locator('timeline-view').evaluate((el) => el.shadowRoot.querySelector('.compare-text')?.textContent ?? '');
+    assert.match(sentence, /sequential .* vs gather .*×/);
+    await screenshot('page-compare');
+  },
+
   'at 375 px wide and in dark mode the page fits and stays readable': async ({ page, baseUrl, screenshot }) => {
     await page.setViewportSize({ width: 375, height: 800 });
     await open(page, baseUrl);
