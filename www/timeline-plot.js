@@ -68,12 +68,9 @@ export class TimelinePlot {
     return this.scale.x(t);
   }
 
+  /** Lanes over the row cap: counted, not drawn (markersHidden counts their values too). */
   get lanesHidden() {
     return this.layout.hidden;
-  }
-
-  get markersHidden() {
-    return this.markersSkipped;
   }
 
   resize(width) {
@@ -126,9 +123,8 @@ export class TimelinePlot {
   /**
    * A finished run, drawn once at its final scale, with `ideals`
    * ({ statement, startMs, t }) as dashed lines where each statement would
-   * end with zero overhead. Lanes that started but
-   * never ended (a stopped run) are closed at `endMs` with the mark of
-   * `openLanesKind` (null: no mark).
+   * end with zero overhead. Lanes that started but never ended (a stopped
+   * run) are closed at `endMs` with the mark of `openLanesKind` (null: none).
    */
   load({ lanes, events, ideals, endMs, openLanesKind }) {
     this.lanes = new Map(lanes.map((lane) => [lane.id, newLaneState(lane)]));
@@ -177,7 +173,7 @@ export class TimelinePlot {
     this.rowsBottom = rowsBottom;
     this.height = rowsBottom + FOOT_HEIGHT;
     this.markersDrawn = 0;
-    this.markersSkipped = 0;
+    this.markersHidden = 0;
 
     for (const node of [this.labelsSvg, this.plotSvg]) {
       node.replaceChildren();
@@ -294,7 +290,7 @@ export class TimelinePlot {
   }
 
   drawAxis() {
-    const { step, ticks } = this.scale.ticks(this.width < 500 ? 60 : 80);
+    const { step, ticks } = this.scale.ticks(this.width < 500 ? 50 : 80);
     for (const t of ticks) {
       const x = this.xOf(t);
       svg("line", { class: "grid-line", x1: x, x2: x, y1: AXIS_HEIGHT - 4, y2: this.rowsBottom }, this.layers.grid);
@@ -377,7 +373,7 @@ export class TimelinePlot {
   countSkipped(state) {
     for (; state.drawn < state.events.length; state.drawn++) {
       const event = state.events[state.drawn];
-      if (event.kind === "value") this.markersSkipped++;
+      if (event.kind === "value") this.markersHidden++;
       if (event.kind === "start") state.start = event.t;
       if (ENDINGS.has(event.kind)) state.end = event.t;
     }
@@ -400,7 +396,7 @@ export class TimelinePlot {
 
   drawValue(state, event) {
     if (this.markersDrawn >= MAX_MARKERS) {
-      this.markersSkipped++;
+      this.markersHidden++;
       return;
     }
     this.markersDrawn++;

@@ -226,6 +226,19 @@ export const tests = {
     assert.equal(await page.locator('timeline-view [data-kind="cancel"]').count(), 1, 'the slower mirror is cancelled');
   },
 
+  'a timer warning from the report is shown next to the readout': async ({ page, baseUrl }) => {
+    await openDemo(page, baseUrl, { program: GATHER_100MS, clock: 'real' });
+    const report = await runToEnd(page);
+    // A throttled tab cannot be staged in a test; the element shows whatever the report says.
+    const warning = '3 timer(s) fired 50 ms or more late (worst 1012 ms): the tab was throttled';
+    const notes = await page.evaluate(({ report, warning }) => {
+      const tl = document.querySelector('timeline-view');
+      tl.finish({ ...report, timers: { ...report.timers, count: 6, meanLateMs: 0.42, maxLateMs: 1012, over50ms: 3, warning } });
+      return [...tl.shadowRoot.querySelectorAll('.notes p')].map((p) => p.textContent);
+    }, { report, warning });
+    assert.deepEqual(notes.slice(0, 2), [warning, '6 timers fired 0.4 ms late on average, worst 1.01 s']);
+  },
+
   'labels are text, never markup': async ({ page, baseUrl }) => {
     const program = 'source a = [1] every 10ms\n\n"<img src=x onerror=window.pwned=1>": collect(a)\n';
     await openDemo(page, baseUrl, { program, clock: 'virtual' });
