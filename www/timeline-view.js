@@ -123,7 +123,11 @@ class TimelineView extends HTMLElement {
     this.#showReadout(report);
   }
 
-  /** Animates a finished report at `speed`× real time; resolves true when done, false if cancelled. */
+  /**
+   * Animates a finished report at `speed`× real time; resolves true when done,
+   * false if reset() or finish() cancelled it. It runs on animation frames, so
+   * it pauses with them in a background tab.
+   */
   replay(report, speed = 1) {
     this.reset();
     this.#plot.addLanes(report.lanes);
