@@ -21,7 +21,7 @@ pub use count::Count;
 pub use ends::{First, Last};
 pub use extrema::{Max, Min};
 pub use mean::Mean;
-pub use outcome::{format_number, Outcome, Summary};
+pub use outcome::{format_number, Outcome, Summary, SHOWN_ITEMS};
 pub use stats::Stats;
 pub use sum::Sum;
 pub use welford::{Spread, Welford};

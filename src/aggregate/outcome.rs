@@ -30,6 +30,12 @@ impl Outcome {
     }
 }
 
+/// ```
+/// use async_playground::aggregate::Outcome;
+/// let long = Outcome::List((0..102).map(f64::from).collect());
+/// assert!(long.to_string().ends_with(", 98, 99, … 2 more]"));
+/// ```
+///
 /// Integral values print as integers (`70`, not `70.0`); others in the
 /// shortest form that reads back to the same `f64`.
 ///
@@ -55,13 +61,24 @@ pub fn format_number(value: f64) -> String {
     }
 }
 
-fn write_list(f: &mut fmt::Formatter<'_>, items: impl Iterator<Item = String>) -> fmt::Result {
+/// Lists longer than this show their first items and a count of the rest:
+/// `collect(range(10^7))` is a result, not a 100 MB string.
+pub const SHOWN_ITEMS: usize = 100;
+
+fn write_list(
+    f: &mut fmt::Formatter<'_>,
+    len: usize,
+    items: impl Iterator<Item = String>,
+) -> fmt::Result {
     f.write_str("[")?;
-    for (index, item) in items.enumerate() {
+    for (index, item) in items.take(SHOWN_ITEMS).enumerate() {
         if index > 0 {
             f.write_str(", ")?;
         }
         f.write_str(&item)?;
+    }
+    if len > SHOWN_ITEMS {
+        write!(f, ", … {} more", len - SHOWN_ITEMS)?;
     }
     f.write_str("]")
 }
@@ -70,7 +87,9 @@ impl fmt::Display for Outcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Outcome::Number(value) => f.write_str(&format_number(*value)),
-            Outcome::List(values) => write_list(f, values.iter().map(|v| format_number(*v))),
+            Outcome::List(values) => {
+                write_list(f, values.len(), values.iter().map(|v| format_number(*v)))
+            }
             Outcome::Stats(summary) => write!(
                 f,
                 "{{count: {}, min: {}, max: {}, mean: {}}}",
@@ -82,7 +101,9 @@ impl fmt::Display for Outcome {
             Outcome::Empty => f.write_str("empty"),
             Outcome::Error(message) => write!(f, "error: {message}"),
             Outcome::Cancelled => f.write_str("cancelled"),
-            Outcome::Group(items) => write_list(f, items.iter().map(Outcome::to_string)),
+            Outcome::Group(items) => {
+                write_list(f, items.len(), items.iter().map(Outcome::to_string))
+            }
         }
     }
 }
