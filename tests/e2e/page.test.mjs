@@ -170,6 +170,33 @@ export const tests = {
     await screenshot('page-compare');
   },
 
+  'attributes configure a new element, and quick links load examples': async ({ page, baseUrl }) => {
+    await open(page, baseUrl);
+    await page.locator('a[href="#example/race"]').click();
+    const main = playground(page);
+    await waitFor(async () => (await main.locator('#example').inputValue()) === 'race', { message: 'the race example' });
+    assert.match(await codeOf(main), /race\(first\(mirror1\), first\(mirror2\)\)/);
+
+    await page.evaluate(() => {
+      const el = document.createElement('async-playground');
+      el.id = 'extra';
+      for (const [k, v] of Object.entries({ src: 'examples/limit.apg', height: '200px', theme: 'dark', readonly: '' })) el.setAttribute(k, v);
+      document.body.append(el);
+    });
+    const extra = page.locator('#extra');
+    await extra.and(page.locator('[data-ready="true"]')).waitFor();
+    assert.match(await codeOf(extra), /^# title: Limit/);
+    assert.equal(await extra.locator('.editor').evaluate((e) => e.getBoundingClientRect().height), 200);
+    const background = await extra.locator('.playground').evaluate((e) => getComputedStyle(e).backgroundColor);
+    assert.equal(background, 'rgb(24, 28, 34)', 'theme="dark" on a light page');
+    assert.equal(await extra.locator('#code').evaluate((t) => t.readOnly), true);
+    await extra.evaluate((el) => el.removeAttribute('readonly'));
+    assert.equal(await extra.locator('#code').evaluate((t) => t.readOnly), false);
+    await extra.evaluate((el) => el.setAttribute('clock', 'virtual'));
+    assert.equal(await extra.locator('input[name="clock"][value="virtual"]').isChecked(), true);
+    assert.equal(await main.getAttribute('clock'), null, 'the other element is unaffected');
+  },
+
   'at 375 px wide and in dark mode the page fits and stays readable': async ({ page, baseUrl, screenshot }) => {
     await page.setViewportSize({ width: 375, height: 800 });
     await open(page, baseUrl);
