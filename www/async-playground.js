@@ -20,7 +20,7 @@ import { decodeShareHash, isShareHash, shareUrl } from "./share-link.js";
 
 const DEFAULT_EXAMPLE = "gather";
 const PARSE_DELAY_MS = 250;
-export const SPEEDS = ["0.25", "0.5", "1", "2", "4", "8", "instant"];
+const SPEEDS = ["0.25", "0.5", "1", "2", "4", "8", "instant"];
 const DEFAULT_SPEED = "1";
 const EXAMPLE_HASH = "#example/";
 const STYLESHEET = new URL("./async-playground.css", import.meta.url).href;
