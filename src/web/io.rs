@@ -99,6 +99,7 @@ impl OpenIo for BrowserIo {
             scratch: Vec::new(),
             bytes: 0,
             phase: Phase::Start,
+            deferred: None,
         };
         Box::new(
             futures::stream::unfold(state, |mut state| async move {
@@ -202,6 +203,8 @@ struct FetchState {
     scratch: Vec<u8>,
     bytes: u64,
     phase: Phase,
+    /// A parse error, reported after the values before it.
+    deferred: Option<String>,
 }
 
 impl Drop for FetchState {
@@ -222,6 +225,9 @@ impl FetchState {
             if let Some(value) = self.pending.pop_front() {
                 return Some(Ok(Tick::ready(value)));
             }
+            if let Some(message) = self.deferred.take() {
+                return Some(self.fail(message));
+            }
             match self.phase {
                 Phase::Done => return None,
                 Phase::Start => {
@@ -240,7 +246,7 @@ impl FetchState {
                         self.reader = None;
                         self.request = None;
                         if let Err(message) = finished {
-                            return Some(self.fail(format!("{}: {message}", self.url)));
+                            self.deferred = Some(format!("{}: {message}", self.url));
                         }
                     }
                     Err(message) => return Some(self.fail(message)),
@@ -372,10 +378,15 @@ impl FetchState {
         self.scratch.resize(length, 0);
         chunk.copy_to(&mut self.scratch);
         let mut values = Vec::new();
-        self.parser
-            .feed(&self.scratch, &mut values)
-            .map_err(|message| format!("{url}: {message}"))?;
+        let fed = self.parser.feed(&self.scratch, &mut values);
+        // The values before a bad row still count; the error comes after them.
         self.pending.extend(values);
+        if let Err(message) = fed {
+            self.deferred = Some(format!("{url}: {message}"));
+            self.phase = Phase::Done;
+            self.reader = None;
+            self.request = None;
+        }
         Ok(true)
     }
 }
