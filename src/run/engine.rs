@@ -200,7 +200,9 @@ impl<C: Clock> Engine<C> {
         let outcome = loop {
             batch.clear();
             if stream.ready_values(&mut batch, READY_BATCH) > 0 {
-                if let Some(bad) = batch.iter().position(|v| !v.is_finite()) {
+                // `all` vectorises; the position is only looked for on failure.
+                if !batch.iter().all(|v| v.is_finite()) {
+                    let bad = batch.iter().position(|v| !v.is_finite()).unwrap_or(0);
                     break not_finite(count + bad as u64 + 1, batch[bad]);
                 }
                 count += batch.len() as u64;
