@@ -2,6 +2,7 @@
 // on the real or virtual clock into a timeline, with Stop, and compares each
 // run with the one before. Tests read window.timelineDemo.
 import init, { examples, run } from "./pkg/async_playground.js";
+import { slowReady } from "./sw-register.js";
 import "./timeline-view.js";
 
 const $ = (id) => document.getElementById(id);
@@ -77,7 +78,8 @@ function stop() {
 }
 
 async function main() {
-  await init();
+  // The I/O examples fetch slow/... URLs that the page's service worker answers.
+  await Promise.all([init(), slowReady]);
   const list = examples();
   for (const example of list) {
     const option = document.createElement("option");

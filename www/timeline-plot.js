@@ -516,7 +516,9 @@ export class TimelinePlot {
       // In the footer, where it cannot cover a value or an end mark; one label per 40 px.
       if (x - lastLabelX < 40) continue;
       lastLabelX = x;
-      svgText("ideal", { class: "ideal-label", x, y: this.rowsBottom + IDEAL_LABEL_DY, "text-anchor": "middle" }, g);
+      // Centred under the line, but never cut off at the left edge (an ideal of 0 with real I/O).
+      const anchor = x < 20 ? "start" : "middle";
+      svgText("ideal", { class: "ideal-label", x: anchor === "start" ? x - 3 : x, y: this.rowsBottom + IDEAL_LABEL_DY, "text-anchor": anchor }, g);
     }
   }
 
