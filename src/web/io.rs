@@ -196,6 +196,8 @@ struct FetchState {
     parser: BodyParser,
     notes: Option<Notes>,
     shared: Rc<Shared>,
+    /// Dropped after the reader: aborting errors the body stream (no
+    /// `reader.cancel()`, whose rejection nobody would handle).
     request: Option<InFlight>,
     reader: Option<ReadableStreamDefaultReader>,
     /// Values parsed from the last chunk, handed out one by one.
@@ -205,15 +207,6 @@ struct FetchState {
     phase: Phase,
     /// A parse error, reported after the values before it.
     deferred: Option<String>,
-}
-
-impl Drop for FetchState {
-    fn drop(&mut self) {
-        if let Some(reader) = self.reader.take() {
-            // Stop reading; the rejection (if any) is nobody's business.
-            let _ = reader.cancel();
-        }
-    }
 }
 
 impl FetchState {
