@@ -10,7 +10,7 @@
 // Every figure is the median of the repetitions plus min and max; every ratio
 // is computed per repetition (both contenders run back to back in the same
 // page) and then summarised the same way.
-import { readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, statSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { gzipSync, constants as zc } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,7 +19,11 @@ import { chromium } from 'playwright-core';
 import { startServer, CHROMIUM, CHROMIUM_ARGS, watchPage, ROOT } from '../tests/e2e/harness.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
-const WWW = process.env.BENCH_WWW || path.join(ROOT, 'www');
+const SOURCE_WWW = process.env.BENCH_WWW || path.join(ROOT, 'www');
+// The run serves a snapshot of www/ taken at start: other builds in the same
+// tree (./dev test, wasm-pack test) may rewrite www/pkg while the benchmark runs.
+const SNAPSHOT = mkdtempSync(path.join(os.tmpdir(), 'bench-www-'));
+const WWW = path.join(SNAPSHOT, 'www');
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
 const opt = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
@@ -141,7 +145,10 @@ async function cleanup() {
   try { if (browser) await browser.close(); } catch { /* already gone */ }
   if (server) server.stop();
 }
-process.on('exit', () => { if (server) server.stop(); });
+process.on('exit', () => {
+  if (server) server.stop();
+  try { rmSync(SNAPSHOT, { recursive: true, force: true }); } catch { /* best effort */ }
+});
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, () => { cleanup().finally(() => process.exit(128 + (os.constants.signals[sig] || 1))); });
 }
@@ -427,10 +434,12 @@ const results = { B1: {} };
 
 async function main() {
   const t0 = Date.now();
+  cpSync(SOURCE_WWW, WWW, { recursive: true });
+  const loadStart = os.loadavg();
   server = await startServer({ dir: WWW, logFile: path.join(os.tmpdir(), `bench-server-${process.pid}.log`) });
   browser = await launch();
   const m = machine(browser.version());
-  log(`serving ${WWW} at ${server.baseUrl}; Chromium ${m.chromium}; ${m.nproc} CPUs (${m.cpu})`);
+  log(`serving a snapshot of ${SOURCE_WWW} at ${server.baseUrl}; Chromium ${m.chromium}; ${m.nproc} CPUs (${m.cpu})`);
 
   if (PROFILE) { await profile(server.baseUrl); return; }
 
@@ -477,7 +486,10 @@ async function main() {
   );
   notes.push('Ratios are computed per repetition from the two contenders run back to back in the same page, then summarised; verdicts apply to the median.');
   for (const r of rows) if (r.note) notes.push(`${r.figure}: ${r.note}.`);
-  notes.push(`Total benchmark time: ${seconds} s.`);
+  const loadEnd = os.loadavg();
+  m.loadavg = { start: loadStart, end: loadEnd };
+  notes.push(`Total benchmark time: ${seconds} s. Load average (1 min) ${loadStart[0].toFixed(2)} at start, ` +
+    `${loadEnd[0].toFixed(2)} at end, on ${m.nproc} CPUs: above ~1, other processes competed for the CPU and the min..max spread widens.`);
 
   console.log('');
   console.log(`async-playground benchmark — ${m.date}; ${m.nproc} CPUs (${m.cpu}); Chromium ${m.chromium}`);
