@@ -11,6 +11,7 @@ pub mod lang;
 pub mod program;
 pub mod run;
 pub mod source;
+mod suggest;
 pub mod trace;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

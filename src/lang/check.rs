@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use super::diagnostic::{line_column, Diagnostic};
-use super::suggest::closest;
 use crate::program::{Delays, Pacing, Program, SourceExpr, SourceKind, Span, Task, TaskKind};
+use crate::suggest::closest;
 
 /// The engine enforces the same busy-wait cap at run time.
 pub use crate::program::MAX_BLOCKING_MS;

@@ -17,7 +17,6 @@ mod diagnostic;
 mod format;
 mod lexer;
 mod parser;
-mod suggest;
 
 pub use check::{MAX_BLOCKING_MS, MAX_DURATION_MS, MAX_LIST, MAX_TASKS, MAX_TIMERS, MAX_VALUES};
 pub use diagnostic::Diagnostic;

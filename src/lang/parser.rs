@@ -8,11 +8,11 @@
 use super::check::{MAX_DURATION_MS, MAX_LIST};
 use super::diagnostic::{line_column, Diagnostic};
 use super::lexer::{lex, Token, TokenKind};
-use super::suggest::closest;
 use crate::program::{
     Aggregator, ArithOp, CmpOp, Delays, FetchFormat, Group, Pacing, Program, SourceDef, SourceExpr,
     SourceKind, Span, Task, TaskKind,
 };
+use crate::suggest::closest;
 
 /// How deeply groups, sources and pipes may nest; deeper input is rejected
 /// before it can exhaust the stack.

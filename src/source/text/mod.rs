@@ -116,28 +116,7 @@ pub(crate) fn did_you_mean<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c
     }
     // Short names are too close to everything for 2 edits to mean a typo.
     let limit = if name.chars().count() <= 4 { 1 } else { 2 };
-    candidates
-        .iter()
-        .filter(|c| c.len().abs_diff(name.len()) <= limit)
-        .map(|c| (edit_distance(name, c), *c))
-        .filter(|(distance, _)| *distance <= limit)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = diagonal + usize::from(ca != *cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitute.min(row[j] + 1).min(diagonal + 1);
-        }
-    }
-    row[b.len()]
+    crate::suggest::closest_within(name, candidates.iter().copied(), limit)
 }
 
 /// "no column 'agee' in header: id, age; did you mean 'age'?"

@@ -1,4 +1,5 @@
-//! "Did you mean ...?": the nearest known name by edit distance.
+//! "Did you mean ...?": the nearest known name by edit distance, for the
+//! language's names and for columns and fields of fetched data.
 
 const MAX_NAME_LEN: usize = 64;
 
@@ -8,12 +9,24 @@ pub(crate) fn closest<'c>(
     name: &str,
     candidates: impl IntoIterator<Item = &'c str>,
 ) -> Option<&'c str> {
+    closest_within(
+        name,
+        candidates,
+        2.min(name.chars().count().saturating_sub(1)),
+    )
+}
+
+/// The candidate nearest to `name` at most `limit` edits away.
+pub(crate) fn closest_within<'c>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+    limit: usize,
+) -> Option<&'c str> {
     // Names this long are not typos of a keyword or source name, and
     // comparing them would cost length squared.
     if name.len() > MAX_NAME_LEN {
         return None;
     }
-    let limit = 2.min(name.chars().count().saturating_sub(1));
     candidates
         .into_iter()
         .filter(|candidate| *candidate != name)
