@@ -15,6 +15,7 @@ import { gzipSync, constants as zc } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { startServer, CHROMIUM, CHROMIUM_ARGS, watchPage, ROOT } from '../tests/e2e/harness.mjs';
 
@@ -124,7 +125,14 @@ function machine(browserVersion) {
     const m = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.+)$/m);
     if (m) cpu = m[1].trim();
   } catch { /* not Linux */ }
+  let source = 'unknown';
+  try {
+    const git = (...a) => execFileSync('git', ['-C', ROOT, ...a], { encoding: 'utf8' }).trim();
+    const dirty = git('status', '--porcelain', '--untracked-files=no', '--', 'src', 'Cargo.toml', 'Cargo.lock').length > 0;
+    source = `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' + uncommitted changes in src/' : ''}`;
+  } catch { /* not a git checkout */ }
   return {
+    source,
     nproc: os.availableParallelism ? os.availableParallelism() : os.cpus().length,
     cpu,
     memoryGB: +(os.totalmem() / 2 ** 30).toFixed(1),
@@ -417,7 +425,7 @@ function updateReadme(m, notes) {
   if (i < 0 || j < i) { log(`bench/README.md has no ${start} ... ${end} markers; not updated`); return; }
   const block = [
     start,
-    `Latest run: ${m.date.slice(0, 16).replace('T', ' ')} UTC, \`./dev bench\` on ${m.nproc} CPUs (${m.cpu}), ` +
+    `Latest run: ${m.date.slice(0, 16).replace('T', ' ')} UTC, source ${m.source}, \`./dev bench\` on ${m.nproc} CPUs (${m.cpu}), ` +
       `${m.memoryGB} GB RAM, Chromium ${m.chromium} headless, Node ${m.node}, ${m.os}.`,
     '',
     markdownTable(rows),
@@ -492,7 +500,7 @@ async function main() {
     `${loadEnd[0].toFixed(2)} at end, on ${m.nproc} CPUs: above ~1, other processes competed for the CPU and the min..max spread widens.`);
 
   console.log('');
-  console.log(`async-playground benchmark — ${m.date}; ${m.nproc} CPUs (${m.cpu}); Chromium ${m.chromium}`);
+  console.log(`async-playground benchmark — ${m.date}; source ${m.source}; ${m.nproc} CPUs (${m.cpu}); Chromium ${m.chromium}`);
   console.log(table(rows));
   for (const n of notes) console.log(`note: ${n}`);
   const missed = rows.filter((r) => r.verdict.startsWith('MISSED'));
