@@ -7,9 +7,11 @@
 pub mod aggregate;
 pub mod clock;
 pub mod examples;
+pub mod json;
 pub mod lang;
 pub mod program;
 pub mod run;
+pub mod schema;
 pub mod source;
 mod suggest;
 pub mod trace;

@@ -18,18 +18,18 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 
 use futures::future::{AbortHandle, Abortable};
-use js_sys::{Array, Function, Object, Promise, Reflect};
+use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::aggregate::Outcome;
 use crate::clock::{Clock, RealClock, VirtualClock};
 use crate::examples::EXAMPLES;
 use crate::lang::{self, Diagnostic};
 use crate::program::Program;
 use crate::run::{ideal_times, Engine, Plan};
+use crate::schema;
 use crate::source::{NoIo, OpenIo};
-use crate::trace::{Event, EventKind, Lane, Report};
+use crate::trace::Report;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
@@ -111,39 +111,10 @@ pub fn start() {
     }));
 }
 
-fn set(target: &Object, key: &str, value: impl Into<JsValue>) {
-    // Setting a property on a plain fresh object cannot fail.
-    let _ = Reflect::set(target, &JsValue::from_str(key), &value.into());
-}
-
-fn object(fields: &[(&str, JsValue)]) -> Object {
-    let target = Object::new();
-    for (key, value) in fields {
-        set(&target, key, value.clone());
-    }
-    target
-}
-
-fn array<T>(items: impl IntoIterator<Item = T>, to_js: impl Fn(T) -> JsValue) -> Array {
-    items.into_iter().map(to_js).collect()
-}
-
-/// Byte offset → UTF-16 offset, for editors working on JS strings.
-fn utf16_offset(text: &str, byte: usize) -> usize {
-    text.get(..byte.min(text.len()))
-        .map_or(0, |prefix| prefix.encode_utf16().count())
-}
-
-fn diagnostic_to_js(text: &str, diagnostic: &Diagnostic) -> JsValue {
-    object(&[
-        ("line", diagnostic.line.into()),
-        ("column", diagnostic.column.into()),
-        ("from", utf16_offset(text, diagnostic.span.start).into()),
-        ("to", utf16_offset(text, diagnostic.span.end).into()),
-        ("message", diagnostic.message.as_str().into()),
-        ("rendered", diagnostic.render(text).into()),
-    ])
-    .into()
+/// Parses JSON made by [`schema`]: one call across the boundary.
+fn from_json(json: &str) -> JsValue {
+    // Our own writer's output is always valid JSON.
+    js_sys::JSON::parse(json).unwrap_or(JsValue::NULL)
 }
 
 fn program_error(text: &str, diagnostics: &[Diagnostic]) -> JsValue {
@@ -154,60 +125,22 @@ fn program_error(text: &str, diagnostics: &[Diagnostic]) -> JsValue {
         .join("\n");
     let error = js_sys::Error::new(&summary);
     error.set_name("ProgramError");
-    set(
+    let _ = Reflect::set(
         &error,
-        "diagnostics",
-        array(diagnostics, |d| diagnostic_to_js(text, d)),
+        &"diagnostics".into(),
+        &from_json(&schema::diagnostics(text, diagnostics)),
     );
     error.into()
-}
-
-fn line_of(text: &str, byte: usize) -> u32 {
-    let before = text.get(..byte.min(text.len())).unwrap_or("");
-    before.matches('\n').count() as u32 + 1
 }
 
 /// Checks a program without running it: its sources and statements, or
 /// every error with its line and column.
 #[wasm_bindgen(unchecked_return_type = "ParseResult")]
 pub fn parse(text: &str) -> JsValue {
-    match lang::parse(text) {
-        Ok(program) => {
-            let sources = array(&program.sources, |def| {
-                object(&[
-                    ("name", def.name.as_str().into()),
-                    ("line", line_of(text, def.span.start).into()),
-                ])
-                .into()
-            });
-            let plan = Plan::compile(&program);
-            let labels: Vec<String> = match &plan {
-                Ok(plan) => plan.statement_labels().map(str::to_string).collect(),
-                Err(_) => Vec::new(),
-            };
-            let statements = array(program.statements.iter().enumerate(), |(i, task)| {
-                object(&[
-                    ("label", labels.get(i).map_or("", String::as_str).into()),
-                    ("line", line_of(text, task.span.start).into()),
-                ])
-                .into()
-            });
-            object(&[
-                ("ok", true.into()),
-                ("sources", sources.into()),
-                ("statements", statements.into()),
-            ])
-            .into()
-        }
-        Err(diagnostics) => object(&[
-            ("ok", false.into()),
-            (
-                "diagnostics",
-                array(&diagnostics, |d| diagnostic_to_js(text, d)).into(),
-            ),
-        ])
-        .into(),
-    }
+    let parsed = lang::parse(text);
+    let plan = parsed.as_ref().ok().and_then(|p| Plan::compile(p).ok());
+    let labels: Vec<&str> = plan.iter().flat_map(Plan::statement_labels).collect();
+    from_json(&schema::parse_result(text, &parsed, &labels))
 }
 
 /// The canonical text of a program; throws a `ProgramError` if it has errors.
@@ -221,16 +154,7 @@ pub fn format(text: &str) -> Result<String, JsValue> {
 /// The built-in examples, in display order.
 #[wasm_bindgen(unchecked_return_type = "ExampleInfo[]")]
 pub fn examples() -> JsValue {
-    array(EXAMPLES, |example| {
-        object(&[
-            ("name", example.name.into()),
-            ("title", example.title().into()),
-            ("ideal", example.header("ideal").unwrap_or("").into()),
-            ("text", example.text.into()),
-        ])
-        .into()
-    })
-    .into()
+    from_json(&schema::examples(EXAMPLES))
 }
 
 struct Options {
@@ -306,12 +230,7 @@ fn deliver<C: Clock>(engine: &Engine<C>, on_event: Option<&Function>) {
         return;
     };
     let batch = engine.with_new_events(|lanes, events| {
-        (!lanes.is_empty() || !events.is_empty()).then(|| {
-            object(&[
-                ("lanes", array(lanes, lane_to_js).into()),
-                ("events", array(events, event_to_js).into()),
-            ])
-        })
+        (!lanes.is_empty() || !events.is_empty()).then(|| from_json(&schema::batch(lanes, events)))
     });
     if let Some(batch) = batch {
         if let Err(error) = callback.call1(&JsValue::NULL, &batch) {
@@ -400,109 +319,6 @@ fn run_real(program: Program, options: Options) -> Promise {
     })
 }
 
-fn outcome_to_js(outcome: &Outcome) -> JsValue {
-    let text = outcome.to_string();
-    let with = |kind: &str, extra: &[(&str, JsValue)]| {
-        let target = object(&[("type", kind.into()), ("text", text.as_str().into())]);
-        for (key, value) in extra {
-            set(&target, key, value.clone());
-        }
-        JsValue::from(target)
-    };
-    match outcome {
-        Outcome::Number(value) => with("number", &[("value", (*value).into())]),
-        // One copy across the boundary instead of a call per value.
-        Outcome::List(values) => with(
-            "list",
-            &[(
-                "values",
-                Array::from(&js_sys::Float64Array::from(values.as_slice())).into(),
-            )],
-        ),
-        Outcome::Stats(summary) => with(
-            "stats",
-            &[
-                ("count", (summary.count as f64).into()),
-                ("min", summary.min.into()),
-                ("max", summary.max.into()),
-                ("mean", summary.mean.into()),
-            ],
-        ),
-        Outcome::Empty => with("empty", &[]),
-        Outcome::Error(message) => with("error", &[("message", message.as_str().into())]),
-        Outcome::Cancelled => with("cancelled", &[]),
-        Outcome::Group(items) => with("group", &[("items", array(items, outcome_to_js).into())]),
-    }
-}
-
-fn lane_to_js(lane: &Lane) -> JsValue {
-    object(&[
-        ("id", lane.id.into()),
-        ("parent", lane.parent.map_or(JsValue::NULL, JsValue::from)),
-        ("depth", lane.depth.into()),
-        ("statement", lane.statement.into()),
-        ("label", (&*lane.label).into()),
-        ("kind", lane.kind.into()),
-    ])
-    .into()
-}
-
-fn event_to_js(event: &Event) -> JsValue {
-    let target = object(&[
-        ("lane", event.lane.into()),
-        ("t", event.t.into()),
-        ("kind", event.kind.name().into()),
-    ]);
-    match &event.kind {
-        EventKind::Value { value, late_ms } => {
-            set(&target, "value", *value);
-            set(&target, "lateMs", *late_ms);
-        }
-        EventKind::Block { ms } => set(&target, "ms", *ms),
-        EventKind::End { result } => set(&target, "result", &**result),
-        EventKind::Error { message } => set(&target, "message", &**message),
-        EventKind::Note { text } => set(&target, "text", &**text),
-        EventKind::Start | EventKind::Cancel => {}
-    }
-    target.into()
-}
-
 fn report_to_js(report: &Report) -> JsValue {
-    let statements = array(&report.statements, |s| {
-        object(&[
-            ("lane", s.lane.into()),
-            ("label", (&*s.label).into()),
-            ("startMs", s.start_ms.into()),
-            ("elapsedMs", s.elapsed_ms.into()),
-            ("idealMs", s.ideal_ms.into()),
-            ("result", outcome_to_js(&s.outcome)),
-        ])
-        .into()
-    });
-    let lateness = &report.lateness;
-    let timers = object(&[
-        ("count", (lateness.timers as f64).into()),
-        ("meanLateMs", lateness.mean_ms().into()),
-        ("maxLateMs", lateness.max_ms.into()),
-        ("over4ms", (lateness.over_4ms as f64).into()),
-        ("over50ms", (lateness.over_50ms as f64).into()),
-        (
-            "warning",
-            lateness.warning().map_or(JsValue::NULL, JsValue::from),
-        ),
-    ]);
-    object(&[
-        ("clock", report.clock.into()),
-        ("cancelled", report.cancelled.into()),
-        ("elapsedMs", report.elapsed_ms.into()),
-        ("idealMs", report.ideal_ms.into()),
-        ("idealExact", report.ideal_exact.into()),
-        ("statements", statements.into()),
-        ("lanes", array(&report.lanes, lane_to_js).into()),
-        ("events", array(&report.events, event_to_js).into()),
-        ("lanesOmitted", (report.lanes_omitted as f64).into()),
-        ("eventsOmitted", (report.events_omitted as f64).into()),
-        ("timers", timers.into()),
-    ])
-    .into()
+    from_json(&schema::report(report))
 }

@@ -1,0 +1,129 @@
+//! A minimal JSON writer. The report crosses into JavaScript as one JSON
+//! string and one `JSON.parse`, which is far cheaper than building objects a
+//! property at a time across the wasm boundary.
+
+use std::fmt::Write;
+
+/// Writes one JSON value into a string.
+///
+/// ```
+/// use async_playground::json::Json;
+/// let mut json = Json::default();
+/// json.object(|o| {
+///     o.string("name", "a \"quoted\" label");
+///     o.number("t", 1.5);
+///     o.number("bad", f64::NAN);
+///     o.key("items").array([1.0, 2.0], |j, v| j.number(v));
+/// });
+/// assert_eq!(json.finish(), r#"{"name":"a \"quoted\" label","t":1.5,"bad":null,"items":[1.0,2.0]}"#);
+/// ```
+#[derive(Default)]
+pub struct Json {
+    out: String,
+}
+
+/// The fields of an object being written.
+pub struct Fields<'a> {
+    json: &'a mut Json,
+    first: bool,
+}
+
+impl Json {
+    pub fn finish(self) -> String {
+        self.out
+    }
+
+    /// Non-finite numbers have no JSON form; they are written as `null`.
+    pub fn number(&mut self, value: f64) {
+        if value.is_finite() {
+            // Debug is the shortest round-trip form, with an exponent for
+            // very large or small values: always valid JSON.
+            let _ = write!(self.out, "{value:?}");
+        } else {
+            self.out.push_str("null");
+        }
+    }
+
+    pub fn integer(&mut self, value: u64) {
+        let _ = write!(self.out, "{value}");
+    }
+
+    pub fn boolean(&mut self, value: bool) {
+        self.out.push_str(if value { "true" } else { "false" });
+    }
+
+    pub fn null(&mut self) {
+        self.out.push_str("null");
+    }
+
+    pub fn string(&mut self, value: &str) {
+        self.out.push('"');
+        for c in value.chars() {
+            match c {
+                '"' => self.out.push_str("\\\""),
+                '\\' => self.out.push_str("\\\\"),
+                '\n' => self.out.push_str("\\n"),
+                '\r' => self.out.push_str("\\r"),
+                '\t' => self.out.push_str("\\t"),
+                c if (c as u32) < 0x20 => {
+                    let _ = write!(self.out, "\\u{:04x}", c as u32);
+                }
+                c => self.out.push(c),
+            }
+        }
+        self.out.push('"');
+    }
+
+    pub fn object(&mut self, fill: impl FnOnce(&mut Fields<'_>)) {
+        self.out.push('{');
+        fill(&mut Fields {
+            json: self,
+            first: true,
+        });
+        self.out.push('}');
+    }
+
+    pub fn array<T>(
+        &mut self,
+        items: impl IntoIterator<Item = T>,
+        mut each: impl FnMut(&mut Json, T),
+    ) {
+        self.out.push('[');
+        for (index, item) in items.into_iter().enumerate() {
+            if index > 0 {
+                self.out.push(',');
+            }
+            each(self, item);
+        }
+        self.out.push(']');
+    }
+}
+
+impl Fields<'_> {
+    /// Starts a field; write its value into the returned writer.
+    pub fn key(&mut self, key: &str) -> &mut Json {
+        if !self.first {
+            self.json.out.push(',');
+        }
+        self.first = false;
+        self.json.string(key);
+        self.json.out.push(':');
+        self.json
+    }
+
+    pub fn string(&mut self, key: &str, value: &str) {
+        self.key(key).string(value);
+    }
+
+    pub fn number(&mut self, key: &str, value: f64) {
+        self.key(key).number(value);
+    }
+
+    pub fn integer(&mut self, key: &str, value: u64) {
+        self.key(key).integer(value);
+    }
+
+    pub fn boolean(&mut self, key: &str, value: bool) {
+        self.key(key).boolean(value);
+    }
+}

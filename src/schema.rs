@@ -1,0 +1,203 @@
+//! The JSON form of everything the JS API returns: the schema documented in
+//! the README and typed in the generated `.d.ts` (see `web`). Plain Rust, so
+//! it is tested natively; `web` only hands the strings to `JSON.parse`.
+
+use crate::aggregate::Outcome;
+use crate::examples::Example;
+use crate::json::{Fields, Json};
+use crate::lang::Diagnostic;
+use crate::program::Program;
+use crate::trace::{Event, EventKind, Lane, Report};
+
+/// Byte offset → UTF-16 offset, for editors working on JS strings.
+fn utf16_offset(text: &str, byte: usize) -> u64 {
+    text.get(..byte.min(text.len()))
+        .map_or(0, |prefix| prefix.encode_utf16().count() as u64)
+}
+
+fn line_of(text: &str, byte: usize) -> u64 {
+    let before = text.get(..byte.min(text.len())).unwrap_or("");
+    before.matches('\n').count() as u64 + 1
+}
+
+fn diagnostic(json: &mut Json, text: &str, diagnostic: &Diagnostic) {
+    json.object(|o| {
+        o.integer("line", diagnostic.line.into());
+        o.integer("column", diagnostic.column.into());
+        o.integer("from", utf16_offset(text, diagnostic.span.start));
+        o.integer("to", utf16_offset(text, diagnostic.span.end));
+        o.string("message", &diagnostic.message);
+        o.string("rendered", &diagnostic.render(text));
+    });
+}
+
+/// `Diagnostic[]`
+pub fn diagnostics(text: &str, list: &[Diagnostic]) -> String {
+    let mut json = Json::default();
+    json.array(list, |json, d| diagnostic(json, text, d));
+    json.finish()
+}
+
+/// `ParseResult`: the program's sources and statements, or its diagnostics.
+///
+/// ```
+/// let json = async_playground::schema::parse_result("sum(nope)", &async_playground::lang::parse("sum(nope)"), &[]);
+/// assert!(json.starts_with(r#"{"ok":false,"diagnostics":[{"line":1,"column":5,"from":4,"to":8,"#));
+/// ```
+pub fn parse_result(
+    text: &str,
+    parsed: &Result<Program, Vec<Diagnostic>>,
+    statement_labels: &[&str],
+) -> String {
+    let mut json = Json::default();
+    json.object(|o| match parsed {
+        Ok(program) => {
+            o.boolean("ok", true);
+            o.key("sources").array(&program.sources, |json, def| {
+                json.object(|o| {
+                    o.string("name", &def.name);
+                    o.integer("line", line_of(text, def.span.start));
+                })
+            });
+            o.key("statements")
+                .array(program.statements.iter().enumerate(), |json, (i, task)| {
+                    json.object(|o| {
+                        o.string("label", statement_labels.get(i).copied().unwrap_or(""));
+                        o.integer("line", line_of(text, task.span.start));
+                    })
+                });
+        }
+        Err(list) => {
+            o.boolean("ok", false);
+            o.key("diagnostics")
+                .array(list, |json, d| diagnostic(json, text, d));
+        }
+    });
+    json.finish()
+}
+
+/// `ExampleInfo[]`
+pub fn examples(list: &[Example]) -> String {
+    let mut json = Json::default();
+    json.array(list, |json, example| {
+        json.object(|o| {
+            o.string("name", example.name);
+            o.string("title", example.title());
+            o.string("ideal", example.header("ideal").unwrap_or(""));
+            o.string("text", example.text);
+        })
+    });
+    json.finish()
+}
+
+fn outcome(json: &mut Json, result: &Outcome) {
+    json.object(|o| {
+        let kind = match result {
+            Outcome::Number(_) => "number",
+            Outcome::List(_) => "list",
+            Outcome::Stats(_) => "stats",
+            Outcome::Empty => "empty",
+            Outcome::Error(_) => "error",
+            Outcome::Cancelled => "cancelled",
+            Outcome::Group(_) => "group",
+        };
+        o.string("type", kind);
+        o.string("text", &result.to_string());
+        match result {
+            Outcome::Number(value) => o.number("value", *value),
+            Outcome::List(values) => o.key("values").array(values, |json, v| json.number(*v)),
+            Outcome::Stats(summary) => {
+                o.integer("count", summary.count);
+                o.number("min", summary.min);
+                o.number("max", summary.max);
+                o.number("mean", summary.mean);
+            }
+            Outcome::Error(message) => o.string("message", message),
+            Outcome::Group(items) => o.key("items").array(items, outcome),
+            Outcome::Empty | Outcome::Cancelled => {}
+        }
+    });
+}
+
+fn lane(json: &mut Json, lane: &Lane) {
+    json.object(|o| {
+        o.integer("id", lane.id.into());
+        match lane.parent {
+            Some(parent) => o.integer("parent", parent.into()),
+            None => o.key("parent").null(),
+        }
+        o.integer("depth", lane.depth.into());
+        o.integer("statement", lane.statement.into());
+        o.string("label", &lane.label);
+        o.string("kind", lane.kind);
+    });
+}
+
+fn event(json: &mut Json, event: &Event) {
+    json.object(|o| {
+        o.integer("lane", event.lane.into());
+        o.number("t", event.t);
+        o.string("kind", event.kind.name());
+        match &event.kind {
+            EventKind::Value { value, late_ms } => {
+                o.number("value", *value);
+                o.number("lateMs", *late_ms);
+            }
+            EventKind::Block { ms } => o.number("ms", *ms),
+            EventKind::End { result } => o.string("result", result),
+            EventKind::Error { message } => o.string("message", message),
+            EventKind::Note { text } => o.string("text", text),
+            EventKind::Start | EventKind::Cancel => {}
+        }
+    });
+}
+
+fn lanes_and_events(o: &mut Fields<'_>, lanes: &[Lane], events: &[Event]) {
+    o.key("lanes").array(lanes, lane);
+    o.key("events").array(events, event);
+}
+
+/// A live batch: `{ lanes, events }`.
+pub fn batch(lanes: &[Lane], events: &[Event]) -> String {
+    let mut json = Json::default();
+    json.object(|o| lanes_and_events(o, lanes, events));
+    json.finish()
+}
+
+/// `Report`
+pub fn report(report: &Report) -> String {
+    let mut json = Json::default();
+    json.object(|o| {
+        o.string("clock", report.clock);
+        o.boolean("cancelled", report.cancelled);
+        o.number("elapsedMs", report.elapsed_ms);
+        o.number("idealMs", report.ideal_ms);
+        o.boolean("idealExact", report.ideal_exact);
+        o.key("statements").array(&report.statements, |json, s| {
+            json.object(|o| {
+                o.integer("lane", s.lane.into());
+                o.string("label", &s.label);
+                o.number("startMs", s.start_ms);
+                o.number("elapsedMs", s.elapsed_ms);
+                o.number("idealMs", s.ideal_ms);
+                outcome(o.key("result"), &s.outcome);
+            })
+        });
+        lanes_and_events(o, &report.lanes, &report.events);
+        o.integer("lanesOmitted", report.lanes_omitted);
+        o.integer("eventsOmitted", report.events_omitted);
+        let lateness = &report.lateness;
+        o.key("timers").object(|o| {
+            o.integer("count", lateness.timers);
+            o.number("meanLateMs", lateness.mean_ms());
+            o.number("maxLateMs", lateness.max_ms);
+            o.integer("over4ms", lateness.over_4ms);
+            o.integer("over50ms", lateness.over_50ms);
+            match lateness.warning() {
+                Some(warning) => o.string("warning", &warning),
+                None => o.key("warning").null(),
+            }
+        });
+    });
+    json.finish()
+}
