@@ -4,9 +4,11 @@
 
 mod engine;
 mod plan;
+mod rebound;
 
 pub use engine::Engine;
 pub use plan::{Plan, PlanError};
+pub use rebound::Rebound;
 
 use std::rc::Rc;
 

@@ -26,7 +26,7 @@ use crate::clock::{Clock, RealClock, VirtualClock};
 use crate::examples::EXAMPLES;
 use crate::lang::{self, Diagnostic};
 use crate::program::Program;
-use crate::run::{ideal_times, Engine, Plan};
+use crate::run::{ideal_times, Engine, Plan, Rebound};
 use crate::schema;
 use crate::source::{NoIo, OpenIo};
 use crate::trace::Report;
@@ -303,7 +303,7 @@ fn run_real(program: Program, options: Options) -> Promise {
         async move { engine.run(&plan, Some(&ideals)).await }
     };
     let live = LiveEvents {
-        run: Box::pin(Abortable::new(work, registration)),
+        run: Box::pin(Abortable::new(Rebound::new(work), registration)),
         engine: engine.clone(),
         on_event: options.on_event,
     };
