@@ -12,7 +12,7 @@ export const GATHER_100MS = [
 ].join('\n');
 
 export const CSP =
-  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'";
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' https: http://localhost:* http://127.0.0.1:*";
 
 /** Opens a page and waits until every playground on it is ready. */
 export async function open(page, baseUrl, path = 'index.html') {
