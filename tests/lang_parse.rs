@@ -2,11 +2,14 @@
 //! The language: every construct parses to the expected program, every error
 //! is reported at the right place with a helpful message.
 
+mod common;
+
 use async_playground::lang::{self, Diagnostic};
 use async_playground::program::{
     Aggregator, ArithOp, CmpOp, Delays, FetchFormat, Group, Pacing, Program, SourceExpr,
     SourceKind, Span, Task, TaskKind,
 };
+use common::strip;
 
 // ---- helpers ----------------------------------------------------------------
 
@@ -73,39 +76,6 @@ fn group(group: Group, children: Vec<Task>) -> Task {
 fn labelled(label: &str, mut task: Task) -> Task {
     task.label = Some(label.to_string());
     task
-}
-
-/// The program with every span set to [`Span::NONE`].
-fn strip(mut program: Program) -> Program {
-    for def in &mut program.sources {
-        def.span = Span::NONE;
-        def.name_span = Span::NONE;
-        strip_source(&mut def.body);
-    }
-    program.statements.iter_mut().for_each(strip_task);
-    program
-}
-
-fn strip_task(task: &mut Task) {
-    task.span = Span::NONE;
-    match &mut task.kind {
-        TaskKind::Aggregate { source, .. } => strip_source(source),
-        TaskKind::Group { children, .. } => children.iter_mut().for_each(strip_task),
-        TaskKind::Repeat { task, .. } => strip_task(task),
-    }
-}
-
-fn strip_source(source: &mut SourceExpr) {
-    source.span = Span::NONE;
-    match &mut source.kind {
-        SourceKind::Merge(inputs) => inputs.iter_mut().for_each(strip_source),
-        SourceKind::Take { source, .. }
-        | SourceKind::Map { source, .. }
-        | SourceKind::Filter { source, .. }
-        | SourceKind::Timeout { source, .. }
-        | SourceKind::FailAfter { source, .. } => strip_source(source),
-        _ => {}
-    }
 }
 
 /// The body of the only source definition in `text`.

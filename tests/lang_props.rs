@@ -2,11 +2,14 @@
 //! Properties of the language: formatting round-trips every valid program,
 //! and no input at all makes the parser panic or report a bad position.
 
+mod common;
+
 use async_playground::lang;
 use async_playground::program::{
     Aggregator, ArithOp, CmpOp, Delays, FetchFormat, Group, Pacing, Program, SourceDef, SourceExpr,
     SourceKind, Span, Task, TaskKind,
 };
+use common::strip;
 use proptest::prelude::*;
 
 // ---- valid programs ------------------------------------------------------------
@@ -254,40 +257,6 @@ fn resolve_task(task: &mut Task, visible: &[String]) {
             children.iter_mut().for_each(|t| resolve_task(t, visible))
         }
         TaskKind::Repeat { task, .. } => resolve_task(task, visible),
-    }
-}
-
-// ---- span stripping --------------------------------------------------------------
-
-fn strip(mut program: Program) -> Program {
-    for def in &mut program.sources {
-        def.span = Span::NONE;
-        def.name_span = Span::NONE;
-        strip_source(&mut def.body);
-    }
-    program.statements.iter_mut().for_each(strip_task);
-    program
-}
-
-fn strip_task(task: &mut Task) {
-    task.span = Span::NONE;
-    match &mut task.kind {
-        TaskKind::Aggregate { source, .. } => strip_source(source),
-        TaskKind::Group { children, .. } => children.iter_mut().for_each(strip_task),
-        TaskKind::Repeat { task, .. } => strip_task(task),
-    }
-}
-
-fn strip_source(source: &mut SourceExpr) {
-    source.span = Span::NONE;
-    match &mut source.kind {
-        SourceKind::Merge(inputs) => inputs.iter_mut().for_each(strip_source),
-        SourceKind::Take { source, .. }
-        | SourceKind::Map { source, .. }
-        | SourceKind::Filter { source, .. }
-        | SourceKind::Timeout { source, .. }
-        | SourceKind::FailAfter { source, .. } => strip_source(source),
-        _ => {}
     }
 }
 
