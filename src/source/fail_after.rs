@@ -3,7 +3,7 @@ use std::task::{Context, Poll};
 
 use futures::{Stream, StreamExt};
 
-use super::{SourceError, Tick, TickSource, TickStream};
+use super::{ready_values_within, SourceError, Tick, TickSource, TickStream};
 
 /// Passes `count` values through, then fails with `message`:
 /// `a | fail after 2 "connection reset"`. If the source ends first, so does
@@ -54,12 +54,6 @@ impl Stream for FailAfter {
 
 impl TickSource for FailAfter {
     fn ready_values(&mut self, out: &mut Vec<f64>, max: usize) -> usize {
-        let max = max.min(usize::try_from(self.left).unwrap_or(usize::MAX));
-        if max == 0 {
-            return 0;
-        }
-        let got = self.inner.ready_values(out, max);
-        self.left -= got as u64;
-        got
+        ready_values_within(&mut self.inner, &mut self.left, out, max)
     }
 }

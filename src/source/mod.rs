@@ -61,6 +61,22 @@ pub trait TickSource: Stream<Item = Result<Tick, SourceError>> + Unpin {
     }
 }
 
+/// Ready values from `inner`, at most `left` of them, counting them off.
+fn ready_values_within(
+    inner: &mut TickStream,
+    left: &mut u64,
+    out: &mut Vec<f64>,
+    max: usize,
+) -> usize {
+    let max = max.min(usize::try_from(*left).unwrap_or(usize::MAX));
+    if max == 0 {
+        return 0;
+    }
+    let got = inner.ready_values(out, max);
+    *left -= got as u64;
+    got
+}
+
 /// An opened source. Any boxed stream of ticks is one: `Box::new(stream)`.
 pub type TickStream = Box<dyn TickSource>;
 

@@ -3,7 +3,7 @@ use std::task::{Context, Poll};
 
 use futures::{Stream, StreamExt};
 
-use super::{SourceError, Tick, TickSource, TickStream};
+use super::{ready_values_within, SourceError, Tick, TickSource, TickStream};
 
 /// The first `count` values, then stop without pulling more: `a | take 2`.
 ///
@@ -44,12 +44,6 @@ impl Stream for Take {
 
 impl TickSource for Take {
     fn ready_values(&mut self, out: &mut Vec<f64>, max: usize) -> usize {
-        let max = max.min(usize::try_from(self.left).unwrap_or(usize::MAX));
-        if max == 0 {
-            return 0;
-        }
-        let got = self.inner.ready_values(out, max);
-        self.left -= got as u64;
-        got
+        ready_values_within(&mut self.inner, &mut self.left, out, max)
     }
 }
