@@ -344,3 +344,30 @@ fn ideal_times_match_the_virtual_run_even_with_collapsed_fan_outs() {
         assert_eq!(ideal_times(&program).unwrap(), simulated, "{text}");
     }
 }
+
+#[test]
+fn the_ready_fast_path_gives_what_polling_value_by_value_gives() {
+    // `every 0s` yields before each value, so it takes the polled path;
+    // without a delay the same values come in ready batches.
+    for pipes in [
+        "",
+        " | map * 3 | filter > 10",
+        " | take 2500",
+        " | filter > 2000 | take 7",
+        " | fail after 1500 \"boom\"",
+        " | map / 0",
+        " | timeout 1s | take 1025",
+    ] {
+        for aggregator in ["collect", "sum", "count", "stats", "first", "std"] {
+            let batched = run(&format!("{aggregator}(range(3000){pipes})"));
+            let polled = run(&format!("{aggregator}(range(3000) every 0s{pipes})"));
+            assert_eq!(
+                results(&batched),
+                results(&polled),
+                "{aggregator} with {pipes}"
+            );
+            assert_eq!(batched.elapsed_ms, 0.0);
+        }
+    }
+    assert_eq!(results(&run("sum(range(1000000))")), ["499999500000"]);
+}
