@@ -1,7 +1,8 @@
 use std::cell::RefCell;
+use std::future::Future;
 use std::rc::Rc;
 
-use futures::future::{join_all, select, Either, LocalBoxFuture};
+use futures::future::{join_all, select, Either};
 use futures::stream::{FuturesUnordered, StreamExt};
 use futures::FutureExt;
 
@@ -169,20 +170,20 @@ impl<C: Clock> Engine<C> {
         report
     }
 
-    fn node<'a>(&'a self, node: &'a Node) -> LocalBoxFuture<'a, Outcome> {
+    /// A leaf's future is returned inline, only a group's is boxed (groups
+    /// recurse): a fan-out of 10^6 leaves saves 10^6 allocations.
+    fn node<'a>(&'a self, node: &'a Node) -> impl Future<Output = Outcome> + 'a {
         match node {
             Node::Leaf {
                 lane,
                 aggregator,
                 source,
-            } => self
-                .leaf(*lane, AnyFold::new(*aggregator), source)
-                .boxed_local(),
+            } => Either::Left(self.leaf(*lane, AnyFold::new(*aggregator), source)),
             Node::Group {
                 lane,
                 group,
                 children,
-            } => self.group(*lane, *group, children).boxed_local(),
+            } => Either::Right(self.group(*lane, *group, children).boxed_local()),
         }
     }
 
