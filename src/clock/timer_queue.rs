@@ -28,6 +28,7 @@ pub struct TimerQueue {
     slots: Vec<Slot>,
     free: Vec<u32>,
     live: usize,
+    last_fired_at: f64,
 }
 
 /// A handle to one inserted timer.
@@ -149,9 +150,17 @@ impl TimerQueue {
         }
     }
 
+    /// The `now` of the latest [`TimerQueue::fire_due`]: when the timers it
+    /// woke fired. Their tasks run before the next firing (both clocks poll
+    /// woken tasks before firing again), so this is their firing time.
+    pub fn last_fired_at(&self) -> f64 {
+        self.last_fired_at
+    }
+
     /// Wakes every timer whose deadline is at or before `now`, earliest
     /// deadline first, and returns how many it woke.
     pub fn fire_due(&mut self, now: f64) -> usize {
+        self.last_fired_at = now;
         let mut woken = 0;
         while let Some(entry) = self.buckets.first_entry() {
             if entry.key().ms() > now {

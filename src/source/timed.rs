@@ -86,7 +86,7 @@ impl<C: Clock> Stream for Timed<C> {
         } else if delay > 0.0 {
             let sleep = this.sleep.get_or_insert_with(|| this.clock.sleep(delay));
             ready!(sleep.poll_unpin(cx));
-            tick.late_ms = Some((this.clock.now() - sleep.deadline()).max(0.0));
+            tick.late_ms = Some(sleep.late_ms());
             this.sleep = None;
         }
         tick.value = this.values.get(this.index);
