@@ -102,12 +102,15 @@ export async function launchBrowser() {
 
 /**
  * Watch a page for uncaught exceptions and console errors. Returns
- * { errors, messages, firstError } where firstError is a promise that resolves
- * with the first error (used by the runner to fail a test at once).
+ * { errors, messages, firstError, expect } where firstError is a promise that
+ * resolves with the first error (used by the runner to fail a test at once),
+ * and expect(regex) declares a console error the test provokes on purpose
+ * (Chromium logs every 4xx/5xx response as one).
  */
 export function watchPage(page) {
   const errors = [];
   const messages = [];
+  const expected = [];
   let signal;
   const firstError = new Promise((resolve) => { signal = resolve; });
   const add = (text) => { errors.push(text); signal(text); };
@@ -119,11 +122,12 @@ export function watchPage(page) {
       const loc = msg.location();
       // The browser asks for /favicon.ico on its own; a 404 there is not the page's error.
       if (loc && /\/favicon\.ico$/.test(loc.url || '')) return;
+      if (expected.some((re) => re.test(`${msg.text()} ${loc?.url || ''}`))) return;
       add(`console error: ${msg.text()}${loc && loc.url ? ` (${loc.url})` : ''}`);
     }
   });
   page.on('crash', () => add('page crashed'));
-  return { errors, messages, firstError };
+  return { errors, messages, firstError, expect: (re) => expected.push(re) };
 }
 
 /**

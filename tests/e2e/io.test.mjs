@@ -188,6 +188,21 @@ export const tests = {
     assert.ok(earlier >= 2, `${earlier} lanes ended before the headers at ${headers.t} ms`);
   },
 
+  'the I/O errors example: each failure stays in its task with its documented message': async ({
+    page,
+    baseUrl,
+    expectConsoleError,
+  }) => {
+    // The example asks for a 503 on purpose; Chromium logs that response.
+    expectConsoleError(/status of 503/);
+    await openControlled(page, baseUrl);
+    const { results, texts, statements } = await runExample(page, 'io-errors');
+    assert.deepEqual(texts, results, 'each statement shows the result its header documents');
+    const items = statements[0].result.items;
+    assert.equal(items.length, 6);
+    assert.equal(items[0].type, 'number', 'the healthy request still delivers');
+    assert.deepEqual(items.slice(1).map((i) => i.type), ['error', 'error', 'error', 'error', 'error']);
+  },
   'stopping a run aborts its request mid-body': async ({ page, baseUrl }) => {
     await openControlled(page, baseUrl);
     const got = await page.evaluate(async () => {

@@ -91,7 +91,10 @@ async function runOne(t, baseUrl) {
     page = await context.newPage();
     page.setDefaultTimeout(Math.min(30_000, t.timeout));
     watch = watchPage(page);
-    const body = Promise.resolve().then(() => t.run({ page, baseUrl, screenshot, context }));
+    const expectConsoleError = watch.expect;
+    const body = Promise.resolve().then(() =>
+      t.run({ page, baseUrl, screenshot, context, expectConsoleError }),
+    );
     body.catch(() => {}); // if we fail early, the body's later rejection is not interesting
     await Promise.race([
       body,
