@@ -98,7 +98,6 @@ fn outcome(json: &mut Json, result: &Outcome) {
             Outcome::Stats(_) => "stats",
             Outcome::Empty => "empty",
             Outcome::Error(_) => "error",
-            Outcome::Cancelled => "cancelled",
             Outcome::Group(_) => "group",
         };
         o.string("type", kind);
@@ -114,7 +113,7 @@ fn outcome(json: &mut Json, result: &Outcome) {
             }
             Outcome::Error(message) => o.string("message", message),
             Outcome::Group(items) => o.key("items").array(items, outcome),
-            Outcome::Empty | Outcome::Cancelled => {}
+            Outcome::Empty => {}
         }
     });
 }

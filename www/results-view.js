@@ -105,10 +105,6 @@ export class ResultsView {
       settled.add(row);
       row.querySelector(".result-label").textContent = statement.label;
       const { result } = statement;
-      if (result.type === "cancelled") {
-        this.#set(row, "stopped", "stopped", formatDuration(statement.elapsedMs));
-        return;
-      }
       const state = result.type === "error" ? "error" : "done";
       this.#set(row, state, renderOutcome(result), formatTiming(statement.elapsedMs, statement.idealMs));
       row.querySelector(".result-timing").dataset.elapsedMs = String(statement.elapsedMs);

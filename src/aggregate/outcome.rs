@@ -9,8 +9,6 @@ pub enum Outcome {
     /// No values arrived, and no number would be honest (the min of nothing).
     Empty,
     Error(String),
-    /// Stopped before it finished: it lost a race, or the run was stopped.
-    Cancelled,
     /// A group's children, in input order.
     Group(Vec<Outcome>),
 }
@@ -100,7 +98,6 @@ impl fmt::Display for Outcome {
             ),
             Outcome::Empty => f.write_str("empty"),
             Outcome::Error(message) => write!(f, "error: {message}"),
-            Outcome::Cancelled => f.write_str("cancelled"),
             Outcome::Group(items) => {
                 write_list(f, items.len(), items.iter().map(Outcome::to_string))
             }

@@ -53,7 +53,6 @@ impl<'a, C: Clock> LaneGuard<'a, C> {
             Outcome::Error(message) => EventKind::Error {
                 message: Rc::from(message.as_str()),
             },
-            Outcome::Cancelled => EventKind::Cancel,
             other => EventKind::End {
                 result: Rc::from(other.to_string()),
             },

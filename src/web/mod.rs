@@ -59,7 +59,6 @@ export type Outcome =
   | { type: "stats"; text: string; count: number; min: number; max: number; mean: number }
   | { type: "empty"; text: string }
   | { type: "error"; text: string; message: string }
-  | { type: "cancelled"; text: string }
   | { type: "group"; text: string; items: Outcome[] };
 export interface Lane {
   id: number; parent: number | null; depth: number; statement: number;
