@@ -26,16 +26,22 @@ const element = (tag, className, text) => {
   return node;
 };
 
+/** Items of a group shown before "… N more", as in the engine's own text:
+ * a fan-out of 10^6 tasks must not become 10^6 elements. */
+const SHOWN_ITEMS = 100;
+
 /** An outcome as text, with failed items of a group marked so they show red. */
 function renderOutcome(outcome) {
   if (outcome.type === "error") return element("span", "failed", outcome.text);
   if (outcome.type !== "group") return element("span", null, outcome.text);
   const group = element("span");
   group.append("[");
-  outcome.items.forEach((item, i) => {
+  outcome.items.slice(0, SHOWN_ITEMS).forEach((item, i) => {
     if (i > 0) group.append(", ");
     group.append(renderOutcome(item));
   });
+  const more = outcome.items.length - SHOWN_ITEMS;
+  if (more > 0) group.append(`, … ${more} more`);
   group.append("]");
   return group;
 }

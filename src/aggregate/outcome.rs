@@ -51,6 +51,9 @@ pub fn format_number(value: f64) -> String {
     if value == 0.0 {
         // Also folds -0 into 0: a learner should never see "-0".
         "0".to_string()
+    } else if value.fract() == 0.0 && magnitude < 9e15 {
+        // The common case, and much cheaper than shortest-float formatting.
+        (value as i64).to_string()
     } else if !(1e-6..1e21).contains(&magnitude) {
         // Where JavaScript switches to exponents too.
         format!("{value:e}")
