@@ -218,4 +218,17 @@ export const tests = {
     await page.setViewportSize({ width: 1280, height: 800 });
     await screenshot('page-dark');
   },
+
+  'a fan-out of 100 000 tasks runs and shows a short result, not 100 000 elements': async ({ page, baseUrl }) => {
+    await open(page, baseUrl);
+    const pg = playground(page);
+    await setCode(pg, 'source a = [10, 20, 40] every 100ms\n\ngather(100000 * sum(a))');
+    const [row] = await runAndWait(pg, { timeout: 30_000 });
+    assert.equal(row.state, 'done');
+    assert.ok(row.value.startsWith('[70, 70, '), row.value.slice(0, 40));
+    assert.ok(row.value.endsWith(', … 99900 more]'), row.value.slice(-40));
+    assert.equal(row.idealMs, 300);
+    const spans = await pg.locator(`${RESULT_ROWS} .result-value span`).count();
+    assert.ok(spans <= 110, `${spans} elements for one result`);
+  },
 };
