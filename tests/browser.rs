@@ -193,3 +193,28 @@ async fn the_js_api_rejects_bad_programs_with_diagnostics() {
     let line = Reflect::get(&diagnostics.get(0), &"line".into()).unwrap();
     assert_eq!(line.as_f64(), Some(1.0));
 }
+
+#[wasm_bindgen_test]
+async fn a_long_virtual_run_yields_to_the_page_and_can_be_stopped() {
+    use js_sys::{Object, Reflect};
+    let controller = web_sys::AbortController::new().unwrap();
+    let options = Object::new();
+    Reflect::set(&options, &"clock".into(), &"virtual".into()).unwrap();
+    Reflect::set(&options, &"signal".into(), &controller.signal()).unwrap();
+    // About 2 * 10^6 timed events: far longer than one slice of the page's time.
+    let text = "source t = range(1000) every 1ms\n gather(2000 * count(t))";
+    let running =
+        wasm_bindgen_futures::JsFuture::from(async_playground::web::run(text, options.into()));
+    let stop = async {
+        TimeoutFuture::new(20).await;
+        controller.abort();
+    };
+    let (report, ()) = futures::join!(running, stop);
+    let report = report.unwrap();
+    let cancelled = Reflect::get(&report, &"cancelled".into()).unwrap();
+    assert_eq!(
+        cancelled.as_bool(),
+        Some(true),
+        "the abort arrived while the run was going"
+    );
+}

@@ -15,7 +15,7 @@ pub use real_clock::RealClock;
 pub use sleep::Sleep;
 pub(crate) use sleep::TimeBase;
 pub use timer_queue::{TimerKey, TimerQueue};
-pub use virtual_clock::VirtualClock;
+pub use virtual_clock::{Progress, VirtualClock};
 
 /// Milliseconds since the clock started, and sleeping until later.
 ///

@@ -1,6 +1,6 @@
 use std::cell::{Cell, RefCell};
 use std::future::Future;
-use std::pin::pin;
+use std::pin::{pin, Pin};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -63,24 +63,62 @@ impl VirtualClock {
     /// waits only on timers. `None` when it waits on something else that can
     /// never happen in virtual time (a stalled program).
     pub fn block_on<F: Future>(&self, future: F) -> Option<F::Output> {
-        let mut future = pin!(future);
+        match self.advance(pin!(future), || true) {
+            Progress::Done(output) => Some(output),
+            Progress::Stalled | Progress::Paused => None,
+        }
+    }
+
+    /// Like [`VirtualClock::block_on`], but asks `keep_going` before every
+    /// poll after the first and returns [`Progress::Paused`] when it says no,
+    /// so a caller can give the browser a turn and call again: a long virtual
+    /// run must not freeze the page.
+    ///
+    /// ```
+    /// use async_playground::clock::{Clock, Progress, VirtualClock};
+    /// use std::pin::{pin, Pin};
+    /// let clock = VirtualClock::new();
+    /// let mut work = pin!(async { clock.sleep(10.0).await; clock.sleep(10.0).await; 7 });
+    /// assert!(matches!(clock.advance(work.as_mut(), || false), Progress::Paused));
+    /// assert!(matches!(clock.advance(work.as_mut(), || true), Progress::Done(7)));
+    /// assert_eq!(clock.now(), 20.0);
+    /// ```
+    pub fn advance<F: Future>(
+        &self,
+        mut future: Pin<&mut F>,
+        mut keep_going: impl FnMut() -> bool,
+    ) -> Progress<F::Output> {
         let flag = Arc::new(WokenFlag::default());
         let waker = flag.clone().into();
         let mut cx = Context::from_waker(&waker);
         loop {
             if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-                return Some(output);
+                return Progress::Done(output);
             }
-            if flag.0.swap(false, Ordering::Relaxed) {
-                continue;
+            if !flag.0.swap(false, Ordering::Relaxed) {
+                let mut queue = self.0.queue.borrow_mut();
+                let Some(deadline) = queue.next_deadline() else {
+                    return Progress::Stalled;
+                };
+                self.0.now.set(deadline.max(self.0.now.get()));
+                queue.fire_due(deadline);
+                flag.0.store(false, Ordering::Relaxed);
             }
-            let mut queue = self.0.queue.borrow_mut();
-            let deadline = queue.next_deadline()?;
-            self.0.now.set(deadline.max(self.0.now.get()));
-            queue.fire_due(deadline);
-            flag.0.store(false, Ordering::Relaxed);
+            if !keep_going() {
+                return Progress::Paused;
+            }
         }
     }
+}
+
+/// Where [`VirtualClock::advance`] left a future.
+#[derive(Debug)]
+pub enum Progress<T> {
+    Done(T),
+    /// Waiting on something other than a timer, which virtual time cannot bring.
+    Stalled,
+    /// Ready to be polled again: call `advance` once more.
+    Paused,
 }
 
 impl Default for VirtualClock {

@@ -22,7 +22,7 @@ use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::clock::{Clock, RealClock, VirtualClock};
+use crate::clock::{Clock, Progress, RealClock, VirtualClock};
 use crate::examples::EXAMPLES;
 use crate::lang::{self, Diagnostic};
 use crate::program::Program;
@@ -238,6 +238,10 @@ fn deliver<C: Clock>(engine: &Engine<C>, on_event: Option<&Function>) {
     }
 }
 
+/// Wall-clock milliseconds a virtual run computes before giving the browser
+/// a turn: a run of 10^6 events stays responsive and can be stopped.
+const VIRTUAL_SLICE_MS: f64 = 30.0;
+
 fn run_virtual(program: &Program, options: Options) -> Promise {
     let plan = match plan_or_reject(program) {
         Ok(plan) => plan,
@@ -245,10 +249,25 @@ fn run_virtual(program: &Program, options: Options) -> Promise {
     };
     let clock = VirtualClock::new();
     let engine = Engine::new(clock.clone(), &plan, Rc::new(NoIo));
-    let aborted = options.signal.as_ref().is_some_and(|s| s.aborted());
-    let finished = !aborted && clock.block_on(engine.run(&plan, None)).is_some();
-    deliver(&engine, options.on_event.as_ref());
-    Promise::resolve(&report_to_js(&engine.report(!finished)))
+    let aborted = move || options.signal.as_ref().is_some_and(|s| s.aborted());
+    wasm_bindgen_futures::future_to_promise(async move {
+        let finished = {
+            let mut work = std::pin::pin!(engine.run(&plan, None));
+            loop {
+                if aborted() {
+                    break false;
+                }
+                let slice_end = js_sys::Date::now() + VIRTUAL_SLICE_MS;
+                match clock.advance(work.as_mut(), || js_sys::Date::now() < slice_end) {
+                    Progress::Done(()) => break true,
+                    Progress::Stalled => break false,
+                    Progress::Paused => gloo_timers::future::TimeoutFuture::new(0).await,
+                }
+            }
+        };
+        deliver(&engine, options.on_event.as_ref());
+        Ok(report_to_js(&engine.report(!finished)))
+    })
 }
 
 /// Delivers new events to the callback after every poll of the run: once per
