@@ -233,21 +233,24 @@ impl Trace {
             && self.events.len() < MAX_EVENTS
     }
 
-    /// Records a batch of values that arrived together at `t`.
+    /// Records a batch of values that arrived together at `t`, as many as
+    /// the caps allow; the rest are counted as omitted.
     pub fn record_values(&mut self, lane: u32, t: f64, values: &[f64]) {
-        for &value in values {
+        for (index, &value) in values.iter().enumerate() {
             if !self.wants_value(lane) {
-                self.events_omitted += values.len() as u64;
+                self.omit_values(lane, values.len() - index);
                 return;
             }
-            self.record(
-                lane,
-                t,
-                EventKind::Value {
-                    value,
-                    late_ms: 0.0,
-                },
-            );
+            let late_ms = 0.0;
+            self.record(lane, t, EventKind::Value { value, late_ms });
+        }
+    }
+
+    /// Counts values of a traced lane that arrived but are not recorded.
+    /// (Untraced lanes are counted whole, in `lanes_omitted`.)
+    pub fn omit_values(&mut self, lane: u32, count: usize) {
+        if lane != UNTRACED {
+            self.events_omitted += count as u64;
         }
     }
 

@@ -370,4 +370,20 @@ fn the_ready_fast_path_gives_what_polling_value_by_value_gives() {
         }
     }
     assert_eq!(results(&run("sum(range(1000000))")), ["499999500000"]);
+    // Every value is either an event or counted as omitted, on every path.
+    for text in [
+        "sum(range(3000))",
+        "sum(range(3000) every 0s)",
+        "sum(range(3000) | take 2500)",
+    ] {
+        let report = run(text);
+        let values = report
+            .events
+            .iter()
+            .filter(|e| e.kind.name() == "value")
+            .count() as u64;
+        assert_eq!(values, 1000, "{text}");
+        let expected_omitted = if text.contains("take") { 1500 } else { 2000 };
+        assert_eq!(report.events_omitted, expected_omitted, "{text}");
+    }
 }

@@ -197,11 +197,22 @@ impl<C: Clock> Engine<C> {
         }
         let mut count = 0u64;
         let mut batch = Vec::new();
+        let check_batches = source.may_yield_non_finite();
+        // `first` stops pulling after one value; the fused path pulls many.
+        let may_fuse = !check_batches && !matches!(fold, AnyFold::First(_));
         let outcome = loop {
+            if may_fuse && !self.trace.borrow().wants_value(lane) {
+                let folded = stream.fold_ready(&mut fold, FUSED_BATCH);
+                if folded > 0 {
+                    count += folded as u64;
+                    self.trace.borrow_mut().omit_values(lane, folded);
+                    continue;
+                }
+            }
             batch.clear();
             if stream.ready_values(&mut batch, READY_BATCH) > 0 {
                 // `all` vectorises; the position is only looked for on failure.
-                if !batch.iter().all(|v| v.is_finite()) {
+                if check_batches && !batch.iter().all(|v| v.is_finite()) {
                     let bad = batch.iter().position(|v| !v.is_finite()).unwrap_or(0);
                     break not_finite(count + bad as u64 + 1, batch[bad]);
                 }
@@ -209,6 +220,8 @@ impl<C: Clock> Engine<C> {
                 let mut trace = self.trace.borrow_mut();
                 if trace.wants_value(lane) {
                     trace.record_values(lane, self.clock.now(), &batch);
+                } else {
+                    trace.omit_values(lane, batch.len());
                 }
                 drop(trace);
                 fold.push_all(&batch);
@@ -226,7 +239,9 @@ impl<C: Clock> Engine<C> {
                     if let Some(late_ms) = tick.late_ms {
                         trace.record_lateness(late_ms);
                     }
-                    if tick.blocked_ms > 0.0 || trace.wants_value(lane) {
+                    if !trace.wants_value(lane) && tick.blocked_ms == 0.0 {
+                        trace.omit_values(lane, 1);
+                    } else {
                         let now = self.clock.now();
                         if tick.blocked_ms > 0.0 {
                             let ms = tick.blocked_ms;
@@ -297,6 +312,8 @@ impl<C: Clock> Engine<C> {
 
 /// Values pulled from a ready source per step of the fast path.
 const READY_BATCH: usize = 1024;
+/// Values folded per step of the fused path (no buffer, so it can be long).
+const FUSED_BATCH: usize = 1 << 16;
 
 fn not_finite(position: u64, value: f64) -> Outcome {
     Outcome::Error(format!(

@@ -26,6 +26,8 @@ pub use timeout::Timeout;
 use futures::stream::{Iter, LocalBoxStream, Pending};
 use futures::Stream;
 
+use crate::aggregate::AnyFold;
+
 /// One value from a source, with what it cost to get it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Tick {
@@ -57,6 +59,13 @@ pub trait TickSource: Stream<Item = Result<Tick, SourceError>> + Unpin {
     /// Appends up to `max` values that are ready now, without waiting, to
     /// `out`, and returns how many. 0 means: use `poll_next`.
     fn ready_values(&mut self, _out: &mut Vec<f64>, _max: usize) -> usize {
+        0
+    }
+
+    /// Folds up to `max` ready values straight into `fold`, with no buffer,
+    /// and returns how many; 0 means: use `ready_values` or `poll_next`.
+    /// For callers that neither trace nor check these values.
+    fn fold_ready(&mut self, _fold: &mut AnyFold, _max: usize) -> usize {
         0
     }
 }

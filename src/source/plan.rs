@@ -32,6 +32,21 @@ pub enum SourcePlan {
 }
 
 impl SourcePlan {
+    /// Whether it can yield NaN or an infinity: literals, ranges and random
+    /// values are finite by construction (the checker refuses `1e999`), so
+    /// only arithmetic and outside data can.
+    pub fn may_yield_non_finite(&self) -> bool {
+        match self {
+            SourcePlan::Timed { .. } => false,
+            SourcePlan::Fetch { .. } | SourcePlan::Database { .. } | SourcePlan::Map(..) => true,
+            SourcePlan::Merge(inputs) => inputs.iter().any(SourcePlan::may_yield_non_finite),
+            SourcePlan::Take(inner, _)
+            | SourcePlan::Filter(inner, ..)
+            | SourcePlan::Timeout(inner, _)
+            | SourcePlan::FailAfter(inner, ..) => inner.may_yield_non_finite(),
+        }
+    }
+
     /// Whether opening it busy-waits somewhere.
     pub fn blocks(&self) -> bool {
         match self {

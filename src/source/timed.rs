@@ -5,6 +5,7 @@ use std::task::{Context, Poll};
 use futures::{ready, FutureExt, Stream};
 
 use super::{Budget, SourceError, Tick, TickSource, ValueSeq};
+use crate::aggregate::AnyFold;
 use crate::clock::{Clock, Sleep};
 use crate::program::Delays;
 
@@ -100,28 +101,76 @@ impl<C: Clock> Stream for Timed<C> {
     }
 }
 
-impl<C: Clock> TickSource for Timed<C> {
-    fn ready_values(&mut self, out: &mut Vec<f64>, max: usize) -> usize {
+/// `next, next + 1, ...`: `range` counted in f64, which is exact below 2^53
+/// (the checker's limits are far below) and cheaper than converting every
+/// index. The count lives in the iterator, not in a captured variable, so it
+/// stays in a register.
+struct Counting {
+    next: f64,
+    left: u64,
+}
+
+impl Iterator for Counting {
+    type Item = f64;
+
+    #[inline]
+    fn next(&mut self) -> Option<f64> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let value = self.next;
+        self.next += 1.0;
+        Some(value)
+    }
+}
+
+/// Where ready values go: a buffer, or straight into a fold.
+trait ReadySink {
+    fn take(&mut self, values: impl Iterator<Item = f64>);
+}
+
+impl ReadySink for Vec<f64> {
+    fn take(&mut self, values: impl Iterator<Item = f64>) {
+        self.extend(values);
+    }
+}
+
+impl ReadySink for AnyFold {
+    fn take(&mut self, values: impl Iterator<Item = f64>) {
+        self.push_iter(values);
+    }
+}
+
+impl<C: Clock> Timed<C> {
+    /// Hands up to `max` values to `sink` if they need no waiting.
+    fn ready_into(&mut self, sink: &mut impl ReadySink, max: usize) -> usize {
         if !matches!(*self.delays, Delays::None) {
             return 0;
         }
-        let end = self.values.len().min(self.index.saturating_add(max as u64));
         let start = self.index;
+        let end = self.values.len().min(start.saturating_add(max as u64));
         match &self.values {
-            ValueSeq::List(values) => out.extend_from_slice(&values[start as usize..end as usize]),
-            ValueSeq::Range(_) => {
-                // Counting in f64 is exact below 2^53 (the checker's limits are
-                // far below) and cheaper than converting every index.
-                let mut next = start as f64;
-                out.extend((start..end).map(|_| {
-                    let value = next;
-                    next += 1.0;
-                    value
-                }));
+            ValueSeq::List(values) => {
+                sink.take(values[start as usize..end as usize].iter().copied())
             }
-            values => out.extend((start..end).map(|i| values.get(i))),
+            ValueSeq::Range(_) => sink.take(Counting {
+                next: start as f64,
+                left: end - start,
+            }),
+            values => sink.take((start..end).map(|i| values.get(i))),
         }
         self.index = end;
         (end - start) as usize
+    }
+}
+
+impl<C: Clock> TickSource for Timed<C> {
+    fn ready_values(&mut self, out: &mut Vec<f64>, max: usize) -> usize {
+        self.ready_into(out, max)
+    }
+
+    fn fold_ready(&mut self, fold: &mut AnyFold, max: usize) -> usize {
+        self.ready_into(fold, max)
     }
 }
