@@ -198,8 +198,9 @@ impl<C: Clock> Engine<C> {
         let mut count = 0u64;
         let mut batch = Vec::new();
         let check_batches = source.may_yield_non_finite();
+        let may_batch = source.may_be_ready();
         // `first` stops pulling after one value; the fused path pulls many.
-        let may_fuse = !check_batches && !matches!(fold, AnyFold::First(_));
+        let may_fuse = may_batch && !check_batches && !matches!(fold, AnyFold::First(_));
         let outcome = loop {
             if may_fuse && !self.trace.borrow().wants_value(lane) {
                 let folded = stream.fold_ready(&mut fold, FUSED_BATCH);
@@ -210,7 +211,7 @@ impl<C: Clock> Engine<C> {
                 }
             }
             batch.clear();
-            if stream.ready_values(&mut batch, READY_BATCH) > 0 {
+            if may_batch && stream.ready_values(&mut batch, READY_BATCH) > 0 {
                 // `all` vectorises; the position is only looked for on failure.
                 if check_batches && !batch.iter().all(|v| v.is_finite()) {
                     let bad = batch.iter().position(|v| !v.is_finite()).unwrap_or(0);

@@ -47,6 +47,21 @@ impl SourcePlan {
         }
     }
 
+    /// Whether its values can be ready without waiting, so the batch and
+    /// fused paths are worth asking; timed, merged and real I/O sources
+    /// never answer them.
+    pub fn may_be_ready(&self) -> bool {
+        match self {
+            SourcePlan::Timed { delays, .. } => matches!(**delays, Delays::None),
+            SourcePlan::Fetch { .. } | SourcePlan::Database { .. } | SourcePlan::Merge(_) => false,
+            SourcePlan::Take(inner, _)
+            | SourcePlan::Map(inner, ..)
+            | SourcePlan::Filter(inner, ..)
+            | SourcePlan::Timeout(inner, _)
+            | SourcePlan::FailAfter(inner, ..) => inner.may_be_ready(),
+        }
+    }
+
     /// Whether opening it busy-waits somewhere.
     pub fn blocks(&self) -> bool {
         match self {
