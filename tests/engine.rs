@@ -332,6 +332,7 @@ fn ideal_times_match_the_virtual_run_even_with_collapsed_fan_outs() {
         "source a = [1, 2, 3] every 100ms\n sequential(4 * sum(a))",
         "source b = [1, 2] every 10ms blocking\n gather(5 * sum(b), sum([1] every 5ms))",
         "source a = [1, 2, 3] every 100ms\n timeout(250ms, gather(100 * collect(a)))",
+        "sum(range(1000) every 0s)\n sum([1, 2] after [0s, 10ms])\n sum(range(5) | timeout 1s)",
     ];
     for text in programs {
         let program = lang::parse(text).unwrap();

@@ -133,6 +133,11 @@ impl<C: Clock> Engine<C> {
         }
     }
 
+    /// Runs one statement alone, for [`ideal_times`](super::ideal_times).
+    pub(crate) async fn statement(&self, node: &Node) -> Outcome {
+        self.node(node).await
+    }
+
     /// Lanes and events recorded since the last call, for live delivery.
     pub fn with_new_events<R>(
         &self,
@@ -326,6 +331,15 @@ impl Node {
     pub(crate) fn lane(&self) -> u32 {
         match self {
             Node::Leaf { lane, .. } | Node::Group { lane, .. } => *lane,
+        }
+    }
+
+    /// Whether any source below waits or busy-waits: otherwise the node
+    /// takes no time at all, on any clock with zero overhead.
+    pub(crate) fn takes_time(&self) -> bool {
+        match self {
+            Node::Leaf { source, .. } => source.takes_time(),
+            Node::Group { children, .. } => children.iter().any(Node::takes_time),
         }
     }
 

@@ -12,24 +12,31 @@ pub use rebound::Rebound;
 
 use std::rc::Rc;
 
-use crate::clock::VirtualClock;
+use crate::clock::{Clock, VirtualClock};
 use crate::program::Program;
 use crate::source::NoIo;
 use crate::trace::Report;
 
 /// Each statement's elapsed time with zero overhead: a run on a fresh
 /// virtual clock, where time only passes in sleeps and busy-waits, of a plan
-/// with fan-outs collapsed ([`Plan::compile_for_ideal`]).
-/// Real I/O is not simulated and counts as instant.
+/// with fan-outs collapsed ([`Plan::compile_for_ideal`]). A statement with no
+/// delay anywhere is 0 without simulating it. Real I/O is not simulated and
+/// counts as instant.
 pub fn ideal_times(program: &Program) -> Result<Vec<f64>, PlanError> {
     let plan = Plan::compile_for_ideal(program)?;
-    let engine = Engine::new(VirtualClock::new(), &plan, Rc::new(NoIo));
-    engine.clock().clone().block_on(engine.run(&plan, None));
-    Ok(engine
-        .report(false)
+    let clock = VirtualClock::new();
+    let engine = Engine::new(clock.clone(), &plan, Rc::new(NoIo));
+    Ok(plan
         .statements
         .iter()
-        .map(|statement| statement.elapsed_ms)
+        .map(|node| {
+            if !node.takes_time() {
+                return 0.0;
+            }
+            let start = clock.now();
+            clock.block_on(engine.statement(node));
+            clock.now() - start
+        })
         .collect())
 }
 

@@ -62,6 +62,25 @@ impl SourcePlan {
         }
     }
 
+    /// Whether it waits or busy-waits before some value. Real I/O counts as
+    /// instant here: no simulation knows its time.
+    pub fn takes_time(&self) -> bool {
+        match self {
+            SourcePlan::Timed { delays, .. } => match &**delays {
+                Delays::None => false,
+                Delays::Every(ms) => *ms > 0.0,
+                Delays::Each(list) => list.iter().any(|ms| *ms > 0.0),
+            },
+            SourcePlan::Fetch { .. } | SourcePlan::Database { .. } => false,
+            SourcePlan::Merge(inputs) => inputs.iter().any(SourcePlan::takes_time),
+            SourcePlan::Take(inner, _)
+            | SourcePlan::Map(inner, ..)
+            | SourcePlan::Filter(inner, ..)
+            | SourcePlan::Timeout(inner, _)
+            | SourcePlan::FailAfter(inner, ..) => inner.takes_time(),
+        }
+    }
+
     /// Whether opening it busy-waits somewhere.
     pub fn blocks(&self) -> bool {
         match self {
