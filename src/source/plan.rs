@@ -32,67 +32,71 @@ pub enum SourcePlan {
 }
 
 impl SourcePlan {
+    /// Whether `answer` holds anywhere in the source: `answer` decides for
+    /// the parts it knows (`Some`), and the walk goes on into merged inputs
+    /// and transformed sources for the rest (`None`).
+    fn anywhere(&self, answer: &dyn Fn(&SourcePlan) -> Option<bool>) -> bool {
+        if let Some(known) = answer(self) {
+            return known;
+        }
+        match self {
+            SourcePlan::Merge(inputs) => inputs.iter().any(|input| input.anywhere(answer)),
+            SourcePlan::Take(inner, _)
+            | SourcePlan::Map(inner, ..)
+            | SourcePlan::Filter(inner, ..)
+            | SourcePlan::Timeout(inner, _)
+            | SourcePlan::FailAfter(inner, ..) => inner.anywhere(answer),
+            SourcePlan::Timed { .. } | SourcePlan::Fetch { .. } | SourcePlan::Database { .. } => {
+                false
+            }
+        }
+    }
+
     /// Whether it can yield NaN or an infinity: literals, ranges and random
     /// values are finite by construction (the checker refuses `1e999`), so
     /// only arithmetic and outside data can.
     pub fn may_yield_non_finite(&self) -> bool {
-        match self {
-            SourcePlan::Timed { .. } => false,
-            SourcePlan::Fetch { .. } | SourcePlan::Database { .. } | SourcePlan::Map(..) => true,
-            SourcePlan::Merge(inputs) => inputs.iter().any(SourcePlan::may_yield_non_finite),
-            SourcePlan::Take(inner, _)
-            | SourcePlan::Filter(inner, ..)
-            | SourcePlan::Timeout(inner, _)
-            | SourcePlan::FailAfter(inner, ..) => inner.may_yield_non_finite(),
-        }
+        self.anywhere(&|part| match part {
+            SourcePlan::Timed { .. } => Some(false),
+            SourcePlan::Fetch { .. } | SourcePlan::Database { .. } | SourcePlan::Map(..) => {
+                Some(true)
+            }
+            _ => None,
+        })
     }
 
     /// Whether its values can be ready without waiting, so the batch and
     /// fused paths are worth asking; timed, merged and real I/O sources
     /// never answer them.
     pub fn may_be_ready(&self) -> bool {
-        match self {
-            SourcePlan::Timed { delays, .. } => matches!(**delays, Delays::None),
-            SourcePlan::Fetch { .. } | SourcePlan::Database { .. } | SourcePlan::Merge(_) => false,
-            SourcePlan::Take(inner, _)
-            | SourcePlan::Map(inner, ..)
-            | SourcePlan::Filter(inner, ..)
-            | SourcePlan::Timeout(inner, _)
-            | SourcePlan::FailAfter(inner, ..) => inner.may_be_ready(),
-        }
+        self.anywhere(&|part| match part {
+            SourcePlan::Timed { delays, .. } => Some(matches!(**delays, Delays::None)),
+            SourcePlan::Fetch { .. } | SourcePlan::Database { .. } | SourcePlan::Merge(_) => {
+                Some(false)
+            }
+            _ => None,
+        })
     }
 
     /// Whether it waits or busy-waits before some value. Real I/O counts as
     /// instant here: no simulation knows its time.
     pub fn takes_time(&self) -> bool {
-        match self {
-            SourcePlan::Timed { delays, .. } => match &**delays {
+        self.anywhere(&|part| match part {
+            SourcePlan::Timed { delays, .. } => Some(match &**delays {
                 Delays::None => false,
                 Delays::Every(ms) => *ms > 0.0,
                 Delays::Each(list) => list.iter().any(|ms| *ms > 0.0),
-            },
-            SourcePlan::Fetch { .. } | SourcePlan::Database { .. } => false,
-            SourcePlan::Merge(inputs) => inputs.iter().any(SourcePlan::takes_time),
-            SourcePlan::Take(inner, _)
-            | SourcePlan::Map(inner, ..)
-            | SourcePlan::Filter(inner, ..)
-            | SourcePlan::Timeout(inner, _)
-            | SourcePlan::FailAfter(inner, ..) => inner.takes_time(),
-        }
+            }),
+            _ => None,
+        })
     }
 
     /// Whether opening it busy-waits somewhere.
     pub fn blocks(&self) -> bool {
-        match self {
-            SourcePlan::Timed { blocking, .. } => *blocking,
-            SourcePlan::Fetch { .. } | SourcePlan::Database { .. } => false,
-            SourcePlan::Merge(inputs) => inputs.iter().any(SourcePlan::blocks),
-            SourcePlan::Take(inner, _)
-            | SourcePlan::Map(inner, ..)
-            | SourcePlan::Filter(inner, ..)
-            | SourcePlan::Timeout(inner, _)
-            | SourcePlan::FailAfter(inner, ..) => inner.blocks(),
-        }
+        self.anywhere(&|part| match part {
+            SourcePlan::Timed { blocking, .. } => Some(*blocking),
+            _ => None,
+        })
     }
 }
 
