@@ -86,6 +86,22 @@ impl BrowserIo {
     }
 }
 
+/// An I/O source read one value at a time by an async method.
+trait Reader: 'static {
+    async fn next(&mut self) -> Option<Result<Tick, SourceError>>;
+}
+
+/// The reader as a stream of ticks.
+fn stream_of(reader: impl Reader) -> TickStream {
+    Box::new(
+        futures::stream::unfold(reader, |mut reader| async move {
+            let item = reader.next().await?;
+            Some((item, reader))
+        })
+        .boxed_local(),
+    )
+}
+
 impl OpenIo for BrowserIo {
     fn fetch(&self, url: &str, format: &FetchFormat) -> TickStream {
         let state = FetchState {
@@ -101,13 +117,7 @@ impl OpenIo for BrowserIo {
             phase: Phase::Start,
             deferred: None,
         };
-        Box::new(
-            futures::stream::unfold(state, |mut state| async move {
-                let item = state.next().await?;
-                Some((item, state))
-            })
-            .boxed_local(),
-        )
+        stream_of(state)
     }
 
     fn database(
@@ -127,13 +137,7 @@ impl OpenIo for BrowserIo {
             cursor: None,
             started: false,
         };
-        Box::new(
-            futures::stream::unfold(state, |mut state| async move {
-                let item = state.next().await?;
-                Some((item, state))
-            })
-            .boxed_local(),
-        )
+        stream_of(state)
     }
 
     fn set_notes(&self, notes: Option<Notes>) {
@@ -209,7 +213,7 @@ struct FetchState {
     deferred: Option<String>,
 }
 
-impl FetchState {
+impl Reader for FetchState {
     async fn next(&mut self) -> Option<Result<Tick, SourceError>> {
         loop {
             if self.shared.stopped.get() && self.phase != Phase::Done {
@@ -247,7 +251,9 @@ impl FetchState {
             }
         }
     }
+}
 
+impl FetchState {
     /// Ends the stream with `message`, aborting the request.
     fn fail(&mut self, message: String) -> Result<Tick, SourceError> {
         self.phase = Phase::Done;
@@ -450,7 +456,7 @@ struct DbState {
     started: bool,
 }
 
-impl DbState {
+impl Reader for DbState {
     async fn next(&mut self) -> Option<Result<Tick, SourceError>> {
         if !self.started {
             self.started = true;
@@ -493,7 +499,9 @@ impl DbState {
             }
         }
     }
+}
 
+impl DbState {
     async fn open(&mut self) -> Result<Cursor, String> {
         let store = self.store.as_str();
         let context = format!("db(\"{store}\")");
