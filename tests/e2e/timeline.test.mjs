@@ -60,24 +60,33 @@ function assertMarkersMatch(report, shown) {
   }
 }
 
+/**
+ * Runs the demo's program and counts the value markers on every animation
+ * frame while it runs: { report, counts, runMs }.
+ */
+function runCountingMarkers(page) {
+  return page.evaluate(async () => {
+    const plot = document.querySelector('timeline-view').shadowRoot.querySelector('svg.plot');
+    const counts = [];
+    let live = true;
+    const sample = () => {
+      if (!live) return;
+      counts.push(plot.querySelectorAll('circle[data-kind="value"]').length);
+      requestAnimationFrame(sample);
+    };
+    requestAnimationFrame(sample);
+    const started = performance.now();
+    await window.timelineDemo.run();
+    live = false;
+    return { report: window.timelineDemo.report, counts, runMs: performance.now() - started };
+  });
+}
+
 export const tests = {
   'gather (100 ms) on the real clock draws while running, then matches the report': async ({ page, baseUrl, screenshot }) => {
     await openDemo(page, baseUrl, { program: GATHER_100MS, clock: 'real' });
     // Count markers on every frame while the run is live.
-    const { report, counts } = await page.evaluate(async () => {
-      const plot = document.querySelector('timeline-view').shadowRoot.querySelector('svg.plot');
-      const counts = [];
-      let live = true;
-      const sample = () => {
-        if (!live) return;
-        counts.push(plot.querySelectorAll('circle[data-kind="value"]').length);
-        requestAnimationFrame(sample);
-      };
-      requestAnimationFrame(sample);
-      await window.timelineDemo.run();
-      live = false;
-      return { report: window.timelineDemo.report, counts };
-    });
+    const { report, counts } = await runCountingMarkers(page);
     assert.equal(report.cancelled, false);
     assert.ok(counts.some((n) => n > 0 && n < 6), `some markers drawn mid-run (samples: ${counts.join(',')})`);
     const shown = await drawn(page);
@@ -139,21 +148,7 @@ export const tests = {
 
   'virtual clock: replay at high speed draws progressively, then everything': async ({ page, baseUrl }) => {
     await openDemo(page, baseUrl, { example: 'gather', clock: 'virtual', speed: '6' });
-    const { report, counts, replayMs } = await page.evaluate(async () => {
-      const plot = document.querySelector('timeline-view').shadowRoot.querySelector('svg.plot');
-      const counts = [];
-      let live = true;
-      const sample = () => {
-        if (!live) return;
-        counts.push(plot.querySelectorAll('circle[data-kind="value"]').length);
-        requestAnimationFrame(sample);
-      };
-      requestAnimationFrame(sample);
-      const started = performance.now();
-      await window.timelineDemo.run();
-      live = false;
-      return { report: window.timelineDemo.report, counts, replayMs: performance.now() - started };
-    });
+    const { report, counts, runMs: replayMs } = await runCountingMarkers(page);
     assert.equal(report.clock, 'virtual');
     assert.ok(replayMs >= 400 && replayMs < 3_000, `3 s at 6× takes about 500 ms, took ${replayMs}`);
     assert.ok(counts.some((n) => n > 0 && n < 6), `markers appear during the replay (samples: ${counts.join(',')})`);
