@@ -15,5 +15,10 @@ pub mod schema;
 pub mod source;
 mod suggest;
 pub mod trace;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "web"))]
 pub mod web;
+
+/// The README's Rust blocks, compiled and run as doc-tests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

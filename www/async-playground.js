@@ -9,14 +9,18 @@
 //
 // Attributes: example="gather" | src="examples/gather.apg" | inline text
 // (the initial program; the example picker is then hidden), readonly, autorun, clock="real|virtual",
-// speed="0.25..8|instant", height="320px", theme="light|dark|auto", and
-// from-hash (read `#code/...` share links and `#example/<name>` from the page URL).
+// speed="0.25..8|instant", height="320px", theme="light|dark|auto",
+// from-hash (read `#code/...` share links and `#example/<name>` from the page URL),
+// view="timeline" (results and timeline only, no editor), loading="eager"
+// (load the engine at once; by default it loads near the viewport or on Run).
 // Events: `ready` once the engine is loaded and the program is in the editor.
 
 import { loadEngine } from "./engine.js";
 import { CodeEditor } from "./code-editor.js";
 import { ResultsView, formatDuration } from "./results-view.js";
 import { decodeShareHash, isShareHash, shareUrl } from "./share-link.js";
+import { whenNear, whenVisible } from "./lazy-start.js";
+import { slowWorkerProblem } from "./slow-worker.js";
 
 const DEFAULT_EXAMPLE = "gather";
 const PARSE_DELAY_MS = 250;
@@ -92,13 +96,19 @@ function dedent(text) {
 const isProgramError = (error) => error?.name === "ProgramError" && Array.isArray(error.diagnostics);
 
 export class AsyncPlayground extends HTMLElement {
-  static observedAttributes = ["readonly", "clock", "speed", "height", "theme", "example", "src"];
+  static observedAttributes = ["readonly", "clock", "speed", "height", "theme", "example", "src", "view"];
 
   #engine = null;
   #parts = null;
   #editor = null;
   #results = null;
   #timeline = null;
+  /** Timeline calls made before timeline-view was defined, replayed once it is. */
+  #timelineBacklog = [];
+  /** Resolves when the element may load the engine: near the viewport, or Run pressed. */
+  #wanted = null;
+  /** Settles when #start is done (engine loaded or failed). */
+  #loaded = null;
   #hasRun = false;
   #inlineProgram = "";
   /** Settings the page author fixed with attributes; a share link does not override them. */
@@ -122,7 +132,8 @@ export class AsyncPlayground extends HTMLElement {
     // Read before rendering: without JS this text is what the reader sees.
     this.#inlineProgram = dedent(this.textContent);
     this.#render();
-    this.#start();
+    this.#wanted = whenNear(this);
+    this.#loaded = this.#start();
   }
 
   disconnectedCallback() {
@@ -137,6 +148,7 @@ export class AsyncPlayground extends HTMLElement {
     else if (name === "speed") this.#setSpeed(value);
     else if (name === "height") this.#applyHeight();
     else if (name === "theme") this.#applyTheme();
+    else if (name === "view") this.#applyView();
     else if ((name === "example" || name === "src") && this.#ready && value) this.#loadAttributeProgram();
   }
 
@@ -164,7 +176,11 @@ export class AsyncPlayground extends HTMLElement {
 
   /** Runs the program; a run in progress is stopped first. Resolves to the report, or null. */
   async run() {
-    if (!this.#engine) return null;
+    if (!this.#engine) {
+      this.#wanted?.now();
+      await this.#loaded;
+      if (!this.#engine) return null;
+    }
     this.stop({ quiet: true });
     clearTimeout(this.#parseTimer);
     const text = this.#editor.value;
@@ -176,6 +192,11 @@ export class AsyncPlayground extends HTMLElement {
       return null;
     }
     this.#showDiagnostics([]);
+    const slowProblem = await slowWorkerProblem(text);
+    if (slowProblem) {
+      this.#say(slowProblem, "error");
+      return null;
+    }
 
     const clock = this.clock;
     const speed = this.speed;
@@ -321,14 +342,19 @@ export class AsyncPlayground extends HTMLElement {
     this.#setRunning(false);
     this.#mountTimeline();
     this.#applyTheme();
+    this.#applyView();
   }
 
   async #start() {
+    this.#say("The engine loads when this example is on screen, or when you press Run.");
+    await this.#wanted.promise;
     this.#say("Loading the engine…");
     try {
       this.#engine = await loadEngine();
     } catch (error) {
+      // The program stays readable in the editor; the message says what to fix.
       this.#say(`The engine could not be loaded: ${error?.message ?? error}`, "error");
+      this.dataset.ready = "false";
       return;
     }
     this.#fillExamplePicker();
@@ -339,7 +365,7 @@ export class AsyncPlayground extends HTMLElement {
     document.documentElement.dataset.ready = "true";
     this.dispatchEvent(new Event("ready"));
     if (this.hasAttribute("from-hash")) addEventListener("hashchange", this.#onHashChange);
-    if (this.hasAttribute("autorun")) this.run();
+    if (this.hasAttribute("autorun")) whenVisible(this).then(() => this.run());
   }
 
   #mountTimeline() {
@@ -348,6 +374,8 @@ export class AsyncPlayground extends HTMLElement {
     this.#parts.timelineSlot.append(timeline);
     customElements.whenDefined("timeline-view").then(() => {
       this.#timeline = timeline;
+      // A run (autorun on a cold load) may have finished before the timeline module arrived.
+      for (const [method, args] of this.#timelineBacklog.splice(0)) this.#timelineCall(method, ...args);
       this.#showTimelineIfReady();
     });
     timelineLoaded.then((loaded) => {
@@ -363,7 +391,12 @@ export class AsyncPlayground extends HTMLElement {
   /** Calls the timeline if it is there; the element works without one. */
   #timelineCall(method, ...args) {
     const timeline = this.#timeline;
-    if (typeof timeline?.[method] !== "function") return;
+    if (!timeline) {
+      if (method === "reset") this.#timelineBacklog = [];
+      this.#timelineBacklog.push([method, args]);
+      return;
+    }
+    if (typeof timeline[method] !== "function") return;
     try {
       timeline[method](...args);
     } catch (error) {
@@ -386,7 +419,7 @@ export class AsyncPlayground extends HTMLElement {
   async #loadInitialProgram() {
     if (this.hasAttribute("from-hash") && (await this.#loadFromHash())) return;
     if (this.#inlineProgram.trim()) {
-      this.#editor.value = this.#inlineProgram;
+      // Already in the editor (and maybe edited while the engine loaded).
       this.#say("Ready. Press Run or Ctrl+Enter.");
       return;
     }
@@ -587,6 +620,11 @@ export class AsyncPlayground extends HTMLElement {
       editor.style.removeProperty("height");
       editor.style.setProperty("--lines", String(Math.min(Math.max(this.#editor?.lineCount ?? 8, 4), 22)));
     }
+  }
+
+  /** view="timeline": the results and the timeline without the editor. */
+  #applyView() {
+    this.#parts.root.classList.toggle("output-only", this.getAttribute("view") === "timeline");
   }
 
   /** The timeline follows the element's theme (light, dark or the system's). */

@@ -19,7 +19,7 @@ mod lexer;
 mod parser;
 
 pub use check::{MAX_BLOCKING_MS, MAX_DURATION_MS, MAX_LIST, MAX_TASKS, MAX_TIMERS, MAX_VALUES};
-pub use diagnostic::Diagnostic;
+pub use diagnostic::{Diagnostic, Diagnostics};
 pub use parser::{KEYWORDS, MAX_DEPTH};
 
 use crate::program::Program;
