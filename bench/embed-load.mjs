@@ -3,13 +3,14 @@
 // only the first is on screen), loaded in a fresh browser context, with an
 // added network latency so round trips show in the time.
 //
-//   node bench/embed-load.mjs [--www DIR] [--latency MS] [--runs N]
+//   node bench/embed-load.mjs [--www DIR]... [--latency MS] [--runs N]
 //
 // A third page has the 10 elements below a 3000 px introduction, never scrolled to.
 // Prints per N: requests to the playground's origin, their gzip -9 bytes (from
 // the files on disk), wasm bytes, and the time from navigation start to the
 // first element's `ready` (median of the runs). --www serves another copy of
-// www/ (e.g. an older commit's front end with the same pkg/) to compare.
+// www/ (e.g. an older commit's front end with the same pkg/); given several
+// times, their loads alternate, so a busy machine slows them alike.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync, constants as zc } from 'node:zlib';
 import os from 'node:os';
@@ -18,7 +19,8 @@ import { WWW as DEFAULT_WWW, launchBrowser, startServer } from '../tests/e2e/har
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : fallback; };
-const WWW = path.resolve(opt('--www', DEFAULT_WWW));
+const WWWS = args.flatMap((a, i) => (args[i - 1] === '--www' ? [path.resolve(a)] : []));
+if (!WWWS.length) WWWS.push(DEFAULT_WWW);
 const LATENCY = Number(opt('--latency', 50));
 const RUNS = Number(opt('--runs', 5));
 
@@ -29,7 +31,7 @@ const PROGRAM = `
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const gzipSize = (file) => gzipSync(readFileSync(file), { level: zc.Z_BEST_COMPRESSION }).length;
 
-async function measure(browser, site, hostUrl, name) {
+async function measure(browser, { site, www }, hostUrl, name) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
@@ -47,7 +49,7 @@ async function measure(browser, site, hostUrl, name) {
   }));
   await page.waitForTimeout(1000); // anything else the page goes on to load
   await context.close();
-  const files = requests.map((p) => path.join(WWW, decodeURIComponent(p)));
+  const files = requests.map((p) => path.join(www, decodeURIComponent(p)));
   return {
     requests: requests.length,
     gzip: files.reduce((sum, f) => sum + gzipSize(f), 0),
@@ -57,28 +59,33 @@ async function measure(browser, site, hostUrl, name) {
 }
 
 const hostDir = mkdtempSync(path.join(os.tmpdir(), 'embed-load-'));
-const site = await startServer({ dir: WWW, logFile: path.join(os.tmpdir(), 'embed-load-site.log') });
+const sites = [];
+for (const www of WWWS) sites.push({ www, site: await startServer({ dir: www, logFile: path.join(os.tmpdir(), 'embed-load-site.log') }) });
 const host = await startServer({ dir: hostDir, logFile: path.join(os.tmpdir(), 'embed-load-host.log') });
 const browser = await launchBrowser();
 try {
   const pages = { 1: '', 10: '', '10 below': '<div style="height: 3000px"></div>' };
-  for (const [name, intro] of Object.entries(pages)) {
+  for (const [name, intro] of Object.entries(pages)) for (const { site } of sites) {
     const n = parseInt(name, 10);
     const elements = Array.from({ length: n }, () => `<async-playground style="min-height: 420px">${PROGRAM}</async-playground>`).join('\n');
-    writeFileSync(path.join(hostDir, `${name.replace(' ', '-')}.html`), `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>n</title>
+    writeFileSync(path.join(hostDir, `${name.replace(' ', '-')}-${site.port}.html`), `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>n</title>
       <link rel="icon" href="data:,"><script type="module" src="${site.baseUrl}/async-playground.js"></script></head><body>${intro}${elements}</body></html>`);
   }
-  console.log(`www: ${WWW}; added latency ${LATENCY} ms per request; median of ${RUNS} cold loads`);
-  console.log('  embeds  requests  gzip bytes  of which wasm  first ready (ms)');
+  console.log(`added latency ${LATENCY} ms per request; median of ${RUNS} cold loads`);
+  console.log('  embeds  requests  gzip bytes  of which wasm  first ready (ms)  www');
   for (const name of Object.keys(pages)) {
-    const runs = [];
-    for (let i = 0; i < RUNS; i++) runs.push(await measure(browser, site, host.baseUrl, name.replace(' ', '-')));
-    const m = (k) => median(runs.map((r) => r[k]));
-    console.log(`${name.padStart(8)}  ${String(m('requests')).padStart(8)}  ${String(m('gzip')).padStart(10)}  ${String(m('wasm')).padStart(13)}  ${m('readyMs').toFixed(0).padStart(16)}`);
+    const runs = sites.map(() => []);
+    for (let i = 0; i < RUNS; i++) {
+      for (const [k, s] of sites.entries()) runs[k].push(await measure(browser, s, host.baseUrl, `${name.replace(' ', '-')}-${s.site.port}`));
+    }
+    for (const [k, { www }] of sites.entries()) {
+      const m = (key) => median(runs[k].map((r) => r[key]));
+      console.log(`${name.padStart(8)}  ${String(m('requests')).padStart(8)}  ${String(m('gzip')).padStart(10)}  ${String(m('wasm')).padStart(13)}  ${m('readyMs').toFixed(0).padStart(16)}  ${www}`);
+    }
   }
 } finally {
   await browser.close();
-  site.stop();
+  for (const { site } of sites) site.stop();
   host.stop();
   rmSync(hostDir, { recursive: true, force: true });
 }

@@ -15,7 +15,7 @@
 // (load the engine at once; by default it loads near the viewport or on Run).
 // Events: `ready` once the engine is loaded and the program is in the editor.
 
-import { loadEngine } from "./engine.js";
+import { loadEngine, loadTimeline } from "./engine.js";
 import { CodeEditor } from "./code-editor.js";
 import { ResultsView, formatDuration } from "./results-view.js";
 import { decodeShareHash, isShareHash, shareUrl } from "./share-link.js";
@@ -28,12 +28,6 @@ const SPEEDS = ["0.25", "0.5", "1", "2", "4", "8", "instant"];
 const DEFAULT_SPEED = "1";
 const EXAMPLE_HASH = "#example/";
 const STYLESHEET = new URL("./async-playground.css", import.meta.url).href;
-
-// The timeline is another module; without it the element still runs programs.
-const timelineLoaded = import(new URL("./timeline-view.js", import.meta.url)).then(
-  () => true,
-  () => false,
-);
 
 // Fixed markup only: nothing from a program or a page ever goes through innerHTML.
 const template = document.createElement("template");
@@ -351,6 +345,11 @@ export class AsyncPlayground extends HTMLElement {
     this.#say("Loading the engine…");
     try {
       this.#engine = await loadEngine();
+      // After the engine, so its downloads do not queue behind the timeline's.
+      // The timeline is another module; without it the element still runs programs.
+      loadTimeline().then((loaded) => {
+        if (!loaded && !customElements.get("timeline-view")) this.#parts.timelineSlot.remove();
+      });
     } catch (error) {
       // The program stays readable in the editor; the message says what to fix.
       this.#say(`The engine could not be loaded: ${error?.message ?? error}`, "error");
@@ -377,9 +376,6 @@ export class AsyncPlayground extends HTMLElement {
       // A run (autorun on a cold load) may have finished before the timeline module arrived.
       for (const [method, args] of this.#timelineBacklog.splice(0)) this.#timelineCall(method, ...args);
       this.#showTimelineIfReady();
-    });
-    timelineLoaded.then((loaded) => {
-      if (!loaded && !customElements.get("timeline-view")) this.#parts.timelineSlot.remove();
     });
   }
 

@@ -1,14 +1,20 @@
-// The wasm engine, loaded once per page and shared by every <async-playground>:
-// each instance awaits the same promise. Nothing is fetched until the first
-// loadEngine() call (an element near the viewport, or a Run press); then the
-// glue module and the wasm download in parallel instead of one after the other.
+// The heavy parts, loaded once per page and shared by every <async-playground>:
+// each instance awaits the same promises. Nothing is fetched until the first
+// call (an element near the viewport, or a Run press); then the glue module and
+// the wasm download in parallel instead of one after the other, and so does the
+// timeline's whole module graph.
 // URLs resolve relative to this module, so an embed works from any page URL and
 // from another origin (which must send Access-Control-Allow-Origin: see README).
 
 const GLUE = new URL("./pkg/async_playground.js", import.meta.url);
 const WASM = new URL("./pkg/async_playground_bg.wasm", import.meta.url);
+const TIMELINE = new URL("./timeline-view.js", import.meta.url);
+/** What timeline-view.js imports, directly or not: hinted at once, not three round trips deep. */
+const TIMELINE_IMPORTS = ["timeline-compare.js", "timeline-format.js", "timeline-plot.js", "timeline-readout.js",
+  "timeline-style.js", "timeline-layout.js", "timeline-scale.js", "timeline-svg.js"];
 
 let loading = null;
+let timeline = null;
 
 /** Why the engine did not load, in words a page author can act on. */
 export class EngineLoadError extends Error {
@@ -57,4 +63,18 @@ async function load() {
   }
   const { run, parse, format, examples } = glue;
   return { run, parse, format, examples: examples() };
+}
+
+/** Resolves to true once `timeline-view` is defined, or false if its module did not load. */
+export function loadTimeline() {
+  timeline ??= (() => {
+    for (const file of TIMELINE_IMPORTS) {
+      const link = document.createElement("link");
+      link.rel = "modulepreload";
+      link.href = new URL(file, TIMELINE).href;
+      document.head.append(link);
+    }
+    return import(TIMELINE.href).then(() => true, () => false);
+  })();
+  return timeline;
 }

@@ -119,6 +119,7 @@ export const tests = {
         await tab.waitForTimeout(800);
         const heavy = () => requests.filter((u) => /async_playground(_bg\.wasm|\.js)$/.test(u));
         assert.deepEqual(heavy(), [], 'engine requested before any element was near the viewport');
+        assert.ok(!requests.some((u) => /timeline-/.test(u)), 'timeline modules requested before any element was near the viewport');
         assert.ok(requests.some((u) => u.endsWith('/async-playground.js')), 'the element script loaded');
         const states = () => tab.locator('async-playground').evaluateAll((els) => els.map((e) => e.dataset.ready ?? ''));
         assert.deepEqual(await states(), Array(10).fill(''));
