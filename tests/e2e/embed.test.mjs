@@ -199,6 +199,12 @@ export const tests = {
   },
 
   'the first-load I/O run waits for the /slow/ worker; a foreign page is told why it cannot': { timeout: 90_000, run: async ({ page: tab, baseUrl }) => {
+    // The worker registers late (its module held back 2 s), so autorun starts
+    // before the worker controls the page (without the wait: a 404 on /slow/).
+    await tab.route('**/sw-register.js', async (route) => {
+      await new Promise((r) => setTimeout(r, 2000));
+      await route.continue();
+    });
     await tab.goto(`${baseUrl}/embed.html?example=io-aiohttp&autorun=1`);
     const el = tab.locator('async-playground');
     const rows = await waitForRunEnd(el, { timeout: 30_000 });
