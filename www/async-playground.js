@@ -97,7 +97,7 @@ export class AsyncPlayground extends HTMLElement {
   #editor = null;
   #results = null;
   #timeline = null;
-  /** Timeline calls made before timeline-view was defined, replayed once it is. */
+  /** Timeline calls made before timeline-view was defined, replayed once it is (null: it never will be). */
   #timelineBacklog = [];
   /** Resolves when the element may load the engine: near the viewport, or Run pressed. */
   #wanted = null;
@@ -348,7 +348,9 @@ export class AsyncPlayground extends HTMLElement {
       // After the engine, so its downloads do not queue behind the timeline's.
       // The timeline is another module; without it the element still runs programs.
       loadTimeline().then((loaded) => {
-        if (!loaded && !customElements.get("timeline-view")) this.#parts.timelineSlot.remove();
+        if (loaded || customElements.get("timeline-view")) return;
+        this.#parts.timelineSlot.remove();
+        this.#timelineBacklog = null;
       });
     } catch (error) {
       // The program stays readable in the editor; the message says what to fix.
@@ -374,7 +376,7 @@ export class AsyncPlayground extends HTMLElement {
     customElements.whenDefined("timeline-view").then(() => {
       this.#timeline = timeline;
       // A run (autorun on a cold load) may have finished before the timeline module arrived.
-      for (const [method, args] of this.#timelineBacklog.splice(0)) this.#timelineCall(method, ...args);
+      for (const [method, args] of this.#timelineBacklog?.splice(0) ?? []) this.#timelineCall(method, ...args);
       this.#showTimelineIfReady();
     });
   }
@@ -388,8 +390,8 @@ export class AsyncPlayground extends HTMLElement {
   #timelineCall(method, ...args) {
     const timeline = this.#timeline;
     if (!timeline) {
-      if (method === "reset") this.#timelineBacklog = [];
-      this.#timelineBacklog.push([method, args]);
+      if (this.#timelineBacklog && method === "reset") this.#timelineBacklog = [];
+      this.#timelineBacklog?.push([method, args]);
       return;
     }
     if (typeof timeline[method] !== "function") return;
