@@ -388,3 +388,17 @@ fn the_ready_fast_path_gives_what_polling_value_by_value_gives() {
         assert_eq!(report.events_omitted, expected_omitted, "{text}");
     }
 }
+
+/// `limit(k, ...)` frees a slot the moment its task ends, like
+/// `asyncio.Semaphore(k)`: the third task starts when the 100 ms one ends
+/// (300 ms in all), not when the first two have both ended (500 ms).
+#[test]
+fn limit_frees_a_slot_when_its_task_ends() {
+    let program = async_playground::lang::parse(
+        "limit(2, sum([1] every 300ms), sum([2] every 100ms), sum([3] every 200ms))",
+    )
+    .unwrap();
+    let report = async_playground::run::run_virtual(&program).unwrap();
+    assert_eq!(report.statements[0].outcome.to_string(), "[1, 2, 3]");
+    assert_eq!(report.statements[0].elapsed_ms, 300.0);
+}

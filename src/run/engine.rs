@@ -283,12 +283,7 @@ impl<C: Clock> Engine<C> {
                 // Dropping the other racers cancels them.
                 racers.next().await.unwrap_or(Outcome::Empty)
             }
-            Group::Limit(k) => Outcome::Group(
-                futures::stream::iter(children.iter().map(|c| self.node(c)))
-                    .buffered(usize::try_from(k).unwrap_or(usize::MAX).max(1))
-                    .collect()
-                    .await,
-            ),
+            Group::Limit(k) => Outcome::Group(self.limited(k, children).await),
             Group::Timeout(ms) => {
                 let work = self.sequential(children).boxed_local();
                 match select(work, self.clock.sleep(ms)).await {
@@ -305,6 +300,24 @@ impl<C: Clock> Engine<C> {
         };
         guard.finish(&outcome);
         outcome
+    }
+
+    /// At most `k` children at once, like `asyncio.Semaphore(k)`: a slot
+    /// frees the moment its task ends (not when the earlier ones have), and
+    /// the next child in input order takes it. Results stay in input order.
+    async fn limited(&self, k: u64, children: &[Node]) -> Vec<Outcome> {
+        let k = usize::try_from(k).unwrap_or(usize::MAX).max(1);
+        let start = |index: usize| self.node(&children[index]).map(move |o| (index, o));
+        let mut waiting = 0..children.len();
+        let mut running: FuturesUnordered<_> = waiting.by_ref().take(k).map(start).collect();
+        let mut outcomes = vec![Outcome::Empty; children.len()];
+        while let Some((index, outcome)) = running.next().await {
+            outcomes[index] = outcome;
+            if let Some(next) = waiting.next() {
+                running.push(start(next));
+            }
+        }
+        outcomes
     }
 
     async fn sequential(&self, children: &[Node]) -> Vec<Outcome> {

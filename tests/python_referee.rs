@@ -1,0 +1,223 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! CPython as the referee: random valid programs (and every built-in example
+//! without real I/O) are exported with `lang::to_python`, run by CPython on a
+//! virtual-time asyncio loop (`tests/referee/virtual_loop.py`), and each
+//! statement's result text and virtual elapsed time must equal `run_virtual`'s.
+//!
+//! `REFEREE_PROGRAMS` (default 1000) and `REFEREE_SEED` (default fixed,
+//! printed) choose the programs; `./dev fuzz N` sets them. A mismatch prints
+//! the program, both outputs and the Python source.
+
+mod programs;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use async_playground::examples::EXAMPLES;
+use async_playground::lang::{self, PythonStyle};
+use async_playground::program::Program;
+use async_playground::run::run_virtual;
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+
+/// Programs per CPython process: startup is paid once per batch.
+const BATCH: usize = 250;
+const DEFAULT_SEED: u64 = 20_261_125;
+
+/// One statement's result as the playground shows it, and its elapsed ms.
+type Outputs = Vec<(String, f64)>;
+
+struct Case {
+    text: String,
+    python: String,
+    engine: Outputs,
+}
+
+fn python3() -> String {
+    std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_string())
+}
+
+/// Runs a batch in one CPython process; one result per case.
+fn referee(cases: &[Case]) -> Vec<Result<Outputs, String>> {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/referee/virtual_loop.py");
+    let mut child = Command::new(python3())
+        .arg(script)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("python3 (3.11+) must be installed for the referee");
+    let mut input = String::new();
+    for case in cases {
+        let body = case
+            .python
+            .strip_suffix("asyncio.run(main())\n")
+            .expect("a script ends with asyncio.run(main())");
+        input.push_str(body);
+        input.push('\0');
+    }
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child.wait_with_output().expect("python3 ran");
+    writer.join().expect("writer").expect("wrote programs");
+    assert!(output.status.success(), "the referee itself failed");
+    let text = String::from_utf8(output.stdout).expect("utf-8");
+    let mut results = Vec::new();
+    let mut current = Vec::new();
+    for line in text.lines() {
+        if line == "END" {
+            results.push(Ok(std::mem::take(&mut current)));
+        } else if let Some(crash) = line.strip_prefix("CRASH ") {
+            current.clear();
+            results.push(Err(unescape(crash)));
+        } else if let Some(rest) = line.strip_prefix("S ") {
+            let (ms, shown) = rest.split_once(' ').unwrap_or((rest, ""));
+            current.push((unescape(shown), ms.parse().expect("elapsed ms")));
+        }
+    }
+    assert_eq!(results.len(), cases.len(), "one answer per program");
+    results
+}
+
+fn unescape(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some(other) => out.push(other),
+                None => {}
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Float seconds in Python against exact ms here: equal within a nanosecond
+/// per hour of virtual time.
+fn same_time(python_ms: f64, engine_ms: f64) -> bool {
+    (python_ms - engine_ms).abs() <= 1e-6 * engine_ms.abs().max(1.0)
+}
+
+fn case(program: &Program) -> Option<Case> {
+    let text = lang::format(program);
+    // Only programs the checker accepts: the generator can exceed limits.
+    let program = lang::parse(&text).ok()?;
+    let report = run_virtual(&program).ok()?;
+    let engine = report
+        .statements
+        .iter()
+        .map(|s| (s.outcome.to_string(), s.elapsed_ms))
+        .collect();
+    Some(Case {
+        python: lang::to_python(&program, PythonStyle::Script),
+        text,
+        engine,
+    })
+}
+
+fn show(outputs: &Outputs) -> String {
+    outputs
+        .iter()
+        .map(|(text, ms)| format!("  {text}  ({ms} ms)"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Runs every case; returns (agreements, mismatch reports).
+fn judge(cases: &[Case]) -> (usize, Vec<String>) {
+    let mut agreed = 0;
+    let mut mismatches = Vec::new();
+    for batch in cases.chunks(BATCH) {
+        for (case, python) in batch.iter().zip(referee(batch)) {
+            let agrees = match &python {
+                Ok(outputs) => {
+                    outputs.len() == case.engine.len()
+                        && outputs
+                            .iter()
+                            .zip(&case.engine)
+                            .all(|(p, e)| p.0 == e.0 && same_time(p.1, e.1))
+                }
+                Err(_) => false,
+            };
+            if agrees {
+                agreed += 1;
+            } else {
+                let python_side = match &python {
+                    Ok(outputs) => show(outputs),
+                    Err(crash) => crash.clone(),
+                };
+                mismatches.push(format!(
+                    "--- program:\n{}--- engine:\n{}\n--- CPython:\n{}\n--- Python source:\n{}",
+                    case.text,
+                    show(&case.engine),
+                    python_side,
+                    case.python
+                ));
+            }
+        }
+    }
+    (agreed, mismatches)
+}
+
+fn report(what: &str, total: usize, agreed: usize, mismatches: &[String]) {
+    for mismatch in mismatches.iter().take(5) {
+        eprintln!("{mismatch}");
+    }
+    println!("referee: {what}: {total} programs, {agreed} agree with CPython");
+    assert!(
+        mismatches.is_empty(),
+        "{} of {total} programs disagree with CPython (first ones above)",
+        mismatches.len()
+    );
+}
+
+#[test]
+fn random_programs_agree_with_cpython() {
+    let count: usize = std::env::var("REFEREE_PROGRAMS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1000);
+    let seed: u64 = std::env::var("REFEREE_SEED")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(DEFAULT_SEED);
+    println!("referee: seed {seed} (REFEREE_SEED={seed} reproduces)");
+    let mut seed_bytes = [0u8; 32];
+    seed_bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes),
+    );
+    let strategy = programs::program().prop_map(programs::without_io);
+    let mut cases = Vec::with_capacity(count);
+    while cases.len() < count {
+        let program = strategy.new_tree(&mut runner).expect("a program").current();
+        if let Some(case) = case(&program) {
+            cases.push(case);
+        }
+    }
+    let (agreed, mismatches) = judge(&cases);
+    report("random", cases.len(), agreed, &mismatches);
+}
+
+#[test]
+fn examples_agree_with_cpython() {
+    let mut cases = Vec::new();
+    for example in EXAMPLES {
+        let program = lang::parse(example.text).expect("examples parse");
+        if lang::to_python(&program, PythonStyle::Script).contains("aiohttp")
+            || example.text.contains("db(")
+        {
+            continue; // real I/O: no virtual run can time it
+        }
+        cases.push(case(&program).expect("examples run"));
+    }
+    assert!(cases.len() >= 8, "most examples use no real I/O");
+    let (agreed, mismatches) = judge(&cases);
+    report("examples", cases.len(), agreed, &mismatches);
+}
