@@ -8,7 +8,7 @@
 //! Helpers are emitted only when the program uses them, so a small program
 //! reads like the post's code.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write;
 
 use super::format::{number, string};
@@ -135,29 +135,26 @@ const HELPERS: &[(&str, &[&str], &str)] = &[
         "merge",
         &[],
         r#"async def merge(*sources):
-    """Values of all sources as they arrive; ends when all have ended."""
-    queue = asyncio.Queue()
-    async def pump(source):
-        try:
-            async for value in source:
-                await queue.put((True, value))
-        except TaskError as error:
-            await queue.put((False, error))
-        await queue.put(None)
-    pumps = [asyncio.create_task(pump(source)) for source in sources]
-    running = len(pumps)
+    """Values of all sources as they arrive, each source asked for one value
+    at a time; ends when all have ended, or at the first error."""
+    async def next_of(source):
+        return await anext(source)
+    sources = [aiter(source) for source in sources]
+    pending = {asyncio.ensure_future(next_of(s)): s for s in sources}
     try:
-        while running:
-            item = await queue.get()
-            if item is None:
-                running -= 1
-            elif item[0]:
-                yield item[1]
-            else:
-                raise item[1]
+        while pending:
+            done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            for step in [step for step in pending if step in done]:
+                source = pending.pop(step)
+                try:
+                    value = step.result()
+                except StopAsyncIteration:
+                    continue
+                yield value
+                pending[asyncio.ensure_future(next_of(source))] = source
     finally:
-        for task in pumps:
-            task.cancel()
+        for step in pending:
+            step.cancel()
 "#,
     ),
     (
@@ -449,6 +446,8 @@ const HELPERS: &[(&str, &[&str], &str)] = &[
     """A number as the playground shows it: 70, not 70.0; 1e+308 as 1e308."""
     if x == 0:
         return "0"
+    if not math.isfinite(x):
+        return "NaN" if math.isnan(x) else ("inf" if x > 0 else "-inf")
     if x == int(x) and abs(x) < 9e15:
         return str(int(x))
     exact = decimal.Decimal(repr(x))
@@ -620,6 +619,9 @@ pub(crate) fn program(program: &Program, style: PythonStyle) -> String {
     }
     let mut sources = String::new();
     for def in &program.sources {
+        if may_be_non_finite(&def.body, &writer.non_finite) {
+            writer.non_finite.insert(def.name.clone());
+        }
         let name = writer.names[&def.name].clone();
         sources.push_str(&writer.source_def(&name, &def.body));
         sources.push_str("\n\n");
@@ -647,6 +649,7 @@ pub(crate) fn program(program: &Program, style: PythonStyle) -> String {
         ("overflow", "math"),
         ("spread", "math"),
         ("show_number", "decimal"),
+        ("show_number", "math"),
         ("lines", ""),
         ("csv_column", "csv"),
         ("csv_column", "io"),
@@ -696,6 +699,8 @@ struct Writer {
     helpers: BTreeSet<&'static str>,
     /// Source names as Python names (one that is a Python word gets a `_`).
     names: HashMap<String, String>,
+    /// Sources whose values may be inf or nan (a map somewhere inside).
+    non_finite: HashSet<String>,
     blocking: bool,
 }
 
@@ -916,7 +921,7 @@ impl Writer {
                 let (name, extra) = aggregator_call(*aggregator);
                 self.use_helper(name);
                 let mut stream = self.source(source);
-                if may_be_non_finite(source) {
+                if may_be_non_finite(source, &self.non_finite) {
                     self.use_helper("finite");
                     stream = format!("finite({stream})");
                 }
@@ -947,15 +952,17 @@ impl Writer {
     }
 }
 
-/// Whether a map somewhere in the source could make inf or nan.
-fn may_be_non_finite(expr: &SourceExpr) -> bool {
+/// Whether a map or outside data somewhere in the source could make inf or
+/// nan; `named` holds the defined sources that could.
+fn may_be_non_finite(expr: &SourceExpr, named: &HashSet<String>) -> bool {
     match &expr.kind {
         SourceKind::Map { .. } | SourceKind::Fetch { .. } | SourceKind::Database { .. } => true,
-        SourceKind::Merge(inputs) => inputs.iter().any(may_be_non_finite),
+        SourceKind::Named(name) => named.contains(name),
+        SourceKind::Merge(inputs) => inputs.iter().any(|i| may_be_non_finite(i, named)),
         SourceKind::Take { source, .. }
         | SourceKind::Filter { source, .. }
         | SourceKind::Timeout { source, .. }
-        | SourceKind::FailAfter { source, .. } => may_be_non_finite(source),
+        | SourceKind::FailAfter { source, .. } => may_be_non_finite(source, named),
         _ => false,
     }
 }

@@ -15,6 +15,7 @@ call_at can't get an earlier deadline.
 import asyncio
 import heapq
 import itertools
+import logging
 import selectors
 import sys
 import time
@@ -102,6 +103,8 @@ def main():
     time.sleep = virtual_sleep
     time.perf_counter = lambda: LOOP.time()
     warnings.simplefilter("ignore")
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+    sys.unraisablehook = lambda _: None  # generators closed during shutdown
     out = sys.stdout
     for source in sys.stdin.read().split("\0"):
         if not source.strip():
