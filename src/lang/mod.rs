@@ -15,6 +15,7 @@
 mod check;
 mod diagnostic;
 mod format;
+mod habits;
 mod lexer;
 mod parser;
 mod python;
@@ -45,6 +46,7 @@ pub fn parse(text: &str) -> Result<Program, Vec<Diagnostic>> {
     }
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
     diagnostics.dedup();
+    habits::explain(text, &mut diagnostics);
     Err(diagnostics)
 }
 
