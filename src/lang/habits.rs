@@ -211,7 +211,7 @@ fn find(line: &str, offset: usize) -> Vec<Habit> {
             return habits;
         }
         // `afeat1 = [...]` without `source`.
-        if index == 0 && rest.starts_with('=') && !rest.starts_with("==") {
+        if index == 0 && word != "source" && rest.starts_with('=') && !rest.starts_with("==") {
             add(
                 start,
                 word.len(),
