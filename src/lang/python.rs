@@ -390,10 +390,11 @@ const HELPERS: &[(&str, &[&str], &str)] = &[
     ),
     (
         "gather",
-        &["settle"],
+        &["TaskError"],
         r#"async def gather(*tasks):
-    """All at once (asyncio.gather); results in input order."""
-    return await asyncio.gather(*(settle(task) for task in tasks))
+    """All at once (asyncio.gather); results in input order, errors as results.
+    An async def, so the tasks start when the gather is reached, not before."""
+    return await asyncio.gather(*tasks, return_exceptions=True)
 "#,
     ),
     (
