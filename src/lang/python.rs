@@ -672,16 +672,18 @@ pub(crate) fn program(program: &Program, style: PythonStyle) -> String {
     if writer.helpers.contains("aiohttp") {
         out.push_str("\nimport aiohttp  # pip install aiohttp\n");
     }
+    // The program first, as a person reads it; the building blocks after:
+    // Python looks names up when main() runs, at the very end.
     out.push_str("\n\n");
+    out.push_str(&sources);
+    out.push_str(&main);
+    out.push_str("\n\n# The playground's building blocks, in plain asyncio.\n\n\n");
     for (name, _, code) in HELPERS {
         if writer.helpers.contains(name) {
             out.push_str(code);
             out.push_str("\n\n");
         }
     }
-    out.push_str(&sources);
-    out.push_str(&main);
-    out.push_str("\n\n");
     match style {
         PythonStyle::Script => out.push_str("asyncio.run(main())\n"),
         PythonStyle::Notebook => out.push_str(

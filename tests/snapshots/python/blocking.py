@@ -4,6 +4,38 @@ import math
 import time
 
 
+async def sleepy1():
+    for value in [10, 20, 40]:
+        time.sleep(0.1)  # blocks the event loop
+        yield value
+
+
+async def sleepy2():
+    for value in [50, 500, 5000]:
+        time.sleep(0.1)  # blocks the event loop
+        yield value
+
+
+async def awake1():
+    for value in [10, 20, 40]:
+        await asyncio.sleep(0.1)
+        yield value
+
+
+async def awake2():
+    for value in [50, 500, 5000]:
+        await asyncio.sleep(0.1)
+        yield value
+
+
+async def main():
+    await report("time.sleep: ", gather(collect(sleepy1()), collect(sleepy2())))
+    await report("asyncio.sleep: ", gather(collect(awake1()), collect(awake2())))
+
+
+# The playground's building blocks, in plain asyncio.
+
+
 class TaskError(Exception):
     """A task's failure: shown as its result, so one failure doesn't stop its siblings."""
 
@@ -64,35 +96,6 @@ async def report(label, task):
     result = await settle(task)
     elapsed = time.perf_counter() - start
     print(f"{label}{show(result)}  ({elapsed * 1000:.0f} ms)")
-
-
-async def sleepy1():
-    for value in [10, 20, 40]:
-        time.sleep(0.1)  # blocks the event loop
-        yield value
-
-
-async def sleepy2():
-    for value in [50, 500, 5000]:
-        time.sleep(0.1)  # blocks the event loop
-        yield value
-
-
-async def awake1():
-    for value in [10, 20, 40]:
-        await asyncio.sleep(0.1)
-        yield value
-
-
-async def awake2():
-    for value in [50, 500, 5000]:
-        await asyncio.sleep(0.1)
-        yield value
-
-
-async def main():
-    await report("time.sleep: ", gather(collect(sleepy1()), collect(sleepy2())))
-    await report("asyncio.sleep: ", gather(collect(awake1()), collect(awake2())))
 
 
 asyncio.run(main())

@@ -6,6 +6,14 @@ import time
 import aiohttp  # pip install aiohttp
 
 
+async def main():
+    await report("one after another: ", sequential(total(finite(fetch_text("slow/data/numbers.txt?latency=300", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=400", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=500", lines)))))
+    await report("gathered: ", gather(total(finite(fetch_text("slow/data/numbers.txt?latency=300", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=400", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=500", lines)))))
+
+
+# The playground's building blocks, in plain asyncio.
+
+
 class TaskError(Exception):
     """A task's failure: shown as its result, so one failure doesn't stop its siblings."""
 
@@ -107,11 +115,6 @@ async def report(label, task):
     result = await settle(task)
     elapsed = time.perf_counter() - start
     print(f"{label}{show(result)}  ({elapsed * 1000:.0f} ms)")
-
-
-async def main():
-    await report("one after another: ", sequential(total(finite(fetch_text("slow/data/numbers.txt?latency=300", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=400", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=500", lines)))))
-    await report("gathered: ", gather(total(finite(fetch_text("slow/data/numbers.txt?latency=300", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=400", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=500", lines)))))
 
 
 asyncio.run(main())

@@ -9,6 +9,26 @@ import time
 import aiohttp  # pip install aiohttp
 
 
+def ages1():
+    return fetch_text("slow/data/features.csv?latency=200&chunk=128&pace=40", csv_column("age"))
+
+
+def ages2():
+    return fetch_text("slow/data/features-2.csv?latency=300&chunk=128&pace=40", csv_column("age"))
+
+
+def ages3():
+    return fetch_text("slow/data/features-3.csv?latency=100&chunk=128&pace=40", csv_column("age"))
+
+
+async def main():
+    await report("", gather(stats(finite(ages1())), stats(finite(ages2())), stats(finite(ages3())), mean(finite(fetch_text("slow/data/features.ndjson?latency=150&chunk=256&pace=40", json_field("age"))))))
+    await report("all ages: ", mean(finite(merge(ages1(), ages2(), ages3()))))
+
+
+# The playground's building blocks, in plain asyncio.
+
+
 class TaskError(Exception):
     """A task's failure: shown as its result, so one failure doesn't stop its siblings."""
 
@@ -144,23 +164,6 @@ async def report(label, task):
     result = await settle(task)
     elapsed = time.perf_counter() - start
     print(f"{label}{show(result)}  ({elapsed * 1000:.0f} ms)")
-
-
-def ages1():
-    return fetch_text("slow/data/features.csv?latency=200&chunk=128&pace=40", csv_column("age"))
-
-
-def ages2():
-    return fetch_text("slow/data/features-2.csv?latency=300&chunk=128&pace=40", csv_column("age"))
-
-
-def ages3():
-    return fetch_text("slow/data/features-3.csv?latency=100&chunk=128&pace=40", csv_column("age"))
-
-
-async def main():
-    await report("", gather(stats(finite(ages1())), stats(finite(ages2())), stats(finite(ages3())), mean(finite(fetch_text("slow/data/features.ndjson?latency=150&chunk=256&pace=40", json_field("age"))))))
-    await report("all ages: ", mean(finite(merge(ages1(), ages2(), ages3()))))
 
 
 asyncio.run(main())

@@ -9,6 +9,13 @@ import time
 import aiohttp  # pip install aiohttp
 
 
+async def main():
+    await report("", gather(stats(finite(database("features", "age"))), mean(finite(database("features", "income", keys=(10, 29), limit=10))), stats(finite(fetch_text("slow/data/features.csv?latency=400&chunk=64&pace=10", csv_column("age"))))))
+
+
+# The playground's building blocks, in plain asyncio.
+
+
 class TaskError(Exception):
     """A task's failure: shown as its result, so one failure doesn't stop its siblings."""
 
@@ -131,10 +138,6 @@ async def report(label, task):
     result = await settle(task)
     elapsed = time.perf_counter() - start
     print(f"{label}{show(result)}  ({elapsed * 1000:.0f} ms)")
-
-
-async def main():
-    await report("", gather(stats(finite(database("features", "age"))), mean(finite(database("features", "income", keys=(10, 29), limit=10))), stats(finite(fetch_text("slow/data/features.csv?latency=400&chunk=64&pace=10", csv_column("age"))))))
 
 
 asyncio.run(main())

@@ -9,6 +9,13 @@ import time
 import aiohttp  # pip install aiohttp
 
 
+async def main():
+    await report("", gather(total(finite(fetch_text("slow/data/numbers.txt?latency=200", lines))), total(finite(fetch_text("slow/data/numbers.txt?status=503", lines))), total(finite(fetch_text("data/bad-row.csv", csv_column("age")))), total(finite(fetch_text("data/bad-value.csv", csv_column("age")))), total(finite(fetch_text("data/features.csv", csv_column("agee")))), count(finite(database("featurs", "age")))))
+
+
+# The playground's building blocks, in plain asyncio.
+
+
 class TaskError(Exception):
     """A task's failure: shown as its result, so one failure doesn't stop its siblings."""
 
@@ -136,10 +143,6 @@ async def report(label, task):
     result = await settle(task)
     elapsed = time.perf_counter() - start
     print(f"{label}{show(result)}  ({elapsed * 1000:.0f} ms)")
-
-
-async def main():
-    await report("", gather(total(finite(fetch_text("slow/data/numbers.txt?latency=200", lines))), total(finite(fetch_text("slow/data/numbers.txt?status=503", lines))), total(finite(fetch_text("data/bad-row.csv", csv_column("age")))), total(finite(fetch_text("data/bad-value.csv", csv_column("age")))), total(finite(fetch_text("data/features.csv", csv_column("agee")))), count(finite(database("featurs", "age")))))
 
 
 asyncio.run(main())

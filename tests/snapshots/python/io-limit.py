@@ -6,6 +6,13 @@ import time
 import aiohttp  # pip install aiohttp
 
 
+async def main():
+    await report("", limit(4, total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=1", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=2", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=3", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=4", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=5", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=6", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=7", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=8", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=9", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=10", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=11", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=12", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=13", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=14", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=15", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=16", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=17", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=18", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=19", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=20", lines)))))
+
+
+# The playground's building blocks, in plain asyncio.
+
+
 class TaskError(Exception):
     """A task's failure: shown as its result, so one failure doesn't stop its siblings."""
 
@@ -105,10 +112,6 @@ async def report(label, task):
     result = await settle(task)
     elapsed = time.perf_counter() - start
     print(f"{label}{show(result)}  ({elapsed * 1000:.0f} ms)")
-
-
-async def main():
-    await report("", limit(4, total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=1", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=2", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=3", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=4", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=5", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=6", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=7", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=8", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=9", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=10", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=11", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=12", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=13", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=14", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=15", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=16", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=17", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=18", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=19", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=20", lines)))))
 
 
 asyncio.run(main())

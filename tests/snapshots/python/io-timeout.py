@@ -6,6 +6,15 @@ import time
 import aiohttp  # pip install aiohttp
 
 
+async def main():
+    await report("", deadline(0.5, total(finite(fetch_text("slow/data/numbers.txt?latency=2000", lines)))))
+    await report("", deadline(2, total(finite(fetch_text("slow/data/numbers.txt?latency=300", lines)))))
+    await report("", collect(finite(value_timeout(fetch_text("slow/data/numbers.txt?latency=100&chunk=6&pace=400", lines), 0.3))))
+
+
+# The playground's building blocks, in plain asyncio.
+
+
 class TaskError(Exception):
     """A task's failure: shown as its result, so one failure doesn't stop its siblings."""
 
@@ -134,12 +143,6 @@ async def report(label, task):
     result = await settle(task)
     elapsed = time.perf_counter() - start
     print(f"{label}{show(result)}  ({elapsed * 1000:.0f} ms)")
-
-
-async def main():
-    await report("", deadline(0.5, total(finite(fetch_text("slow/data/numbers.txt?latency=2000", lines)))))
-    await report("", deadline(2, total(finite(fetch_text("slow/data/numbers.txt?latency=300", lines)))))
-    await report("", collect(finite(value_timeout(fetch_text("slow/data/numbers.txt?latency=100&chunk=6&pace=400", lines), 0.3))))
 
 
 asyncio.run(main())

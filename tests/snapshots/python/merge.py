@@ -4,6 +4,26 @@ import math
 import time
 
 
+async def afeat1():
+    for value in [10, 20, 40]:
+        await asyncio.sleep(1)
+        yield value
+
+
+async def afeat2():
+    for value, delay in zip([50, 500, 5000], [0.5, 1, 1]):
+        await asyncio.sleep(delay)
+        yield value
+
+
+async def main():
+    await report("", collect(merge(afeat1(), afeat2())))
+    await report("total: ", total(merge(afeat1(), afeat2())))
+
+
+# The playground's building blocks, in plain asyncio.
+
+
 class TaskError(Exception):
     """A task's failure: shown as its result, so one failure doesn't stop its siblings."""
 
@@ -95,23 +115,6 @@ async def report(label, task):
     result = await settle(task)
     elapsed = time.perf_counter() - start
     print(f"{label}{show(result)}  ({elapsed * 1000:.0f} ms)")
-
-
-async def afeat1():
-    for value in [10, 20, 40]:
-        await asyncio.sleep(1)
-        yield value
-
-
-async def afeat2():
-    for value, delay in zip([50, 500, 5000], [0.5, 1, 1]):
-        await asyncio.sleep(delay)
-        yield value
-
-
-async def main():
-    await report("", collect(merge(afeat1(), afeat2())))
-    await report("total: ", total(merge(afeat1(), afeat2())))
 
 
 asyncio.run(main())

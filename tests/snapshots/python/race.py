@@ -4,6 +4,25 @@ import math
 import time
 
 
+async def mirror1():
+    for value in [10, 20, 40]:
+        await asyncio.sleep(0.3)
+        yield value
+
+
+async def mirror2():
+    for value in [50, 500, 5000]:
+        await asyncio.sleep(0.1)
+        yield value
+
+
+async def main():
+    await report("", race(first(mirror1()), first(mirror2())))
+
+
+# The playground's building blocks, in plain asyncio.
+
+
 class TaskError(Exception):
     """A task's failure: shown as its result, so one failure doesn't stop its siblings."""
 
@@ -72,22 +91,6 @@ async def report(label, task):
     result = await settle(task)
     elapsed = time.perf_counter() - start
     print(f"{label}{show(result)}  ({elapsed * 1000:.0f} ms)")
-
-
-async def mirror1():
-    for value in [10, 20, 40]:
-        await asyncio.sleep(0.3)
-        yield value
-
-
-async def mirror2():
-    for value in [50, 500, 5000]:
-        await asyncio.sleep(0.1)
-        yield value
-
-
-async def main():
-    await report("", race(first(mirror1()), first(mirror2())))
 
 
 asyncio.run(main())

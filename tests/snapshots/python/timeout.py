@@ -4,6 +4,21 @@ import math
 import time
 
 
+async def afeat1():
+    for value in [10, 20, 40]:
+        await asyncio.sleep(1)
+        yield value
+
+
+async def main():
+    await report("", deadline(5, collect(afeat1())))
+    await report("", deadline(1.5, collect(afeat1())))
+    await report("", collect(value_timeout(afeat1(), 0.5)))
+
+
+# The playground's building blocks, in plain asyncio.
+
+
 class TaskError(Exception):
     """A task's failure: shown as its result, so one failure doesn't stop its siblings."""
 
@@ -92,18 +107,6 @@ async def report(label, task):
     result = await settle(task)
     elapsed = time.perf_counter() - start
     print(f"{label}{show(result)}  ({elapsed * 1000:.0f} ms)")
-
-
-async def afeat1():
-    for value in [10, 20, 40]:
-        await asyncio.sleep(1)
-        yield value
-
-
-async def main():
-    await report("", deadline(5, collect(afeat1())))
-    await report("", deadline(1.5, collect(afeat1())))
-    await report("", collect(value_timeout(afeat1(), 0.5)))
 
 
 asyncio.run(main())

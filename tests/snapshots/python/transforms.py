@@ -4,6 +4,22 @@ import math
 import time
 
 
+async def afeat1():
+    for value in [10, 20, 40]:
+        await asyncio.sleep(0.1)
+        yield value
+
+
+async def main():
+    await report("doubled: ", collect(finite(apply(afeat1(), lambda v: v * 2))))
+    await report("over 15: ", collect(keep(afeat1(), lambda v: v > 15)))
+    await report("first two: ", total(take(afeat1(), 2)))
+    await report("chain: ", total(finite(value_timeout(take(keep(apply(afeat1(), lambda v: v * 2), lambda v: v > 25), 2), 2))))
+
+
+# The playground's building blocks, in plain asyncio.
+
+
 class TaskError(Exception):
     """A task's failure: shown as its result, so one failure doesn't stop its siblings."""
 
@@ -127,19 +143,6 @@ async def report(label, task):
     result = await settle(task)
     elapsed = time.perf_counter() - start
     print(f"{label}{show(result)}  ({elapsed * 1000:.0f} ms)")
-
-
-async def afeat1():
-    for value in [10, 20, 40]:
-        await asyncio.sleep(0.1)
-        yield value
-
-
-async def main():
-    await report("doubled: ", collect(finite(apply(afeat1(), lambda v: v * 2))))
-    await report("over 15: ", collect(keep(afeat1(), lambda v: v > 15)))
-    await report("first two: ", total(take(afeat1(), 2)))
-    await report("chain: ", total(finite(value_timeout(take(keep(apply(afeat1(), lambda v: v * 2), lambda v: v > 25), 2), 2))))
 
 
 asyncio.run(main())
