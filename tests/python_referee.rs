@@ -315,6 +315,7 @@ fn edges_agree_with_cpython() {
         "collect(range(150))",
         "timeout(1s, gather(sum([1] every 2s), sum([2] every 500ms)))",
         "gather(timeout(1s, sum([1] every 2s)), sum([2] every 1s))",
+        "mean([-181, -3787575052661349.5])",
     ];
     let cases: Vec<Case> = programs
         .iter()
@@ -326,6 +327,37 @@ fn edges_agree_with_cpython() {
     }
     println!(
         "referee: edges: {} programs, {agreed} agree with CPython",
+        cases.len()
+    );
+    assert!(mismatches.is_empty());
+}
+
+/// Every number prints as Python (and JavaScript) print it: 10,000 values,
+/// from random bit patterns and from halfway cases, through `collect`.
+#[test]
+fn numbers_print_as_cpython_prints_them() {
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]),
+    );
+    let value = proptest::prop_oneof![
+        proptest::num::f64::NORMAL | proptest::num::f64::SUBNORMAL,
+        (-(1i64 << 53)..(1i64 << 53), 0u32..12).prop_map(|(m, k)| m as f64 / f64::from(1 << k)),
+    ];
+    let mut cases = Vec::new();
+    for _ in 0..100 {
+        let values: Vec<String> = (0..100)
+            .map(|_| format!("{:e}", value.new_tree(&mut runner).unwrap().current()))
+            .collect();
+        let text = format!("collect([{}])", values.join(", "));
+        cases.push(case(&lang::parse(&text).expect("numbers parse")).expect("runs"));
+    }
+    let (agreed, mismatches) = judge(&cases);
+    for mismatch in mismatches.iter().take(2) {
+        eprintln!("{mismatch}");
+    }
+    println!(
+        "referee: numbers: {} lists of 100, {agreed} agree with CPython",
         cases.len()
     );
     assert!(mismatches.is_empty());
