@@ -71,12 +71,22 @@ const HELPERS: &[(&str, &[&str], &str)] = &[
 "#,
     ),
     (
+        "BASE_URL",
+        &[],
+        r#"# The playground resolves fetch() URLs against its page; aiohttp needs whole
+# URLs. `./dev serve` serves the playground here. (Its slow/... URLs are
+# answered by the page's service worker, which Python doesn't have: drop the
+# slow/ prefix and the latency options to read the same files.)
+BASE_URL = "http://127.0.0.1:8000/"
+"#,
+    ),
+    (
         "fetch_text",
-        &["aiohttp"],
+        &["aiohttp", "BASE_URL"],
         r#"async def fetch_text(url, parse):
     """The post's aiohttp client: GET the body, then yield its numbers."""
     async with aiohttp.ClientSession() as client:
-        async with client.get(url) as resp:
+        async with client.get(urllib.parse.urljoin(BASE_URL, url)) as resp:
             resp.raise_for_status()
             body = await resp.text()
     for number in parse(body):
@@ -575,6 +585,10 @@ const RESERVED: &[&str] = &[
     "Exception",
 ];
 
+/// Lines longer than this (PEP 8 with Black's allowance) break a group's
+/// children over several lines.
+const MAX_LINE: usize = 88;
+
 /// Python's name for an aggregator function, and a second argument if any.
 fn aggregator_call(aggregator: Aggregator) -> (&'static str, Option<&'static str>) {
     match aggregator {
@@ -637,7 +651,7 @@ pub(crate) fn program(program: &Program, style: PythonStyle) -> String {
             .label
             .as_ref()
             .map_or_else(|| "\"\"".to_string(), |l| python_string(&format!("{l}: ")));
-        let call = writer.task(statement);
+        let call = writer.task(statement, 1);
         let _ = writeln!(main, "    await report({label}, {call})");
     }
 
@@ -656,6 +670,7 @@ pub(crate) fn program(program: &Program, style: PythonStyle) -> String {
         ("csv_column", "io"),
         ("json_field", "json"),
         ("database", "sqlite3"),
+        ("fetch_text", "urllib.parse"),
         ("report", "time"),
     ] {
         if writer.helpers.contains(helper) && !module.is_empty() && !imports.contains(&module) {
@@ -917,8 +932,9 @@ impl Writer {
         call
     }
 
-    /// A Python expression making the task's coroutine.
-    fn task(&mut self, task: &Task) -> String {
+    /// A Python expression making the task's coroutine; a long group puts
+    /// one child per line, `depth` levels of 4 spaces in.
+    fn task(&mut self, task: &Task, depth: usize) -> String {
         match &task.kind {
             TaskKind::Aggregate { aggregator, source } => {
                 let (name, extra) = aggregator_call(*aggregator);
@@ -934,7 +950,7 @@ impl Writer {
                 }
             }
             TaskKind::Repeat { count, task } => {
-                format!("*({} for _ in range({count}))", self.task(task))
+                format!("*({} for _ in range({count}))", self.task(task, depth))
             }
             TaskKind::Group { group, children } => {
                 let (name, parameter) = match group {
@@ -947,9 +963,20 @@ impl Writer {
                 self.use_helper(name);
                 let arguments: Vec<String> = parameter
                     .into_iter()
-                    .chain(children.iter().map(|child| self.task(child)))
+                    .chain(children.iter().map(|child| self.task(child, depth + 1)))
                     .collect();
-                format!("{name}({})", arguments.join(", "))
+                let one_line = format!("{name}({})", arguments.join(", "));
+                if one_line.len() + 4 * depth <= MAX_LINE && !one_line.contains('\n') {
+                    return one_line;
+                }
+                let inner = "    ".repeat(depth + 1);
+                let mut call = format!("{name}(\n");
+                for argument in arguments {
+                    let _ = writeln!(call, "{inner}{argument},");
+                }
+                call.push_str(&"    ".repeat(depth));
+                call.push(')');
+                call
             }
         }
     }

@@ -2,13 +2,22 @@ import asyncio
 import decimal
 import math
 import time
+import urllib.parse
 
 import aiohttp  # pip install aiohttp
 
 
 async def main():
-    await report("one after another: ", sequential(total(finite(fetch_text("slow/data/numbers.txt?latency=300", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=400", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=500", lines)))))
-    await report("gathered: ", gather(total(finite(fetch_text("slow/data/numbers.txt?latency=300", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=400", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=500", lines)))))
+    await report("one after another: ", sequential(
+        total(finite(fetch_text("slow/data/numbers.txt?latency=300", lines))),
+        total(finite(fetch_text("slow/data/numbers.txt?latency=400", lines))),
+        total(finite(fetch_text("slow/data/numbers.txt?latency=500", lines))),
+    ))
+    await report("gathered: ", gather(
+        total(finite(fetch_text("slow/data/numbers.txt?latency=300", lines))),
+        total(finite(fetch_text("slow/data/numbers.txt?latency=400", lines))),
+        total(finite(fetch_text("slow/data/numbers.txt?latency=500", lines))),
+    ))
 
 
 # The playground's building blocks, in plain asyncio.
@@ -18,10 +27,17 @@ class TaskError(Exception):
     """A task's failure: shown as its result, so one failure doesn't stop its siblings."""
 
 
+# The playground resolves fetch() URLs against its page; aiohttp needs whole
+# URLs. `./dev serve` serves the playground here. (Its slow/... URLs are
+# answered by the page's service worker, which Python doesn't have: drop the
+# slow/ prefix and the latency options to read the same files.)
+BASE_URL = "http://127.0.0.1:8000/"
+
+
 async def fetch_text(url, parse):
     """The post's aiohttp client: GET the body, then yield its numbers."""
     async with aiohttp.ClientSession() as client:
-        async with client.get(url) as resp:
+        async with client.get(urllib.parse.urljoin(BASE_URL, url)) as resp:
             resp.raise_for_status()
             body = await resp.text()
     for number in parse(body):

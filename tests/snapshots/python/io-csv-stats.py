@@ -5,6 +5,7 @@ import io
 import json
 import math
 import time
+import urllib.parse
 
 import aiohttp  # pip install aiohttp
 
@@ -22,7 +23,12 @@ def ages3():
 
 
 async def main():
-    await report("", gather(stats(finite(ages1())), stats(finite(ages2())), stats(finite(ages3())), mean(finite(fetch_text("slow/data/features.ndjson?latency=150&chunk=256&pace=40", json_field("age"))))))
+    await report("", gather(
+        stats(finite(ages1())),
+        stats(finite(ages2())),
+        stats(finite(ages3())),
+        mean(finite(fetch_text("slow/data/features.ndjson?latency=150&chunk=256&pace=40", json_field("age")))),
+    ))
     await report("all ages: ", mean(finite(merge(ages1(), ages2(), ages3()))))
 
 
@@ -33,10 +39,17 @@ class TaskError(Exception):
     """A task's failure: shown as its result, so one failure doesn't stop its siblings."""
 
 
+# The playground resolves fetch() URLs against its page; aiohttp needs whole
+# URLs. `./dev serve` serves the playground here. (Its slow/... URLs are
+# answered by the page's service worker, which Python doesn't have: drop the
+# slow/ prefix and the latency options to read the same files.)
+BASE_URL = "http://127.0.0.1:8000/"
+
+
 async def fetch_text(url, parse):
     """The post's aiohttp client: GET the body, then yield its numbers."""
     async with aiohttp.ClientSession() as client:
-        async with client.get(url) as resp:
+        async with client.get(urllib.parse.urljoin(BASE_URL, url)) as resp:
             resp.raise_for_status()
             body = await resp.text()
     for number in parse(body):

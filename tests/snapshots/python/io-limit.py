@@ -2,12 +2,35 @@ import asyncio
 import decimal
 import math
 import time
+import urllib.parse
 
 import aiohttp  # pip install aiohttp
 
 
 async def main():
-    await report("", limit(4, total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=1", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=2", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=3", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=4", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=5", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=6", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=7", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=8", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=9", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=10", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=11", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=12", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=13", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=14", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=15", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=16", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=17", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=18", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=19", lines))), total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=20", lines)))))
+    await report("", limit(
+        4,
+        total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=1", lines))),
+        total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=2", lines))),
+        total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=3", lines))),
+        total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=4", lines))),
+        total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=5", lines))),
+        total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=6", lines))),
+        total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=7", lines))),
+        total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=8", lines))),
+        total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=9", lines))),
+        total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=10", lines))),
+        total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=11", lines))),
+        total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=12", lines))),
+        total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=13", lines))),
+        total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=14", lines))),
+        total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=15", lines))),
+        total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=16", lines))),
+        total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=17", lines))),
+        total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=18", lines))),
+        total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=19", lines))),
+        total(finite(fetch_text("slow/data/numbers.txt?latency=250&part=20", lines))),
+    ))
 
 
 # The playground's building blocks, in plain asyncio.
@@ -17,10 +40,17 @@ class TaskError(Exception):
     """A task's failure: shown as its result, so one failure doesn't stop its siblings."""
 
 
+# The playground resolves fetch() URLs against its page; aiohttp needs whole
+# URLs. `./dev serve` serves the playground here. (Its slow/... URLs are
+# answered by the page's service worker, which Python doesn't have: drop the
+# slow/ prefix and the latency options to read the same files.)
+BASE_URL = "http://127.0.0.1:8000/"
+
+
 async def fetch_text(url, parse):
     """The post's aiohttp client: GET the body, then yield its numbers."""
     async with aiohttp.ClientSession() as client:
-        async with client.get(url) as resp:
+        async with client.get(urllib.parse.urljoin(BASE_URL, url)) as resp:
             resp.raise_for_status()
             body = await resp.text()
     for number in parse(body):
