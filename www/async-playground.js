@@ -11,6 +11,7 @@
 // (the initial program; the example picker is then hidden), readonly, autorun, clock="real|virtual",
 // speed="0.25..8|instant", height="320px", theme="light|dark|auto",
 // from-hash (read `#code/...` share links and `#example/<name>` from the page URL),
+// no-python (hide the Python view), python-style="script|notebook",
 // view="timeline" (results and timeline only, no editor), loading="eager"
 // (load the engine at once; by default it loads near the viewport or on Run).
 // Events: `ready` once the engine is loaded and the program is in the editor.
@@ -19,6 +20,7 @@ import { loadEngine, loadTimeline } from "./engine.js";
 import { CodeEditor } from "./code-editor.js";
 import { ResultsView, formatDuration } from "./results-view.js";
 import { decodeShareHash, isShareHash, shareUrl } from "./share-link.js";
+import "./python-view.js";
 import { whenNear, whenVisible } from "./lazy-start.js";
 import { slowWorkerProblem } from "./slow-worker.js";
 
@@ -71,6 +73,7 @@ template.innerHTML = `
       </div>
     </div>
     <ul id="diagnostics" class="diagnostics" aria-label="Problems"></ul>
+    <python-view></python-view>
     <p class="status" role="status" aria-live="polite"></p>
     <ol class="results" aria-label="Results"></ol>
     <p class="timer-warning" hidden></p>
@@ -90,7 +93,7 @@ function dedent(text) {
 const isProgramError = (error) => error?.name === "ProgramError" && Array.isArray(error.diagnostics);
 
 export class AsyncPlayground extends HTMLElement {
-  static observedAttributes = ["readonly", "clock", "speed", "height", "theme", "example", "src", "view"];
+  static observedAttributes = ["readonly", "clock", "speed", "height", "theme", "example", "src", "no-python", "python-style", "view"];
 
   #engine = null;
   #parts = null;
@@ -144,6 +147,7 @@ export class AsyncPlayground extends HTMLElement {
     else if (name === "theme") this.#applyTheme();
     else if (name === "view") this.#applyView();
     else if ((name === "example" || name === "src") && this.#ready && value) this.#loadAttributeProgram();
+    else if (name === "no-python" || name === "python-style") this.#applyPython();
   }
 
   /** The program text in the editor. */
@@ -309,6 +313,7 @@ export class AsyncPlayground extends HTMLElement {
       compareBar: $(".compare-bar"),
       compare: $("#compare"),
       timelineSlot: $(".timeline"),
+      python: $("python-view"),
     };
     const parts = this.#parts;
     this.#editor = new CodeEditor({ textarea: parts.textarea, gutterRows: $(".gutter-rows"), bandLayer: $(".band-layer") });
@@ -337,6 +342,13 @@ export class AsyncPlayground extends HTMLElement {
     this.#mountTimeline();
     this.#applyTheme();
     this.#applyView();
+    this.#applyPython();
+  }
+
+  #applyPython() {
+    this.#parts.python.hidden = this.hasAttribute("no-python");
+    const style = this.getAttribute("python-style");
+    if (style) this.#parts.python.setAttribute("python-style", style);
   }
 
   async #start() {
@@ -490,8 +502,10 @@ export class AsyncPlayground extends HTMLElement {
   #checkNow() {
     clearTimeout(this.#parseTimer);
     if (!this.#engine) return;
-    const parsed = this.#engine.parse(this.#editor.value);
+    const text = this.#editor.value;
+    const parsed = this.#engine.parse(text);
     this.#showDiagnostics(parsed.ok ? [] : parsed.diagnostics);
+    this.#parts.python.show({ text, diagnostics: parsed.ok ? [] : parsed.diagnostics, toPython: this.#engine.toPython });
   }
 
   #showDiagnostics(diagnostics) {

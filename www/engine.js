@@ -21,7 +21,7 @@ export class EngineLoadError extends Error {
   name = "EngineLoadError";
 }
 
-/** Resolves to `{ run, parse, format, examples }` once the wasm module is ready; rejects with an EngineLoadError. */
+/** Resolves to `{ run, parse, format, toPython, examples }` once the wasm module is ready; rejects with an EngineLoadError. */
 export function loadEngine() {
   loading ??= load();
   return loading;
@@ -61,8 +61,8 @@ async function load() {
     }
     throw new EngineLoadError(`the WebAssembly module did not start: ${text}`);
   }
-  const { run, parse, format, examples } = glue;
-  return { run, parse, format, examples: examples() };
+  const { run, parse, format, toPython, examples } = glue;
+  return { run, parse, format, toPython, examples: examples() };
 }
 
 /** Resolves to true once `timeline-view` is defined, or false if its module did not load. */
