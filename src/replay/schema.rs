@@ -1,0 +1,116 @@
+//! The JSON form of a moment and of the log, for the page: it only draws.
+
+use super::narrate::seconds;
+use super::{numbers_held, LaneState, Moment, Replay, Role, Status};
+use crate::aggregate::format_number;
+use crate::json::Json;
+use crate::program::{format_duration, Aggregator};
+
+/// Values shown of a `collect` in the lane's line; the count says the rest.
+const SHOWN_VALUES: usize = 5;
+
+/// A lane's state in words: `waiting on a timer until 2.000 s · holds 30 (1 number)`.
+fn describe(replay: &Replay, lane: u32, state: &LaneState, t: f64) -> String {
+    let mut text = match state.status {
+        Status::Pending => "not started".to_string(),
+        Status::Ready => "ready: waits for the loop".to_string(),
+        Status::Waiting { until: Some(until) } => {
+            format!("waiting on a timer until {}", seconds(until))
+        }
+        Status::Waiting { until: None } => "waiting".to_string(),
+        Status::Busy { until, ms } => format!(
+            "busy-waiting {} until {}",
+            format_duration(ms),
+            seconds(until)
+        ),
+        Status::Running => "running".to_string(),
+        Status::Done => "done".to_string(),
+        Status::Failed => "failed".to_string(),
+        Status::Cancelled => "cancelled".to_string(),
+    };
+    let Role::Task(aggregator) = replay.lanes[lane as usize].role else {
+        return text;
+    };
+    if state.status == Status::Pending {
+        return text;
+    }
+    let values = state.values;
+    text += &format!(" · {values} value{}", if values == 1 { "" } else { "s" });
+    let numbers = numbers_held(aggregator, values);
+    let plural = if numbers == 1 { "" } else { "s" };
+    let held = match (aggregator, state.held()) {
+        (Aggregator::Collect, _) => {
+            let seen: Vec<f64> = replay.values_at(lane, t).collect();
+            let skip = seen.len().saturating_sub(SHOWN_VALUES);
+            let shown: Vec<String> = seen[skip..].iter().map(|v| format_number(*v)).collect();
+            let more = if skip > 0 { "…, " } else { "" };
+            Some(format!("[{more}{}]", shown.join(", ")))
+        }
+        (_, held) if values > 0 => held,
+        _ => None,
+    };
+    if let Some(held) = held {
+        text += &format!(" · holds {held} ({numbers} number{plural})");
+    }
+    if state.late_ms >= 0.5 && replay.real_clock {
+        text += &format!(" · last timer {:.1} ms late", state.late_ms);
+    }
+    text
+}
+
+/// `{ t, lanes: [{status, until?, values, held?, lateMs, text}], loop: {mode, busy, queue, ready, line} }`
+pub fn moment_json(replay: &Replay, moment: &Moment) -> String {
+    let mut json = Json::default();
+    json.object(|o| {
+        o.number("t", moment.t);
+        o.key("lanes")
+            .array(moment.lanes.iter().enumerate(), |json, (lane, state)| {
+                json.object(|o| {
+                    o.string("status", state.status.name());
+                    match state.status {
+                        Status::Waiting { until: Some(until) } | Status::Busy { until, .. } => {
+                            o.number("until", until)
+                        }
+                        _ => {}
+                    }
+                    o.integer("values", state.values.into());
+                    if let Some(held) = state.held().filter(|_| state.values > 0) {
+                        o.string("held", &held);
+                    }
+                    o.number("lateMs", state.late_ms);
+                    o.string("text", &describe(replay, lane as u32, state, moment.t));
+                })
+            });
+        let view = &moment.event_loop;
+        o.key("loop").object(|o| {
+            o.string("mode", view.mode);
+            match view.busy {
+                Some(lane) => o.integer("busy", lane.into()),
+                None => o.key("busy").null(),
+            }
+            o.key("queue").array(&view.queue, |json, &(lane, until)| {
+                json.object(|o| {
+                    o.integer("lane", lane.into());
+                    o.string("name", replay.name_of(lane));
+                    o.number("until", until);
+                })
+            });
+            o.key("ready")
+                .array(&view.ready, |json, &lane| json.string(replay.name_of(lane)));
+            o.string("line", &view.line);
+        });
+    });
+    json.finish()
+}
+
+/// `[{ t, line }]`: every step's narration, the text log.
+pub fn log_json(replay: &Replay) -> String {
+    let mut json = Json::default();
+    json.array(replay.log(), |json, (t, line)| {
+        json.object(|o| {
+            o.number("t", t);
+            o.string("line", line);
+        })
+    });
+    json.finish()
+}
