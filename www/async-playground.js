@@ -10,13 +10,17 @@
 // Attributes: example="gather" | src="examples/gather.apg" | inline text
 // (the initial program; the example picker is then hidden), readonly, autorun, clock="real|virtual",
 // speed="0.25..8|instant", height="320px", theme="light|dark|auto", and
-// from-hash (read `#code/...` share links and `#example/<name>` from the page URL).
+// from-hash (read `#code/...` share links and `#example/<name>` from the page URL),
+// t="1.5s" (open paused at that moment: the program runs on the virtual clock at
+// once and the timeline's transport stops there).
 // Events: `ready` once the engine is loaded and the program is in the editor.
 
 import { loadEngine } from "./engine.js";
 import { CodeEditor } from "./code-editor.js";
 import { ResultsView, formatDuration } from "./results-view.js";
-import { decodeShareHash, isShareHash, shareUrl } from "./share-link.js";
+import { decodeShareHash, isShareHash, shareUrl, MAX_RECORDING_CHARS } from "./share-link.js";
+import { createReplay } from "./run-replay.js";
+import { formatMoment, parseMoment } from "./timeline-format.js";
 
 const DEFAULT_EXAMPLE = "gather";
 const PARSE_DELAY_MS = 250;
@@ -110,6 +114,11 @@ export class AsyncPlayground extends HTMLElement {
   #runCount = 0;
   #parseTimer = 0;
   #summaries = [];
+  /** The last finished run's { replay (run-replay.js), report, code }, for the transport and share links. */
+  #scrubbed = null;
+  /** A moment to open once ready: { t, recording?, recordingDropped? } from a link or the `t` attribute. */
+  #pendingMoment = null;
+  #timelineMounted = Promise.resolve();
   #onHashChange = () => this.#loadFromHash();
 
   connectedCallback() {
@@ -162,8 +171,11 @@ export class AsyncPlayground extends HTMLElement {
     return this.#parts?.speed.value ?? DEFAULT_SPEED;
   }
 
-  /** Runs the program; a run in progress is stopped first. Resolves to the report, or null. */
-  async run() {
+  /**
+   * Runs the program; a run in progress is stopped first. Resolves to the report, or null.
+   * With `at` (ms), it runs on the virtual clock at once and opens paused at that moment.
+   */
+  async run({ at = null } = {}) {
     if (!this.#engine) return null;
     this.stop({ quiet: true });
     clearTimeout(this.#parseTimer);
@@ -177,8 +189,9 @@ export class AsyncPlayground extends HTMLElement {
     }
     this.#showDiagnostics([]);
 
-    const clock = this.clock;
-    const speed = this.speed;
+    const opening = Number.isFinite(at);
+    const clock = opening ? "virtual" : this.clock;
+    const speed = opening ? "instant" : this.speed;
     const current = { controller: new AbortController(), report: null, replaying: false, id: ++this.#runCount };
     this.#current = current;
     const live = () => this.#current === current;
@@ -218,31 +231,80 @@ export class AsyncPlayground extends HTMLElement {
     current.report = report;
     this.#results.finish(report);
     this.#showTimerWarning(report);
+    const replay = this.#keepReplay(text, report);
 
     if (clock === "virtual" && speed !== "instant" && !report.cancelled && this.#timeline?.replay) {
       current.replaying = true;
       this.#say(`${this.#doneText(report)} Replaying at ${speed}×…`);
       try {
-        await this.#timeline.replay(report, Number(speed));
+        const done = this.#timeline.replay(report, Number(speed));
+        this.#timelineCall("attachReplay", replay, { speed: Number(speed) });
+        await done;
       } catch {
         // A replay interrupted by reset() may reject; the run itself is done.
       }
       if (!live()) return report;
-    } else if (clock === "virtual") {
-      this.#timelineCall("addBatch", { lanes: report.lanes, events: report.events });
-      this.#timelineCall("finish", report);
     } else {
+      if (clock === "virtual") this.#timelineCall("addBatch", { lanes: report.lanes, events: report.events });
       this.#timelineCall("finish", report);
+      this.#timelineCall("attachReplay", replay, { t: opening ? at : null });
     }
     this.#current = null;
     this.#setRunning(false);
     if (report.cancelled) {
       this.#say(`Stopped after ${formatDuration(performance.now() - started)}.`);
     } else {
-      this.#say(this.#doneText(report));
+      this.#say(opening ? `${this.#doneText(report)} Paused at ${formatMoment(at)}.` : this.#doneText(report));
       this.#remember(parsed.statements, report);
     }
     return report;
+  }
+
+  /** Makes a finished run scrubbable (and shareable at a moment); frees the previous one. */
+  #keepReplay(code, report) {
+    this.#scrubbed?.replay?.free();
+    this.#scrubbed = null;
+    if (!this.#engine?.Replay) return null;
+    try {
+      const replay = createReplay(this.#engine, code, report);
+      this.#scrubbed = { replay, report, code };
+      return replay;
+    } catch (error) {
+      console.warn("no replay for this run:", error);
+      return null;
+    }
+  }
+
+  /**
+   * Opens the pending moment: a real run's recording as recorded (nothing
+   * runs), otherwise the program recomputed on the virtual clock, paused at t.
+   */
+  async #openPendingMoment() {
+    await this.#timelineMounted;
+    const pending = this.#pendingMoment;
+    this.#pendingMoment = null;
+    if (!pending || !this.#engine) return;
+    const { t, recording, recordingDropped } = pending;
+    const code = this.#editor.value;
+    const parsed = this.#engine.parse(code);
+    if (recording && parsed.ok && Array.isArray(recording.events) && Array.isArray(recording.lanes)) {
+      this.stop({ quiet: true });
+      this.#hasRun = true;
+      this.#showTimelineIfReady();
+      this.#results.begin(parsed.statements);
+      this.#results.finish(recording);
+      this.#showTimerWarning(recording);
+      const replay = this.#keepReplay(code, recording);
+      this.#timelineCall("reset");
+      this.#timelineCall("finish", recording);
+      this.#timelineCall("attachReplay", replay, { t });
+      this.#say(`Opened the recorded real-clock run, paused at ${formatMoment(t)}.`);
+      return;
+    }
+    await this.run({ at: t });
+    if (recordingDropped) {
+      this.#say(`The real-clock recording was too big for the link, so the program was recomputed on the virtual clock, paused at ${formatMoment(t)}.`);
+    }
   }
 
   /** Stops the run (or the replay) in progress, if any. */
@@ -255,6 +317,7 @@ export class AsyncPlayground extends HTMLElement {
       this.#timelineCall("reset");
       this.#timelineCall("addBatch", { lanes: current.report.lanes, events: current.report.events });
       this.#timelineCall("finish", current.report);
+      this.#timelineCall("attachReplay", this.#scrubbed?.replay);
       this.#setRunning(false);
       if (!quiet) this.#say(`Replay stopped. ${this.#doneText(current.report)}`);
       return;
@@ -339,17 +402,22 @@ export class AsyncPlayground extends HTMLElement {
     document.documentElement.dataset.ready = "true";
     this.dispatchEvent(new Event("ready"));
     if (this.hasAttribute("from-hash")) addEventListener("hashchange", this.#onHashChange);
-    if (this.hasAttribute("autorun")) this.run();
+    const at = parseMoment(this.getAttribute("t"));
+    if (!this.#pendingMoment && at !== null) this.#pendingMoment = { t: at };
+    if (this.#pendingMoment) this.#openPendingMoment();
+    else if (this.hasAttribute("autorun")) this.run();
   }
 
   #mountTimeline() {
     const timeline = document.createElement("timeline-view");
     this.#parts.timelineSlot.hidden = true;
     this.#parts.timelineSlot.append(timeline);
-    customElements.whenDefined("timeline-view").then(() => {
+    const defined = customElements.whenDefined("timeline-view").then(() => {
       this.#timeline = timeline;
       this.#showTimelineIfReady();
     });
+    // Settles either way: with the timeline, or knowing there is none.
+    this.#timelineMounted = Promise.race([defined, timelineLoaded]);
     timelineLoaded.then((loaded) => {
       if (!loaded && !customElements.get("timeline-view")) this.#parts.timelineSlot.remove();
     });
@@ -409,6 +477,10 @@ export class AsyncPlayground extends HTMLElement {
       if (SPEEDS.includes(shared.speed) && !this.#authorSettings.has("speed")) this.setAttribute("speed", shared.speed);
       this.#checkNow();
       this.#say("Loaded the program from the link. Press Run or Ctrl+Enter.");
+      if (Number.isFinite(shared.t)) {
+        this.#pendingMoment = { t: shared.t, recording: shared.recording, recordingDropped: shared.recordingDropped };
+        if (this.#ready) this.#openPendingMoment();
+      }
     } catch (error) {
       const reason = error?.name === "ShareLinkError" ? error.message : "it could not be read";
       await this.#loadAttributeProgram();
@@ -502,6 +574,21 @@ export class AsyncPlayground extends HTMLElement {
 
   async #share() {
     const settings = { code: this.#editor.value, clock: this.clock, speed: this.speed };
+    // The moment the transport stands at, when it shows this very program.
+    const position = this.#timeline?.position;
+    const scrubbed = this.#scrubbed?.code === settings.code ? this.#scrubbed : null;
+    let note = "";
+    if (position && scrubbed) {
+      settings.t = Math.round(position.t * 1000) / 1000;
+      if (scrubbed.report.clock === "real") {
+        const recording = JSON.stringify(scrubbed.report);
+        if (recording.length <= MAX_RECORDING_CHARS) settings.recording = scrubbed.report;
+        else {
+          settings.recordingDropped = true;
+          note = ` The real-clock recording (${Math.ceil(recording.length / 1000)} kB) is over the link's ${MAX_RECORDING_CHARS / 1000} kB cap: the link holds the program, recomputed on the virtual clock.`;
+        }
+      }
+    }
     const playground = new URL("./index.html", import.meta.url);
     let url;
     try {
@@ -520,9 +607,9 @@ export class AsyncPlayground extends HTMLElement {
     }
     try {
       await navigator.clipboard.writeText(url);
-      this.#say("Share link copied to the clipboard.");
+      this.#say(`Share link copied to the clipboard.${note}`);
     } catch {
-      this.#say("Share link ready: copy it from the box above.");
+      this.#say(`Share link ready: copy it from the box above.${note}`);
     }
   }
 

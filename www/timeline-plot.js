@@ -58,6 +58,7 @@ export class TimelinePlot {
     this.freezes = [];
     this.ideals = [];
     this.now = null;
+    this.moment = null;
     this.scale.domainMs = INITIAL_DOMAIN_MS;
     this.layout = { rows: [], lastDescendantRow: new Map(), hidden: 0 };
     this.redraw();
@@ -66,6 +67,12 @@ export class TimelinePlot {
   /** The x pixel (plot SVG coordinates, as a marker's cx) of time `t` ms. */
   xOf(t) {
     return this.scale.x(t);
+  }
+
+  /** The time (ms) at x pixel `x` of the plot SVG: the inverse of xOf. */
+  tOf(x) {
+    const { left, right, domainMs } = this.scale;
+    return ((x - left) / Math.max(right - left, 1)) * domainMs;
   }
 
   /** Lanes over the row cap: counted, not drawn (markersHidden counts their values too). */
@@ -105,6 +112,16 @@ export class TimelinePlot {
     } else {
       for (const state of touched) this.drawNewEvents(state);
     }
+  }
+
+  /**
+   * Each drawn lane's state at the cursor (status names by lane id, e.g.
+   * "waiting"), shown as a dot on the cursor; with `future`, what lies right
+   * of the cursor is shaded: a paused moment of a finished run. null clears.
+   */
+  setMoment(statuses, future = true) {
+    this.moment = statuses ? { statuses, future } : null;
+    this.drawNow();
   }
 
   /** Moves the "now" cursor (null hides it); open bars follow it. */
@@ -540,6 +557,39 @@ export class TimelinePlot {
     this.nowNodes.line.setAttribute("x1", x);
     this.nowNodes.line.setAttribute("x2", x);
     this.nowNodes.head.setAttribute("transform", `translate(${x} ${AXIS_HEIGHT - 5})`);
+    this.drawMoment(x);
+  }
+
+  /** The shade over the future and one state dot per drawn lane, at cursor x. */
+  drawMoment(x) {
+    const nodes = this.nowNodes;
+    if (!this.moment) {
+      nodes.future?.remove();
+      nodes.dots?.remove();
+      nodes.future = nodes.dots = null;
+      return;
+    }
+    if (!nodes.future) {
+      nodes.future = svg("rect", { class: "future", y: AXIS_HEIGHT - 4 }, this.layers.now);
+      nodes.dots = svg("g", { class: "state-dots" }, this.layers.now);
+      nodes.dotOf = new Map();
+    }
+    nodes.future.setAttribute("x", x);
+    nodes.future.setAttribute("width", this.moment.future ? Math.max(this.plotWidth - x, 0) : 0);
+    nodes.future.setAttribute("height", Math.max(this.rowsBottom - AXIS_HEIGHT + 4, 0));
+    const r = this.compact ? 3 : 4.5;
+    for (const state of this.lanes.values()) {
+      if (state.row < 0) continue;
+      const id = state.lane.id;
+      let dot = nodes.dotOf.get(id);
+      if (!dot) {
+        dot = svg("circle", { class: "state-dot", r, "data-lane": id, cy: this.rowTops[state.row] + this.rowHeight / 2 }, nodes.dots);
+        nodes.dotOf.set(id, dot);
+      }
+      dot.setAttribute("cx", x);
+      const status = this.moment.statuses[id] ?? "pending";
+      if (dot.dataset.status !== status) dot.dataset.status = status;
+    }
   }
 }
 

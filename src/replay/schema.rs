@@ -39,7 +39,7 @@ fn describe(replay: &Replay, lane: u32, state: &LaneState, t: f64) -> String {
     let numbers = numbers_held(aggregator, values);
     let plural = if numbers == 1 { "" } else { "s" };
     let held = match (aggregator, state.held()) {
-        (Aggregator::Collect, _) => {
+        (Aggregator::Collect, _) if values > 0 => {
             let seen: Vec<f64> = replay.values_at(lane, t).collect();
             let skip = seen.len().saturating_sub(SHOWN_VALUES);
             let shown: Vec<String> = seen[skip..].iter().map(|v| format_number(*v)).collect();
@@ -58,7 +58,7 @@ fn describe(replay: &Replay, lane: u32, state: &LaneState, t: f64) -> String {
     text
 }
 
-/// `{ t, lanes: [{status, until?, values, held?, lateMs, text}], loop: {mode, busy, queue, ready, line} }`
+/// `{ t, lanes: [{name, status, until?, values, held?, lateMs, text}], loop: {mode, busy, queue, ready, line} }`
 pub fn moment_json(replay: &Replay, moment: &Moment) -> String {
     let mut json = Json::default();
     json.object(|o| {
@@ -66,6 +66,7 @@ pub fn moment_json(replay: &Replay, moment: &Moment) -> String {
         o.key("lanes")
             .array(moment.lanes.iter().enumerate(), |json, (lane, state)| {
                 json.object(|o| {
+                    o.string("name", replay.name_of(lane as u32));
                     o.string("status", state.status.name());
                     match state.status {
                         Status::Waiting { until: Some(until) } | Status::Busy { until, .. } => {

@@ -11,6 +11,7 @@
 
 mod bench;
 pub mod io;
+mod replay;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -97,6 +98,14 @@ export interface Report {
   lanes: Lane[]; events: TraceEvent[];
   lanesOmitted: number; eventsOmitted: number;
   timers: { count: number; meanLateMs: number; maxLateMs: number; over4ms: number; over50ms: number; warning: string | null };
+}
+/** A run at one moment (`Replay.stateAt`): each lane's state and the event loop's view. */
+export interface Moment {
+  t: number;
+  lanes: { status: "pending" | "ready" | "waiting" | "busy" | "running" | "done" | "failed" | "cancelled";
+           until?: number; values: number; held?: string; lateMs: number; text: string }[];
+  loop: { mode: "before" | "step" | "idle" | "busy" | "over"; busy: number | null;
+          queue: { lane: number; name: string; until: number }[]; ready: string[]; line: string };
 }
 export interface ExampleInfo { name: string; title: string; ideal: string; text: string }
 "#;
