@@ -91,6 +91,7 @@ export class MomentPanel {
       row.name.textContent = state.name;
       row.text.textContent = state.text;
     });
+    this.shownAt = moment.t;
     this.#markStep(moment.t);
   }
 
@@ -106,6 +107,8 @@ export class MomentPanel {
       return item;
     });
     this.logList.replaceChildren(...items);
+    this.current = null;
+    if (this.shownAt !== undefined) this.#markStep(this.shownAt);
   }
 
   /** Marks the log's line for the step at or before `t`. */

@@ -203,7 +203,8 @@ export const tests = {
     assert.match(woke.line, /every task is waiting: the timer fires at 0\.1\d\d s \(\d+\.\d ms late\); collect\(afeat\d\)( and collect\(afeat\d\))? wakes?/);
     await page.keyboard.press('Shift+ArrowRight');
     await scrubber.evaluate((input) => { input.value = '150'; input.dispatchEvent(new Event('input', { bubbles: true })); });
-    assert.match(mid.lanes[1].text, /^waiting on a timer until 0\.200 s · 1 value · holds \[10\] \(1 number\)/);
+    // Each delay starts when the previous value arrives, so the deadline is 100 ms after a slightly late value.
+    assert.match(mid.lanes[1].text, /^waiting on a timer until 0\.2\d\d s · 1 value · holds \[10\] \(1 number\)( · last timer \d+\.\d ms late)?$/);
     await pg.locator('#share').click();
     const link = await pg.locator('#share-url').inputValue();
     const other = await context.newPage();
@@ -226,5 +227,41 @@ export const tests = {
     const recomputed = playground(third);
     await waitFor(async () => /recording was too big for the link/.test(await statusOf(recomputed)), { message: 'the fallback message', timeout: 15_000 });
     await third.close();
+  },
+
+  'screenshots at several moments of gather, blocking, race and limit, light, dark and 375 px': async ({ baseUrl, context }) => {
+    const MOMENTS = {
+      gather: { 1500: /the loop is idle/, 3000: /gather is done/ },
+      blocking: { 50: /collect\(sleepy1\) busy-waits 100ms \(until 0\.100 s\): no other task can run/, 750: /the loop is idle/ },
+      race: { 50: /next the clock jumps to 0\.100 s: first\(mirror2\) wakes/, 100: /first\(mirror1\) is cancelled/ },
+      limit: { 1500: /the loop is idle/, 3000: /a slot is free: limit 2 lets in/ },
+    };
+    const VARIANTS = [
+      { name: 'light', width: 1280, theme: 'light' },
+      { name: 'dark', width: 1280, theme: 'dark' },
+      { name: '375', width: 375, theme: 'light' },
+    ];
+    const saved = [];
+    for (const variant of VARIANTS) {
+      const page = await context.browser().newPage({ viewport: { width: variant.width, height: 900 } });
+      try {
+        for (const [example, moments] of Object.entries(MOMENTS)) {
+          for (const [t, line] of Object.entries(moments)) {
+            await page.goto(`${baseUrl}/embed.html?example=${example}&t=${t}ms&theme=${variant.theme}`);
+            const pg = playground(page);
+            await waitFor(async () => (await positionOf(pg))?.t === Number(t), { message: `${example} at ${t} ms`, timeout: 15_000 });
+            const moment = await momentOf(pg);
+            assert.match(moment.line, line, `${example} at ${t} ms`);
+            assert.ok(Object.keys(moment.dots).length >= 3, 'a state dot per lane');
+            const file = `test-output/transport-${example}-${t}ms-${variant.name}.png`;
+            await page.screenshot({ path: file, fullPage: true });
+            saved.push(file);
+          }
+        }
+      } finally {
+        await page.close();
+      }
+    }
+    assert.equal(saved.length, 24);
   },
 };
