@@ -160,8 +160,20 @@ fn stats_holds_four_numbers_not_the_list() {
         json.contains("holds {count: 2, min: 50, max: 500, mean: 275} (4 numbers)"),
         "{json}"
     );
+}
+
+#[test]
+fn collect_holds_the_whole_list_and_shows_its_tail() {
+    let replay = example("gather");
+    let json = moment_json(&replay, &replay.state_at(2500.0));
     assert!(
-        json.contains("holds [10, 20] (2 numbers)") || !json.contains("collect"),
+        json.contains("· 2 values · holds [10, 20] (2 numbers)"),
+        "{json}"
+    );
+    let long = replay_of("source s = range(8) every 1s\ncollect(s)");
+    let json = moment_json(&long, &long.state_at(7500.0));
+    assert!(
+        json.contains("· 7 values · holds […, 2, 3, 4, 5, 6] (7 numbers)"),
         "{json}"
     );
 }

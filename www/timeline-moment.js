@@ -9,8 +9,13 @@
 //   panel.show(moment);    // replay.stateAt(t)
 import { formatMoment } from "./timeline-format.js";
 
-/** Lanes listed; a larger fan-out says how many more there are. */
-const MAX_LISTED_LANES = 150;
+/**
+ * Lanes listed; a larger fan-out says how many more there are (the dots on
+ * the cursor show every drawn lane). Each listed lane costs layout per move.
+ */
+const MAX_LISTED_LANES = 32;
+/** Entries of the timer queue and of the ready list shown. */
+const MAX_LISTED_ITEMS = 8;
 
 export class MomentPanel {
   constructor(parent) {
@@ -77,10 +82,8 @@ export class MomentPanel {
     const { loop, lanes } = moment;
     setText(this.line, loop.line);
     this.line.dataset.mode = loop.mode;
-    setText(this.queue, loop.queue.length
-      ? loop.queue.map((q) => `${q.name} at ${formatMoment(q.until)}`).join(", ")
-      : "empty");
-    setText(this.ready, loop.ready.length ? loop.ready.join(", ") : loop.busy !== null ? "none: the loop is frozen" : "none");
+    setText(this.queue, loop.queue.length ? shortList(loop.queue.map((q) => `${q.name} at ${formatMoment(q.until)}`)) : "empty");
+    setText(this.ready, loop.ready.length ? shortList(loop.ready) : loop.busy !== null ? "none: the loop is frozen" : "none");
     this.rows.forEach((row, lane) => {
       const state = lanes[lane];
       if (!state) return;
@@ -128,6 +131,12 @@ export class MomentPanel {
     item?.setAttribute("aria-current", "step");
     this.current = item;
   }
+}
+
+/** The first few items and how many more: a long line costs layout on every move. */
+function shortList(items) {
+  const shown = items.slice(0, MAX_LISTED_ITEMS).join(", ");
+  return items.length > MAX_LISTED_ITEMS ? `${shown}, … ${items.length - MAX_LISTED_ITEMS} more` : shown;
 }
 
 function setText(node, text) {

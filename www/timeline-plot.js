@@ -577,16 +577,17 @@ export class TimelinePlot {
     nodes.future.setAttribute("x", x);
     nodes.future.setAttribute("width", this.moment.future ? Math.max(this.plotWidth - x, 0) : 0);
     nodes.future.setAttribute("height", Math.max(this.rowsBottom - AXIS_HEIGHT + 4, 0));
+    // One transform moves every dot: a drag touches one attribute, not one per lane.
+    nodes.dots.setAttribute("transform", `translate(${x} 0)`);
     const r = this.compact ? 3 : 4.5;
     for (const state of this.lanes.values()) {
       if (state.row < 0) continue;
       const id = state.lane.id;
       let dot = nodes.dotOf.get(id);
       if (!dot) {
-        dot = svg("circle", { class: "state-dot", r, "data-lane": id, cy: this.rowTops[state.row] + this.rowHeight / 2 }, nodes.dots);
+        dot = svg("circle", { class: "state-dot", r, "data-lane": id, cx: 0, cy: this.rowTops[state.row] + this.rowHeight / 2 }, nodes.dots);
         nodes.dotOf.set(id, dot);
       }
-      dot.setAttribute("cx", x);
       const status = this.moment.statuses[id] ?? "pending";
       if (dot.dataset.status !== status) dot.dataset.status = status;
     }

@@ -137,7 +137,7 @@ svg.plot { flex: none; }
 .transport .time { font-family: var(--mono); font-size: 12px; color: var(--muted); min-width: 13ch; }
 .transport .speed { font-size: 12px; color: var(--muted); }
 .transport select { font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--rule); border-radius: 4px; min-height: 30px; }
-.moment { padding: 4px 12px 0; display: grid; gap: 4px; }
+.moment { padding: 4px 12px 0; display: grid; gap: 4px; contain: layout paint; }
 .moment h3 { margin: 6px 0 0; font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); }
 .moment .loop-line { margin: 2px 0; font-weight: 600; }
 .moment .loop-line[data-mode="busy"] { color: var(--frozen); }
@@ -145,7 +145,7 @@ svg.plot { flex: none; }
 .moment dt { color: var(--muted); }
 .moment dd { margin: 0; font-family: var(--mono); font-size: 12px; overflow-wrap: anywhere; }
 .lane-states { list-style: none; margin: 0; padding: 0; display: grid; gap: 2px; }
-.lane-states li { display: flex; flex-wrap: wrap; gap: 0 8px; font-size: 12px; }
+.lane-states li { contain: layout paint; display: flex; flex-wrap: wrap; gap: 0 8px; font-size: 12px; }
 .lane-states .name { font-family: var(--mono); font-weight: 600; }
 .lane-states li::before { content: ""; width: 9px; height: 9px; border-radius: 50%; margin-top: 4px; background: var(--muted); flex: none; }
 .lane-states li[data-status="waiting"]::before { background: var(--value); }

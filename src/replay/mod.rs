@@ -159,16 +159,22 @@ impl Replay {
         }
     }
 
-    /// The values `lane` has received by `t`.
-    pub fn values_at(&self, lane: u32, t: f64) -> impl Iterator<Item = f64> + '_ {
-        self.by_lane[lane as usize]
+    /// The last (at most) `count` values `lane` has received by `t`, in
+    /// order: a binary search, then a walk back, so a long lane costs little.
+    pub fn last_values(&self, lane: u32, t: f64, count: usize) -> Vec<f64> {
+        let events = &self.by_lane[lane as usize];
+        let seen = events.partition_point(|&i| self.events[i as usize].t <= t);
+        let mut values: Vec<f64> = events[..seen]
             .iter()
-            .map(|&i| &self.events[i as usize])
-            .take_while(move |e| e.t <= t)
-            .filter_map(|e| match e.kind {
+            .rev()
+            .filter_map(|&i| match self.events[i as usize].kind {
                 EventKind::Value { value, .. } => Some(value),
                 _ => None,
             })
+            .take(count)
+            .collect();
+        values.reverse();
+        values
     }
 
     /// The index of the step at `t`, if something happens exactly then.

@@ -5,6 +5,7 @@ use super::{numbers_held, LaneState, Moment, Replay, Role, Status};
 use crate::aggregate::format_number;
 use crate::json::Json;
 use crate::program::{format_duration, Aggregator};
+use crate::trace::MAX_VALUES_PER_LANE;
 
 /// Values shown of a `collect` in the lane's line; the count says the rest.
 const SHOWN_VALUES: usize = 5;
@@ -40,10 +41,16 @@ fn describe(replay: &Replay, lane: u32, state: &LaneState, t: f64) -> String {
     let plural = if numbers == 1 { "" } else { "s" };
     let held = match (aggregator, state.held()) {
         (Aggregator::Collect, _) if values > 0 => {
-            let seen: Vec<f64> = replay.values_at(lane, t).collect();
-            let skip = seen.len().saturating_sub(SHOWN_VALUES);
-            let shown: Vec<String> = seen[skip..].iter().map(|v| format_number(*v)).collect();
-            let more = if skip > 0 { "…, " } else { "" };
+            let shown: Vec<String> = replay
+                .last_values(lane, t, SHOWN_VALUES)
+                .iter()
+                .map(|v| format_number(*v))
+                .collect();
+            let more = if values as usize > shown.len() {
+                "…, "
+            } else {
+                ""
+            };
             Some(format!("[{more}{}]", shown.join(", ")))
         }
         (_, held) if values > 0 => held,
@@ -51,6 +58,9 @@ fn describe(replay: &Replay, lane: u32, state: &LaneState, t: f64) -> String {
     };
     if let Some(held) = held {
         text += &format!(" · holds {held} ({numbers} number{plural})");
+    }
+    if values >= MAX_VALUES_PER_LANE {
+        text += &format!(" · the trace keeps {MAX_VALUES_PER_LANE} values per task: later ones are not counted here");
     }
     if state.late_ms >= 0.5 && replay.real_clock {
         text += &format!(" · last timer {:.1} ms late", state.late_ms);
