@@ -566,10 +566,13 @@ export class TimelinePlot {
     if (!this.moment) {
       nodes.future?.remove();
       nodes.dots?.remove();
+      this.layers.now.querySelector(".scrub-strip")?.remove();
       nodes.future = nodes.dots = null;
       return;
     }
     if (!nodes.future) {
+      // The axis strip is where a finger drags the cursor (the rows still scroll).
+      svg("rect", { class: "scrub-strip", x: 0, y: 0, width: this.plotWidth, height: AXIS_HEIGHT }, this.layers.now);
       nodes.future = svg("rect", { class: "future", y: AXIS_HEIGHT - 4 }, this.layers.now);
       nodes.dots = svg("g", { class: "state-dots" }, this.layers.now);
       nodes.dotOf = new Map();

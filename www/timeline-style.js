@@ -113,6 +113,7 @@ svg.plot { flex: none; }
 .ideal-label { font: 600 10px system-ui, sans-serif; fill: var(--ideal); }
 .now-line { stroke: var(--now); stroke-width: 1.5; }
 .now-head { fill: var(--now); }
+.scrub-strip { fill: transparent; cursor: ew-resize; touch-action: none; }
 .future { fill: var(--bg); opacity: 0.55; pointer-events: none; }
 .state-dot { stroke: var(--bg); stroke-width: 1.5; fill: var(--muted); pointer-events: none; }
 .state-dot[data-status="waiting"] { fill: var(--value); }

@@ -15,7 +15,7 @@
 //
 // Keyboard (focus in the timeline): Space plays/pauses, ←/→ step between events,
 // Shift+←/→ jump 10 %, Home/End. The scrubber is a range input (touch works);
-// with a mouse, pressing on the plot moves the cursor there and drags it.
+// pressing on the plot (mouse) or on its time axis (touch, pen) moves the cursor there and drags it.
 //
 // Attribute: theme = light | dark | auto (default auto: prefers-color-scheme);
 // an ancestor's `theme` (also across shadow roots) applies when it has none.
@@ -331,17 +331,23 @@ class TimelineView extends HTMLElement {
       event.preventDefault();
       this.#act(action);
     });
-    // A mouse press on the plot (not on a mark) moves the cursor there, and drags it.
-    // Touch keeps scrolling the plot; the scrubber is the touch control.
+    // A mouse press on the plot (not on a mark) moves the cursor there and drags it; a
+    // finger or pen does so on the axis strip, so that the rows still scroll by touch.
     const seekTo = (event) => {
       const box = plot.getBoundingClientRect();
       this.#act("seek", this.#plot.tOf(event.clientX - box.left));
     };
     plot.addEventListener("pointerdown", (event) => {
-      if (!this.#scrub || event.pointerType !== "mouse" || event.button !== 0) return;
+      if (!this.#scrub || event.button !== 0) return;
+      const onStrip = event.target.classList?.contains("scrub-strip");
+      if (event.pointerType !== "mouse" && !onStrip) return;
       if (event.target.closest?.("[tabindex]")) return;
       event.preventDefault();
-      plot.setPointerCapture(event.pointerId);
+      try {
+        plot.setPointerCapture(event.pointerId);
+      } catch {
+        // A pointer that is already gone: the drag ends at its first move.
+      }
       seekTo(event);
       const move = (moved) => seekTo(moved);
       const up = () => {

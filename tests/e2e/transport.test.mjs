@@ -148,6 +148,23 @@ export const tests = {
       assert.equal((await positionOf(pg)).t, 2000);
       await timeline(pg).locator('.transport [data-action="previous"]').tap();
       assert.equal((await positionOf(pg)).t, 1000);
+      // A finger on the time axis drags the cursor (pointer events, as a touch screen sends them).
+      const dragged = await timeline(pg).evaluate((tl) => {
+        const strip = tl.shadowRoot.querySelector('.scrub-strip');
+        const box = strip.getBoundingClientRect();
+        const plotBox = tl.shadowRoot.querySelector('svg.plot').getBoundingClientRect();
+        const at = (t) => ({ clientX: plotBox.left + tl.xOf(t), clientY: box.top + box.height / 2, pointerId: 7, pointerType: 'touch', isPrimary: true, bubbles: true, composed: true });
+        strip.dispatchEvent(new PointerEvent('pointerdown', at(500)));
+        const first = tl.position.t;
+        strip.dispatchEvent(new PointerEvent('pointermove', at(2500)));
+        const moved = tl.position.t;
+        strip.dispatchEvent(new PointerEvent('pointerup', at(2500)));
+        return { first, moved, touchAction: getComputedStyle(strip).touchAction };
+      });
+      assert.ok(Math.abs(dragged.first - 500) < 20 && Math.abs(dragged.moved - 2500) < 20, JSON.stringify(dragged));
+      assert.equal(dragged.touchAction, 'none');
+      await timeline(pg).locator('.transport [data-action="start"]').tap();
+      await timeline(pg).locator('.transport [data-action="next"]').tap();
       await timeline(pg).locator('.moment .log summary').tap();
       await waitFor(async () => (await timeline(pg).locator('.moment .log li').count()) > 0, { message: 'the log' });
       const log = await timeline(pg).locator('.moment .log li').allTextContents();
@@ -192,27 +209,36 @@ export const tests = {
     await chooseClock(pg, 'real');
     await runAndWait(pg);
     await waitFor(async () => (await positionOf(pg))?.t > 0, { message: 'the transport' });
+    // Between the first two values of collect(afeat1), wherever a busy machine put them.
+    const valueTimes = await timeline(pg).evaluate((tl) =>
+      [...tl.shadowRoot.querySelectorAll('g[data-lane="1"] circle[data-kind="value"]')].map((c) => Number(c.dataset.t)).sort((a, b) => a - b));
+    assert.equal(valueTimes.length, 3);
+    const mid = Math.round((valueTimes[0] + valueTimes[1]) / 2);
     const scrubber = pg.locator('.transport .scrubber');
-    await scrubber.evaluate((input) => { input.value = '150'; input.dispatchEvent(new Event('input', { bubbles: true })); });
-    const mid = await momentOf(pg);
-    // One step back: the first values, a little late; the narration says how late.
+    await scrubber.evaluate((input, t) => { input.value = String(t); input.dispatchEvent(new Event('input', { bubbles: true })); }, mid);
+    const atMid = await momentOf(pg);
+    assert.equal(atMid.position.t, mid);
+    // Each delay starts when the previous value arrives: the deadline is 100 ms after it (whole ms, rounded up).
+    const shown = /^waiting on a timer until (0\.\d{3}) s · 1 value · holds \[10\] \(1 number\)( · last timer \d+\.\d ms late)?$/.exec(atMid.lanes[1].text);
+    assert.ok(shown, atMid.lanes[1].text);
+    const until = Number(shown[1]) * 1000;
+    assert.ok(until >= valueTimes[0] + 99 && until <= valueTimes[0] + 102, `deadline ${until} ms for a value at ${valueTimes[0]} ms`);
+    // One step back: a value's step; the narration says how late its timer fired.
     await scrubber.focus();
     await page.keyboard.press('ArrowLeft');
     const woke = await momentOf(pg);
-    assert.ok(woke.position.t >= 100 && woke.position.t < 150, `the first values at ${woke.position.t} ms`);
-    assert.match(woke.line, /every task is waiting: the timer fires at 0\.1\d\d s \(\d+\.\d ms late\); collect\(afeat\d\)( and collect\(afeat\d\))? wakes?/);
+    assert.ok(woke.position.t >= valueTimes[0] && woke.position.t < mid, `stepped back to ${woke.position.t} ms`);
+    assert.match(woke.line, /every task is waiting: the timer fires at 0\.\d\d\d s \(\d+\.\d ms late\); collect\(afeat\d\)( and collect\(afeat\d\))? wakes?/);
     await page.keyboard.press('Shift+ArrowRight');
-    await scrubber.evaluate((input) => { input.value = '150'; input.dispatchEvent(new Event('input', { bubbles: true })); });
-    // Each delay starts when the previous value arrives, so the deadline is 100 ms after a slightly late value.
-    assert.match(mid.lanes[1].text, /^waiting on a timer until 0\.2\d\d s · 1 value · holds \[10\] \(1 number\)( · last timer \d+\.\d ms late)?$/);
+    await scrubber.evaluate((input, t) => { input.value = String(t); input.dispatchEvent(new Event('input', { bubbles: true })); }, mid);
     await pg.locator('#share').click();
     const link = await pg.locator('#share-url').inputValue();
     const other = await context.newPage();
     await other.goto(link);
     const opened = playground(other);
-    await waitFor(async () => (await positionOf(opened))?.t === 150, { message: 'the recording to open at 150 ms', timeout: 15_000 });
-    assert.match(await statusOf(opened), /Opened the recorded real-clock run, paused at 0\.150 s/);
-    assert.deepEqual((await momentOf(opened)).lanes, mid.lanes, 'the recording shows what the run showed');
+    await waitFor(async () => (await positionOf(opened))?.t === mid, { message: 'the recording to open at the same moment', timeout: 15_000 });
+    assert.match(await statusOf(opened), /Opened the recorded real-clock run, paused at 0\.\d\d\d s/);
+    assert.deepEqual((await momentOf(opened)).lanes, atMid.lanes, 'the recording shows what the run showed');
     await other.close();
 
     // Over the cap: the link says so and holds the program, recomputed on the virtual clock.
