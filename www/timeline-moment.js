@@ -62,7 +62,7 @@ export class MomentPanel {
       const text = document.createElement("span");
       text.className = "state";
       item.append(name, text);
-      return { item, name, text, shown: "" };
+      return { item, name, text };
     });
     this.lanes.replaceChildren(...this.rows.map((row) => row.item));
     this.more.textContent = laneCount > listed ? `… and ${laneCount - listed} more tasks (not listed)` : "";
@@ -87,12 +87,9 @@ export class MomentPanel {
     this.rows.forEach((row, lane) => {
       const state = lanes[lane];
       if (!state) return;
-      const key = state.status + state.text;
-      if (row.shown === key) return;
-      row.shown = key;
-      row.item.dataset.status = state.status;
-      row.name.textContent = state.name;
-      row.text.textContent = state.text;
+      if (row.item.dataset.status !== state.status) row.item.dataset.status = state.status;
+      setText(row.name, state.name);
+      setText(row.text, state.text);
     });
     this.shownAt = moment.t;
     this.#markStep(moment.t);

@@ -118,10 +118,12 @@ export class TimelinePlot {
    * Each drawn lane's state at the cursor (status names by lane id, e.g.
    * "waiting"), shown as a dot on the cursor; with `future`, what lies right
    * of the cursor is shaded: a paused moment of a finished run. null clears.
+   * With `t`, the cursor moves there too (one redraw for both).
    */
-  setMoment(statuses, future = true) {
+  setMoment(statuses, future = true, t = this.now) {
     this.moment = statuses ? { statuses, future } : null;
-    this.drawNow();
+    if (t !== this.now) this.setNow(t);
+    else this.drawNow();
   }
 
   /** Moves the "now" cursor (null hides it); open bars follow it. */

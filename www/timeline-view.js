@@ -260,14 +260,13 @@ class TimelineView extends HTMLElement {
   #showAt(t) {
     const scrub = this.#scrub;
     scrub.t = clamp(t, 0, scrub.replay.endMs);
-    this.#plot.setNow(scrub.t);
     this.#showMoment(scrub.t, scrub.playing);
   }
 
   #showMoment(t, playing) {
     const scrub = this.#scrub;
     const moment = scrub.replay.stateAt(t);
-    this.#plot.setMoment(moment.lanes.map((lane) => lane.status), !this.#replay);
+    this.#plot.setMoment(moment.lanes.map((lane) => lane.status), !this.#replay, t);
     this.#moment.show(moment);
     this.#transport.show({ t, endMs: scrub.replay.endMs, playing, speed: scrub.speed });
   }
