@@ -255,6 +255,21 @@ export const tests = {
     await third.close();
   },
 
+  'one pass, visible: at 0.25 s sum holds 30 and stats holds 4 numbers, not the list': async ({ page, baseUrl, screenshot }) => {
+    await page.goto(`${baseUrl}/embed.html?example=aggregators&t=250ms`);
+    const pg = playground(page);
+    await waitFor(async () => (await positionOf(pg))?.t === 250, { message: 'aggregators at 0.25 s', timeout: 15_000 });
+    const { lanes, line } = await momentOf(pg);
+    assert.deepEqual(lanes.map((l) => [l.name, l.text]), [
+      ['gather', 'running'],
+      ['sum(afeat1)', 'waiting on a timer until 0.300 s · 2 values · holds 30 (1 number)'],
+      ['max(afeat2)', 'waiting on a timer until 0.300 s · 2 values · holds 500 (1 number)'],
+      ['stats(afeat2)', 'waiting on a timer until 0.300 s · 2 values · holds {count: 2, min: 50, max: 500, mean: 275} (4 numbers)'],
+    ]);
+    assert.match(line, /^the loop is idle: every task is waiting; next the clock jumps to 0\.300 s/);
+    await screenshot('transport-aggregators-250ms');
+  },
+
   'screenshots at several moments of gather, blocking, race and limit, light, dark and 375 px': async ({ baseUrl, context }) => {
     const MOMENTS = {
       gather: { 1500: /the loop is idle/, 3000: /gather is done/ },
