@@ -5,6 +5,17 @@ import { assert, waitFor } from './harness.mjs';
 import { GATHER_100MS, chooseClock, open, playground, runAndWait, setCode, statusOf } from './playground-helpers.mjs';
 
 const timeline = (scope) => scope.locator('timeline-view');
+
+/** Presses Share and waits for the new link in its box. */
+async function shareLink(scope) {
+  const field = scope.locator('#share-url');
+  const before = await field.inputValue();
+  await scope.locator('#share').click();
+  return waitFor(async () => {
+    const link = await field.inputValue();
+    return link !== before && link;
+  }, { message: 'the share link' });
+}
 const positionOf = (scope) => timeline(scope).evaluate((tl) => tl.position);
 
 /** What the timeline shows at its cursor: lane states, dots, the loop's view, the cursor's x. */
@@ -181,8 +192,7 @@ export const tests = {
   'a share link holds the moment: it opens paused at 1.5 s with the same states': async ({ page, baseUrl, context }) => {
     const pg = await runGather(page, baseUrl);
     await pg.locator('.transport .scrubber').evaluate((input) => { input.value = '1500'; input.dispatchEvent(new Event('input', { bubbles: true })); });
-    await pg.locator('#share').click();
-    const link = await pg.locator('#share-url').inputValue();
+    const link = await shareLink(pg);
     assert.ok(link.length < 400, `a virtual run's link holds only the program and t: ${link.length} characters`);
 
     const other = await context.newPage();
@@ -231,8 +241,7 @@ export const tests = {
     assert.match(woke.line, /every task is waiting: the timer fires at 0\.\d\d\d s \(\d+\.\d ms late\); collect\(afeat\d\)( and collect\(afeat\d\))? wakes?/);
     await page.keyboard.press('Shift+ArrowRight');
     await scrubber.evaluate((input, t) => { input.value = String(t); input.dispatchEvent(new Event('input', { bubbles: true })); }, mid);
-    await pg.locator('#share').click();
-    const link = await pg.locator('#share-url').inputValue();
+    const link = await shareLink(pg);
     const other = await context.newPage();
     await other.goto(link);
     const opened = playground(other);
@@ -245,9 +254,8 @@ export const tests = {
     await setCode(pg, 'gather(8 * collect(range(1000)))');
     await runAndWait(pg);
     await waitFor(async () => (await positionOf(pg)) !== null, { message: 'the transport' });
-    await pg.locator('#share').click();
+    const small = await shareLink(pg);
     await waitFor(async () => /over the link's 60 kB cap/.test(await statusOf(pg)), { message: 'the cap message' });
-    const small = await pg.locator('#share-url').inputValue();
     const third = await context.newPage();
     await third.goto(small);
     const recomputed = playground(third);
