@@ -16,6 +16,7 @@ import { startServer, launchBrowser, watchPage } from '../tests/e2e/harness.mjs'
 const PROGRAMS = {
   '10 lanes x 1000 values': 'source s = range(1000) every 1ms\ngather(10 * collect(s))',
   '100 lanes x 100 values': 'source s = range(100) every 10ms\ngather(100 * sum(s))',
+  '1000 lanes x 10 values': 'source s = range(10) every 100ms\ngather(1000 * sum(s))',
 };
 const SEEKS = 200;
 const ROUNDS = 3;

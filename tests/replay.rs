@@ -353,3 +353,18 @@ fn real_clock_narration_says_how_late_the_timer_fired() {
     );
     assert!(moment_json(&replay, &replay.state_at(1500.0)).contains("last timer 3.0 ms late"));
 }
+
+#[test]
+fn a_moment_for_the_page_carries_the_lanes_it_draws_and_counts_the_rest() {
+    let replay = replay_of("source s = [1, 2] every 1s\ngather(300 * sum(s))");
+    let moment = replay.state_at(500.0);
+    assert_eq!(moment.event_loop.queue.len(), 300);
+    let json = async_playground::replay::moment_json_shown(&replay, &moment, 150);
+    assert_eq!(json.matches("\"status\":").count(), 150);
+    assert!(json.contains("\"queued\":300,\"readyCount\":0"), "{json}");
+    assert_eq!(
+        json.matches("\"until\":1000}").count(),
+        150,
+        "150 queue entries"
+    );
+}

@@ -5,6 +5,8 @@
 //
 //   const replay = createReplay(engine, code, report);
 //   replay.stateAt(1500);   // { t, lanes: [{ status, until, values, held, text }], loop }
+//                           // (the first 150 lanes; loop.queued and loop.readyCount count all)
+//   replay.laneCount;       // every traced lane
 //   replay.steps;           // Float64Array: the event times, where stepping stops
 //   replay.endMs;           // the last moment of the run
 //   replay.log();           // [{ t, line }]
@@ -12,6 +14,8 @@
 
 const KINDS = { start: 0, value: 1, block: 2, end: 3, error: 4, cancel: 5, note: 6 };
 const STRIDE = 5;
+/** Lanes (and queue entries) a moment carries: the timeline draws at most 150 rows. */
+const SHOWN_LANES = 150;
 
 /** Five numbers an event (lane, t, kind, a, b) and the texts they point to. */
 export function flattenEvents(events) {
@@ -47,7 +51,8 @@ export function createReplay(engine, code, report) {
     clock: report.clock,
     steps,
     endMs,
-    stateAt: (t) => inner.stateAt(t),
+    laneCount: report.lanes.length,
+    stateAt: (t) => inner.stateAt(t, SHOWN_LANES),
     log: () => (log ??= inner.log()),
     free: () => inner.free(),
   };

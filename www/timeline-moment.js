@@ -82,8 +82,8 @@ export class MomentPanel {
     const { loop, lanes } = moment;
     setText(this.line, loop.line);
     this.line.dataset.mode = loop.mode;
-    setText(this.queue, loop.queue.length ? shortList(loop.queue.map((q) => `${q.name} at ${formatMoment(q.until)}`)) : "empty");
-    setText(this.ready, loop.ready.length ? shortList(loop.ready) : loop.busy !== null ? "none: the loop is frozen" : "none");
+    setText(this.queue, loop.queued ? shortList(loop.queue.map((q) => `${q.name} at ${formatMoment(q.until)}`), loop.queued) : "empty");
+    setText(this.ready, loop.readyCount ? shortList(loop.ready, loop.readyCount) : loop.busy !== null ? "none: the loop is frozen" : "none");
     this.rows.forEach((row, lane) => {
       const state = lanes[lane];
       if (!state) return;
@@ -130,10 +130,10 @@ export class MomentPanel {
   }
 }
 
-/** The first few items and how many more: a long line costs layout on every move. */
-function shortList(items) {
-  const shown = items.slice(0, MAX_LISTED_ITEMS).join(", ");
-  return items.length > MAX_LISTED_ITEMS ? `${shown}, … ${items.length - MAX_LISTED_ITEMS} more` : shown;
+/** The first few of `total` items and how many more: a long line costs layout on every move. */
+function shortList(items, total) {
+  const shown = items.slice(0, MAX_LISTED_ITEMS);
+  return total > shown.length ? `${shown.join(", ")}, … ${total - shown.length} more` : shown.join(", ");
 }
 
 function setText(node, text) {

@@ -153,7 +153,7 @@ class TimelineView extends HTMLElement {
     if (!replay) return;
     const start = this.#replay ? 0 : (t ?? replay.endMs);
     this.#scrub = { replay, t: clamp(start, 0, replay.endMs), playing: false, speed: this.#replay?.speed ?? speed, lastFrame: 0 };
-    this.#moment.load(replay, replay.stateAt(0).lanes.length);
+    this.#moment.load(replay, replay.laneCount);
     if (this.#replay) this.#showMoment(this.#scrub.t, true);
     else this.#showAt(this.#scrub.t);
   }

@@ -18,7 +18,7 @@ mod narrate;
 mod schema;
 
 pub use lane_state::{numbers_held, LaneState, Role, Status};
-pub use schema::{log_json, moment_json};
+pub use schema::{log_json, moment_json, moment_json_shown};
 
 use std::rc::Rc;
 
@@ -68,10 +68,10 @@ pub struct Replay {
     after: Vec<LaneState>,
     /// Each lane's events, as indices into `events`.
     by_lane: Vec<Vec<u32>>,
+    /// Each lane's child lanes, in order.
+    children: Vec<Vec<u32>>,
     /// The distinct event times, ascending: where stepping stops.
     steps: Vec<f64>,
-    /// One narration line per step.
-    lines: Vec<String>,
     real_clock: bool,
 }
 
@@ -90,21 +90,24 @@ impl Replay {
             by_lane[event.lane as usize].push(index as u32);
         }
         let after = lane_states(&lanes, &events, &by_lane);
+        let mut children = vec![Vec::new(); lanes.len()];
+        for (lane, info) in lanes.iter().enumerate() {
+            if let Some(parent) = info.parent {
+                children[parent as usize].push(lane as u32);
+            }
+        }
         let mut steps: Vec<f64> = events.iter().map(|e| e.t).collect();
         steps.dedup();
-        let mut replay = Replay {
+        // Narration is written when asked for: a run of 10^5 steps opens at once.
+        Replay {
             lanes,
             events,
             after,
             by_lane,
+            children,
             steps,
-            lines: Vec::new(),
             real_clock,
-        };
-        replay.lines = (0..replay.steps.len())
-            .map(|step| narrate::step(&replay, step))
-            .collect();
-        replay
+        }
     }
 
     pub fn lanes(&self) -> &[LaneInfo] {
@@ -129,11 +132,8 @@ impl Replay {
     }
 
     /// Every step's time and narration: the text log.
-    pub fn log(&self) -> impl Iterator<Item = (f64, &str)> {
-        self.steps
-            .iter()
-            .copied()
-            .zip(self.lines.iter().map(String::as_str))
+    pub fn log(&self) -> impl Iterator<Item = (f64, String)> + '_ {
+        (0..self.steps.len()).map(|step| (self.steps[step], narrate::step(self, step)))
     }
 
     /// One lane's state at `t`: after its last event at or before `t`.

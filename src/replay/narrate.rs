@@ -39,20 +39,22 @@ impl Replay {
         list(&lanes.iter().map(|&l| self.name_of(l)).collect::<Vec<_>>())
     }
 
-    fn children(&self, parent: u32) -> impl Iterator<Item = u32> + '_ {
-        (0..self.lanes.len() as u32).filter(move |&l| self.lanes[l as usize].parent == Some(parent))
+    /// Whether `lane` has not started by `t`.
+    fn is_pending(&self, lane: u32, t: f64) -> bool {
+        self.by_lane[lane as usize]
+            .first()
+            .is_none_or(|&i| self.events[i as usize].t > t)
     }
 }
 
 /// Lanes of `events` whose event matches, each once, in order.
 fn lanes_where(events: &[Event], keep: impl Fn(&Event) -> bool) -> Vec<u32> {
-    let mut lanes: Vec<u32> = Vec::new();
-    for event in events.iter().filter(|e| keep(e)) {
-        if !lanes.contains(&event.lane) {
-            lanes.push(event.lane);
-        }
-    }
-    lanes
+    let mut seen = std::collections::HashSet::new();
+    events
+        .iter()
+        .filter(|e| keep(e) && seen.insert(e.lane))
+        .map(|e| e.lane)
+        .collect()
 }
 
 /// The sentence for step `step`: why time is here, and what each rule did.
@@ -148,9 +150,10 @@ pub(super) fn step(replay: &Replay, step: usize) -> String {
         let is = verb(lanes.len(), "is", "are");
         let role = parent.map(|p| replay.lanes[p as usize].role);
         let winner = parent.and_then(|p| {
-            replay
-                .children(p)
-                .find(|&c| events.iter().any(|e| e.lane == c && arrives(e)))
+            events
+                .iter()
+                .find(|e| arrives(e) && replay.lanes[e.lane as usize].parent == Some(p))
+                .map(|e| e.lane)
         });
         parts.push(match (role, winner) {
             (Some(Role::Group(Group::Race)), Some(winner)) => format!(
@@ -218,9 +221,10 @@ pub(super) fn step(replay: &Replay, step: usize) -> String {
             (Group::Gather, _) => format!("gather starts {names}"),
             (Group::Race, _) => format!("race starts {names}: the first to finish wins"),
             (Group::Limit(k), first) => {
-                let waiting: Vec<u32> = replay
-                    .children(parent)
-                    .filter(|&c| replay.lane_at(c, t).status == Status::Pending)
+                let waiting: Vec<u32> = replay.children[parent as usize]
+                    .iter()
+                    .copied()
+                    .filter(|&c| replay.is_pending(c, t))
                     .collect();
                 let mut line = if first {
                     format!("limit {k} lets in {names}")
@@ -312,7 +316,7 @@ pub(super) fn loop_view(replay: &Replay, lanes: &[LaneState], t: f64) -> LoopVie
         _ if replay.steps.first().is_none_or(|&first| t < first) => {
             ("before", "the run has not started".to_string())
         }
-        (Some(step), _) => ("step", replay.lines[step].clone()),
+        (Some(step), _) => ("step", self::step(replay, step)),
         (None, Some((lane, until, ms))) => {
             let mut line = format!(
                 "{} busy-waits {} (until {}): no other task can run",

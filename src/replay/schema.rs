@@ -70,11 +70,19 @@ fn describe(replay: &Replay, lane: u32, state: &LaneState, t: f64) -> String {
 
 /// `{ t, lanes: [{name, status, until?, values, held?, lateMs, text}], loop: {mode, busy, queue, ready, line} }`
 pub fn moment_json(replay: &Replay, moment: &Moment) -> String {
+    moment_json_shown(replay, moment, usize::MAX)
+}
+
+/// [`moment_json`] with the first `shown` lanes, timer queue entries and
+/// ready tasks only (a page draws a few hundred rows at most), and the full
+/// counts as `queued` and `readyCount`: a fan-out of 2000 scrubs as fast as 150.
+pub fn moment_json_shown(replay: &Replay, moment: &Moment, shown: usize) -> String {
     let mut json = Json::default();
     json.object(|o| {
         o.number("t", moment.t);
-        o.key("lanes")
-            .array(moment.lanes.iter().enumerate(), |json, (lane, state)| {
+        o.key("lanes").array(
+            moment.lanes.iter().take(shown).enumerate(),
+            |json, (lane, state)| {
                 json.object(|o| {
                     o.string("name", replay.name_of(lane as u32));
                     o.string("status", state.status.name());
@@ -91,7 +99,8 @@ pub fn moment_json(replay: &Replay, moment: &Moment) -> String {
                     o.number("lateMs", state.late_ms);
                     o.string("text", &describe(replay, lane as u32, state, moment.t));
                 })
-            });
+            },
+        );
         let view = &moment.event_loop;
         o.key("loop").object(|o| {
             o.string("mode", view.mode);
@@ -99,15 +108,20 @@ pub fn moment_json(replay: &Replay, moment: &Moment) -> String {
                 Some(lane) => o.integer("busy", lane.into()),
                 None => o.key("busy").null(),
             }
-            o.key("queue").array(&view.queue, |json, &(lane, until)| {
-                json.object(|o| {
-                    o.integer("lane", lane.into());
-                    o.string("name", replay.name_of(lane));
-                    o.number("until", until);
-                })
-            });
+            o.integer("queued", view.queue.len() as u64);
+            o.integer("readyCount", view.ready.len() as u64);
+            o.key("queue")
+                .array(view.queue.iter().take(shown), |json, &(lane, until)| {
+                    json.object(|o| {
+                        o.integer("lane", lane.into());
+                        o.string("name", replay.name_of(lane));
+                        o.number("until", until);
+                    })
+                });
             o.key("ready")
-                .array(&view.ready, |json, &lane| json.string(replay.name_of(lane)));
+                .array(view.ready.iter().take(shown), |json, &lane| {
+                    json.string(replay.name_of(lane))
+                });
             o.string("line", &view.line);
         });
     });
@@ -120,7 +134,7 @@ pub fn log_json(replay: &Replay) -> String {
     json.array(replay.log(), |json, (t, line)| {
         json.object(|o| {
             o.number("t", t);
-            o.string("line", line);
+            o.string("line", &line);
         })
     });
     json.finish()

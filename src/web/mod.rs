@@ -105,7 +105,9 @@ export interface Moment {
   lanes: { status: "pending" | "ready" | "waiting" | "busy" | "running" | "done" | "failed" | "cancelled";
            until?: number; values: number; held?: string; lateMs: number; text: string }[];
   loop: { mode: "before" | "step" | "idle" | "busy" | "over"; busy: number | null;
-          queue: { lane: number; name: string; until: number }[]; ready: string[]; line: string };
+          /** The first entries (all, or as many as `shown`); `queued` and `readyCount` count them all. */
+          queue: { lane: number; name: string; until: number }[]; ready: string[]; line: string;
+          queued: number; readyCount: number };
 }
 export interface ExampleInfo { name: string; title: string; ideal: string; text: string }
 "#;

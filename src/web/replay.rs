@@ -4,6 +4,7 @@
 //! ```js
 //! const replay = new Replay(text, flatEvents(report.events), texts, report.clock);
 //! replay.stateAt(1500);   // { t, lanes: [{status, until, values, held, text}], loop: {...} }
+//! replay.stateAt(1500, 150);  // only the first 150 lanes (what a page draws)
 //! replay.steps();         // Float64Array of the event times
 //! replay.log();           // [{ t, line }]
 //! replay.free();
@@ -83,10 +84,13 @@ impl Replay {
         })
     }
 
-    /// Every lane and the event loop at `t` (ms).
+    /// Every lane and the event loop at `t` (ms); with `shown`, only the
+    /// first `shown` lanes, queue entries and ready tasks (the counts are whole).
     #[wasm_bindgen(js_name = stateAt, unchecked_return_type = "Moment")]
-    pub fn state_at(&self, t: f64) -> JsValue {
-        from_json(&replay::moment_json(&self.inner, &self.inner.state_at(t)))
+    pub fn state_at(&self, t: f64, shown: Option<u32>) -> JsValue {
+        let shown = shown.map_or(usize::MAX, |n| n as usize);
+        let moment = self.inner.state_at(t);
+        from_json(&replay::moment_json_shown(&self.inner, &moment, shown))
     }
 
     /// The times where something happens, ascending: where stepping stops.
