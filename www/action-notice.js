@@ -26,7 +26,6 @@ export class ActionNotice {
       this.hide();
       action?.();
     });
-    box.replaceChildren(this.#text, " ", this.#button);
     box.hidden = true;
   }
 
@@ -40,11 +39,14 @@ export class ActionNotice {
     this.#button.textContent = actionLabel;
     this.#action = action;
     this.#box.dataset.kind = kind;
+    this.#box.replaceChildren(this.#text, " ", this.#button);
     this.#box.hidden = false;
   }
 
   hide() {
     this.#action = null;
+    // Out of the tree while hidden: no nameless button for assistive technology to find.
+    this.#box.replaceChildren();
     this.#box.hidden = true;
   }
 }
