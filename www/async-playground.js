@@ -152,9 +152,10 @@ export class AsyncPlayground extends HTMLElement {
   #original = null;
   #drafts = null;
   #notice = null;
-  /** The last finished (or stopped) run's report and text, for exports and staleness. */
+  /** The last finished (or stopped) run's report, for the exports. */
   #lastReport = null;
-  #lastRunText = null;
+  /** The program text the results and timeline show; null after a run that failed. */
+  #shownText = null;
   #onHashChange = async () => {
     this.#drafts = null; // the draft of the link being left stays for when it is opened again
     await this.#loadFromHash();
@@ -249,7 +250,7 @@ export class AsyncPlayground extends HTMLElement {
     this.#parts.compareBar.hidden = true;
     this.#parts.exportBar.hidden = true;
     this.#lastReport = null;
-    this.#lastRunText = text;
+    this.#shownText = text;
     this.#clearStale();
     this.#hasRun = true;
     this.#showTimelineIfReady();
@@ -278,6 +279,7 @@ export class AsyncPlayground extends HTMLElement {
       this.#setRunning(false);
       if (isProgramError(error)) this.#showDiagnostics(error.diagnostics);
       this.#say(`The run failed: ${error?.message ?? error}`, "error");
+      this.#shownText = null;
       this.#markStale("failed");
       this.#summaries = [];
       return null;
@@ -588,7 +590,9 @@ export class AsyncPlayground extends HTMLElement {
   /** After the initial program is in: a saved draft of this page's element wins, with a way back. */
   #restoreDraft() {
     if (this.hasAttribute("readonly")) return;
-    const fromLink = this.hasAttribute("from-hash") && isShareHash(location.hash) ? location.hash : "";
+    // A link (#code/... or #example/...) opens what it names: its drafts are its own.
+    const hash = location.hash;
+    const fromLink = this.hasAttribute("from-hash") && (isShareHash(hash) || hash.startsWith(EXAMPLE_HASH)) ? hash : "";
     this.#drafts = new DraftStore(draftKey(this, { fromLink }));
     const draft = this.#drafts.load();
     if (!draft || draft.text === this.#editor.value) return;
@@ -609,9 +613,9 @@ export class AsyncPlayground extends HTMLElement {
 
   /** Results and timeline describe the last run's text: dim them once the editor holds another. */
   #programChanged() {
-    if (this.#lastRunText === null) return;
-    if (this.#editor.value !== this.#lastRunText) this.#markStale("edited");
-    else if (this.#parts.staleNote.dataset.reason === "edited") this.#clearStale();
+    if (this.#shownText === null) return; // nothing run yet, or a failed run: stays as it is
+    if (this.#editor.value === this.#shownText) this.#clearStale();
+    else this.#markStale("edited");
   }
 
   /** Dims the results and the timeline with a note saying why: `reason` is "edited" or "failed". */

@@ -65,6 +65,21 @@ export const tests = {
     }
   },
 
+  'a link opens what it names; each link keeps its own draft': async ({ page, baseUrl }) => {
+    await open(page, baseUrl, 'index.html#example/race');
+    const pg = playground(page);
+    await setCode(pg, EDITED);
+    await page.goto('about:blank');
+    await open(page, baseUrl, 'index.html#example/sequential');
+    assert.match(await codeOf(pg), /sequential\(/, 'another link: its own program, not the draft');
+    assert.equal(await noticeOf(pg), null);
+    await page.goto('about:blank');
+    await open(page, baseUrl, 'index.html#example/race');
+    assert.equal(await codeOf(pg), EDITED, 'the first link: its draft');
+    await pg.locator('.notice-action').click();
+    assert.match(await codeOf(pg), /race\(/);
+  },
+
   'no localStorage (refused or full): editing, reloading and reverting never throw': async ({ context, page, baseUrl }) => {
     // A sandboxed iframe or disabled storage throws on access; a full quota throws on write.
     await context.addInitScript(() => {
@@ -186,8 +201,12 @@ export const tests = {
     assert.match(failed.note, /This run failed/);
     assert.equal(failed.results && failed.timeline, true);
     await screenshot('stale-after-failure');
-    // A good run clears it.
+    // Back at the text they came from, results and timeline are current again.
     await setCode(pg, GATHER_100MS);
+    assert.equal((await staleness(pg)).note, '');
+    // A good run of another program clears it too.
+    await setCode(pg, GATHER_100MS.replace('gather', 'sequential'));
+    assert.match((await staleness(pg)).note, /changed/);
     await runAndWait(pg);
     assert.deepEqual(await staleness(pg), { note: '', results: false, timeline: false, opacity: 1 });
   },
