@@ -64,17 +64,16 @@ export class DraftStore {
     }
   }
 
-  /** Keeps `text`, edited from `original` (the built-in example `example`, or ""). False if not kept. */
+  /** Keeps `text`, edited from `original` (the built-in example `example`, or ""), where storage allows. */
   save({ text, original, example = "" }) {
     if (text.length > MAX_DRAFT_CHARS || original.length > MAX_DRAFT_CHARS) {
       this.clear();
-      return false;
+      return;
     }
     try {
       storage()?.setItem(this.#key, JSON.stringify({ text, original, example }));
-      return storage() !== null;
     } catch {
-      return false; // quota or a storage that refuses writes
+      // A full quota or a storage that refuses writes: this draft is not kept.
     }
   }
 

@@ -14,8 +14,6 @@
 //! A comment remembers whether an empty line came before or after it, so
 //! paragraphs of lesson text keep their shape.
 
-use std::collections::HashMap;
-
 use crate::program::{Program, Span, Task, TaskKind};
 
 /// One `#` comment: its text from `#` to the end of its line.
@@ -42,28 +40,52 @@ pub(crate) struct Attached {
 /// Every comment of a program, by the span of the item it is attached to.
 #[derive(Debug, Default)]
 pub(crate) struct Trivia {
-    attached: HashMap<(usize, usize), Attached>,
+    /// The span of every item, in text order (a group before its children).
+    spans: Vec<Span>,
+    /// The comments of `spans[i]`, if it has any.
+    attached: Vec<Option<Box<Attached>>>,
     /// After the last item of the program.
     pub end: Vec<Comment>,
 }
 
 /// What a comment can attach to: a top-level item or a child of a group.
-#[derive(Clone, Copy)]
-struct Item<'p> {
-    span: Span,
+trait Item {
+    fn span(&self) -> Span;
     /// Its children, when it is a group: comments inside attach to them.
-    children: Option<&'p [Task]>,
+    fn children(&self) -> Option<&[Task]>;
 }
 
-impl Item<'_> {
-    fn of_task(task: &Task) -> Item<'_> {
-        let children = match &task.kind {
-            TaskKind::Group { children, .. } => Some(children.as_slice()),
+impl Item for Task {
+    fn span(&self) -> Span {
+        self.span
+    }
+
+    fn children(&self) -> Option<&[Task]> {
+        match &self.kind {
+            TaskKind::Group { children, .. } => Some(children),
             _ => None,
-        };
-        Item {
-            span: task.span,
-            children,
+        }
+    }
+}
+
+/// A top-level item: a source definition (no children) or a statement.
+enum TopLevel<'p> {
+    Source(Span),
+    Statement(&'p Task),
+}
+
+impl Item for TopLevel<'_> {
+    fn span(&self) -> Span {
+        match self {
+            TopLevel::Source(span) => *span,
+            TopLevel::Statement(task) => task.span,
+        }
+    }
+
+    fn children(&self) -> Option<&[Task]> {
+        match self {
+            TopLevel::Source(_) => None,
+            TopLevel::Statement(task) => task.children(),
         }
     }
 }
@@ -72,24 +94,17 @@ impl Trivia {
     /// Attaches each comment (spans from the lexer, in order) of `text` to
     /// the items of `program`, which was parsed from `text`.
     pub(crate) fn attach(text: &str, program: &Program, comments: &[Span]) -> Trivia {
-        let mut items: Vec<Item> = program
-            .sources
-            .iter()
-            .map(|def| Item {
-                span: def.span,
-                children: None,
-            })
-            .chain(program.statements.iter().map(Item::of_task))
-            .collect();
-        items.sort_by_key(|item| item.span.start);
+        let items = in_text_order(program);
         let mut trivia = Trivia::default();
+        collect_spans(&items, &mut trivia.spans);
+        trivia.attached.resize_with(trivia.spans.len(), || None);
         for &span in comments {
             let comment = Comment {
                 text: text[span.start..span.end].trim_end().to_string(),
                 blank_before: blank_line_before(text, span.start),
                 blank_after: blank_line_after(text, span.end),
             };
-            match trivia.place(text, &items, span) {
+            match place(text, &items, span) {
                 Some(place) => trivia.push(place, comment),
                 None => trivia.end.push(comment),
             }
@@ -97,44 +112,82 @@ impl Trivia {
         trivia
     }
 
-    /// The comments attached to the item at `span` (none for most items).
-    pub(crate) fn of(&self, span: Span) -> Option<&Attached> {
-        self.attached.get(&(span.start, span.end))
-    }
-
-    /// Where the comment at `span` goes among `items` (siblings in text
-    /// order); `None` when it comes after all of them.
-    fn place(&self, text: &str, items: &[Item], span: Span) -> Option<Place> {
-        let after = items.partition_point(|item| item.span.start < span.start);
-        // The item it sits in, if any.
-        if let Some(inside) = after.checked_sub(1).map(|i| items[i]) {
-            if span.start < inside.span.end {
-                let Some(children) = inside.children else {
-                    return Some(Place::Leading(inside.span));
-                };
-                let children: Vec<Item> = children.iter().map(Item::of_task).collect();
-                return Some(
-                    self.place(text, &children, span)
-                        .unwrap_or(Place::Closing(inside.span)),
-                );
-            }
-            if on_one_line(text, inside.span.end, span.start) {
-                return Some(Place::Trailing(inside.span));
-            }
-        }
-        items.get(after).map(|next| Place::Leading(next.span))
-    }
-
     fn push(&mut self, place: Place, comment: Comment) {
         let (Place::Leading(span) | Place::Trailing(span) | Place::Closing(span)) = place;
-        let attached = self.attached.entry((span.start, span.end)).or_default();
+        let Some(index) = self.index_of(span) else {
+            return; // every place is an item's span
+        };
+        let item = self.attached[index].get_or_insert_with(Box::default);
         match place {
-            Place::Leading(_) => attached.leading.push(comment),
+            Place::Leading(_) => item.leading.push(comment),
             // A comment runs to the end of its line: one trailing comment per item.
-            Place::Trailing(_) => attached.trailing = Some(comment.text),
-            Place::Closing(_) => attached.closing.push(comment),
+            Place::Trailing(_) => item.trailing = Some(comment.text),
+            Place::Closing(_) => item.closing.push(comment),
         }
     }
+
+    fn index_of(&self, span: Span) -> Option<usize> {
+        self.spans
+            .binary_search_by_key(&(span.start, span.end), |s| (s.start, s.end))
+            .ok()
+    }
+
+    /// The comments attached to the item at `span` (none for most items).
+    pub(crate) fn of(&self, span: Span) -> Option<&Attached> {
+        self.attached[self.index_of(span)?].as_deref()
+    }
+}
+
+/// Definitions and statements merged by position (each list is in text order).
+fn in_text_order(program: &Program) -> Vec<TopLevel<'_>> {
+    let mut sources = program.sources.iter().peekable();
+    let mut statements = program.statements.iter().peekable();
+    let mut items = Vec::with_capacity(program.sources.len() + program.statements.len());
+    loop {
+        match (sources.peek(), statements.peek()) {
+            (Some(def), next) if next.is_none_or(|task| def.span.start < task.span.start) => {
+                items.push(TopLevel::Source(def.span));
+                sources.next();
+            }
+            (_, Some(&task)) => {
+                items.push(TopLevel::Statement(task));
+                statements.next();
+            }
+            _ => return items,
+        }
+    }
+}
+
+/// Every item's span, each group before its children: in text order.
+fn collect_spans(items: &[impl Item], spans: &mut Vec<Span>) {
+    for item in items {
+        spans.push(item.span());
+        if let Some(children) = item.children() {
+            collect_spans(children, spans);
+        }
+    }
+}
+
+/// Where the comment at `span` goes among `items` (siblings in text order);
+/// `None` when it comes after all of them.
+fn place(text: &str, items: &[impl Item], span: Span) -> Option<Place> {
+    let after = items.partition_point(|item| item.span().start < span.start);
+    // The item it sits in, if any.
+    if let Some(inside) = after.checked_sub(1).map(|i| &items[i]) {
+        let inside_span = inside.span();
+        if span.start < inside_span.end {
+            return Some(match inside.children() {
+                Some(children) => {
+                    place(text, children, span).unwrap_or(Place::Closing(inside_span))
+                }
+                None => Place::Leading(inside_span),
+            });
+        }
+        if on_one_line(text, inside_span.end, span.start) {
+            return Some(Place::Trailing(inside_span));
+        }
+    }
+    items.get(after).map(|next| Place::Leading(next.span()))
 }
 
 #[derive(Clone, Copy)]
