@@ -4,8 +4,6 @@
 import { idealText, ioStatements } from "./io-ideal.js";
 import { formatOverhead, formatRatio, formatShortTime, formatTime } from "./timeline-format.js";
 
-export { ioStatements };
-
 /**
  * "elapsed 3.01 s · ideal 3.00 s · overhead +0.3 %"; with real I/O the ideal
  * is unknown, so no overhead: "elapsed 512 ms · ideal unknown: real I/O".

@@ -22,7 +22,8 @@
 import { drawComparison } from "./timeline-compare.js";
 import { formatTime } from "./timeline-format.js";
 import { TimelinePlot } from "./timeline-plot.js";
-import { ioStatements, omittedNote, readoutLines, timerLateness } from "./timeline-readout.js";
+import { ioStatements } from "./io-ideal.js";
+import { omittedNote, readoutLines, timerLateness } from "./timeline-readout.js";
 import { timelineSheet } from "./timeline-style.js";
 import { standaloneSvg } from "./svg-export.js";
 
