@@ -233,9 +233,8 @@ export class AsyncPlayground extends HTMLElement {
       this.#showDiagnostics(parsed.diagnostics);
       const count = parsed.diagnostics.length;
       this.#say(`Not run: ${count} ${count === 1 ? "error" : "errors"} in the program. Fix ${count === 1 ? "it" : "them"} and run again.`, "error");
+      // Nothing ran, so the last two runs are still the last two: the comparison stays.
       this.#markStale("failed");
-      this.#summaries = [];
-      this.#parts.compareBar.hidden = true;
       return null;
     }
     this.#showDiagnostics([]);
@@ -623,7 +622,6 @@ export class AsyncPlayground extends HTMLElement {
     if (!this.#hasRun) return;
     const { staleNote, results, timelineSlot } = this.#parts;
     staleNote.textContent = STALE_NOTES[reason];
-    staleNote.dataset.reason = reason;
     staleNote.hidden = false;
     results.classList.add("stale");
     timelineSlot.classList.add("stale");
@@ -633,7 +631,6 @@ export class AsyncPlayground extends HTMLElement {
   #clearStale() {
     const { staleNote, results, timelineSlot } = this.#parts;
     staleNote.hidden = true;
-    delete staleNote.dataset.reason;
     results.classList.remove("stale");
     timelineSlot.classList.remove("stale");
     this.toggleAttribute("stale", false);

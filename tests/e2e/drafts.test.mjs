@@ -222,6 +222,10 @@ export const tests = {
       await runAndWait(pg);
       await setCode(pg, GATHER_100MS);
       await runAndWait(pg);
+      // A program with errors runs nothing: the last two runs are still the last two.
+      await setCode(pg, 'sum(nope)');
+      await pg.locator('#run').click();
+      await waitFor(async () => /Not run/.test(await statusOf(pg)), { message: 'the refused run' });
       await pg.locator('#compare').click();
       assert.equal(await chartShown(), true, 'the chart is drawn');
     };
