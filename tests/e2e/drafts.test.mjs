@@ -231,6 +231,7 @@ export const tests = {
     };
 
     await compareAfterTwoRuns();
+    await setCode(pg, GATHER_100MS);
     await runAndWait(pg);
     assert.equal(await chartShown(), false, 'a later run clears the chart');
 
