@@ -170,3 +170,12 @@ proptest! {
         check(&text);
     }
 }
+
+#[test]
+fn windows_line_ends_and_unicode_comments() {
+    let text = "# Grüße, 日本語 🚀\r\n\r\nsum([1])\t# tab before\r\n";
+    assert_eq!(
+        check(text),
+        "# Grüße, 日本語 🚀\n\nsum([1])  # tab before\n"
+    );
+}
