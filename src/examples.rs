@@ -53,6 +53,7 @@ macro_rules! examples {
 examples![
     "sequential",
     "gather",
+    "io-aiohttp",
     "aggregators",
     "blocking",
     "race",
@@ -62,7 +63,6 @@ examples![
     "merge",
     "fanout",
     "transforms",
-    "io-aiohttp",
     "io-csv-stats",
     "io-limit",
     "io-timeout",

@@ -10,7 +10,8 @@
 // Attributes: example="gather" | src="examples/gather.apg" | inline text
 // (the initial program; the example picker is then hidden), readonly, autorun, clock="real|virtual",
 // speed="0.25..8|instant", height="320px", theme="light|dark|auto", and
-// from-hash (read `#code/...` share links and `#example/<name>` from the page URL).
+// from-hash (read `#code/...` share links and `#example/<name>` from the page URL),
+// no-python (hide the Python view), python-style="script|notebook".
 // Events: `ready` once the engine is loaded and the program is in the editor.
 // Edits are kept as a draft in localStorage (per page and element) and come
 // back after a reload, with a way back to the original; el.exportTrace() and
@@ -23,6 +24,7 @@ import { decodeShareHash, isShareHash, shareUrl } from "./share-link.js";
 import { DraftStore, draftKey } from "./draft-store.js";
 import { ActionNotice } from "./action-notice.js";
 import { chromeTrace } from "./trace-export.js";
+import "./python-view.js";
 
 const DEFAULT_EXAMPLE = "gather";
 const PARSE_DELAY_MS = 250;
@@ -84,6 +86,7 @@ template.innerHTML = `
       </div>
     </div>
     <ul id="diagnostics" class="diagnostics" aria-label="Problems"></ul>
+    <python-view></python-view>
     <p class="status" role="status" aria-live="polite"></p>
     <p class="stale-note" hidden></p>
     <ol class="results" aria-label="Results"></ol>
@@ -130,7 +133,7 @@ function saveFile(name, type, content) {
 }
 
 export class AsyncPlayground extends HTMLElement {
-  static observedAttributes = ["readonly", "clock", "speed", "height", "theme", "example", "src"];
+  static observedAttributes = ["readonly", "clock", "speed", "height", "theme", "example", "src", "no-python", "python-style"];
 
   #engine = null;
   #parts = null;
@@ -188,6 +191,7 @@ export class AsyncPlayground extends HTMLElement {
     else if (name === "height") this.#applyHeight();
     else if (name === "theme") this.#applyTheme();
     else if ((name === "example" || name === "src") && this.#ready && value) this.#loadAttributeProgram();
+    else if (name === "no-python" || name === "python-style") this.#applyPython();
   }
 
   /** The program text in the editor. */
@@ -372,6 +376,7 @@ export class AsyncPlayground extends HTMLElement {
       staleNote: $(".stale-note"),
       results: $(".results"),
       timelineSlot: $(".timeline"),
+      python: $("python-view"),
     };
     const parts = this.#parts;
     this.#editor = new CodeEditor({ textarea: parts.textarea, gutterRows: $(".gutter-rows"), bandLayer: $(".band-layer") });
@@ -402,6 +407,13 @@ export class AsyncPlayground extends HTMLElement {
     this.#setRunning(false);
     this.#mountTimeline();
     this.#applyTheme();
+    this.#applyPython();
+  }
+
+  #applyPython() {
+    this.#parts.python.hidden = this.hasAttribute("no-python");
+    const style = this.getAttribute("python-style");
+    if (style) this.#parts.python.setAttribute("python-style", style);
   }
 
   async #start() {
@@ -599,6 +611,7 @@ export class AsyncPlayground extends HTMLElement {
     this.#parts.example.value = draft.example;
     this.#editor.value = draft.text;
     this.#saveDraft();
+    this.#checkNow();
     this.#notice.show("Your draft from last time is restored.", "Revert to the original", () => this.#revertDraft(), "draft");
     this.#say("Draft restored. Press Run or Ctrl+Enter.");
   }
@@ -646,8 +659,10 @@ export class AsyncPlayground extends HTMLElement {
   #checkNow() {
     clearTimeout(this.#parseTimer);
     if (!this.#engine) return;
-    const parsed = this.#engine.parse(this.#editor.value);
+    const text = this.#editor.value;
+    const parsed = this.#engine.parse(text);
     this.#showDiagnostics(parsed.ok ? [] : parsed.diagnostics);
+    this.#parts.python.show({ text, diagnostics: parsed.ok ? [] : parsed.diagnostics, toPython: this.#engine.toPython });
   }
 
   #showDiagnostics(diagnostics) {
