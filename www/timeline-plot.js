@@ -5,7 +5,8 @@
 import { formatTick, formatTime, formatValue } from "./timeline-format.js";
 import { layoutRows } from "./timeline-layout.js";
 import { INITIAL_DOMAIN_MS, TimeScale } from "./timeline-scale.js";
-import { svg, svgText, svgTitle, truncate } from "./timeline-svg.js";
+import { fitLabels } from "./timeline-labels.js";
+import { svg, svgText, svgTitle } from "./timeline-svg.js";
 
 const AXIS_HEIGHT = 26;
 /** Under the rows: a line for ideal labels, then one for "loop frozen" labels. */
@@ -278,12 +279,15 @@ export class TimelinePlot {
       }
     });
     // Labels and tree guides after every stripe, so no stripe covers a guide.
+    const labelX = (lane) => PAD_LEFT + lane.depth * INDENT;
+    const shown = fitLabels(rows.map((lane) => ({
+      text: lane.label, room: Math.max(Math.floor((this.labelWidth - labelX(lane) - 6) / LABEL_CHAR_PX), 1),
+    })));
     rows.forEach((lane, row) => {
       const mid = this.rowTops[row] + h / 2;
-      const x = PAD_LEFT + lane.depth * INDENT;
-      const room = Math.max(Math.floor((this.labelWidth - x - 6) / LABEL_CHAR_PX), 1);
+      const x = labelX(lane);
       const isGroup = lane.kind !== "task";
-      const text = svgText(truncate(lane.label, room), {
+      const text = svgText(shown[row], {
         class: `${labelFont} ${isGroup ? "group-label" : "task-label"}`,
         x, y: mid + (this.compact ? 3.5 : 4), "data-lane-label": lane.id,
       }, this.labelsSvg);

@@ -8,6 +8,8 @@
 //   await tl.replay(report, speed);   // re-play a finished (virtual) run at speed× real time;
 //                                     // resolves true when done, false if reset() cancelled it
 //   tl.compare(previous, current);    // { label, elapsedMs } each: "sequential 6.0 s vs gather 3.0 s, 2.0×"
+//                                     // (reset() clears it: it describes two runs, not the next)
+//   tl.toSvg();                       // the picture as a standalone SVG document (a string)
 //   tl.xOf(t);                        // x pixel of time t (ms) in the plot SVG, as a marker's cx
 //   tl.attachReplay(replay, { t, speed }); // run-replay.js: the transport and the state at the
 //                                     // cursor appear (while a replay animates, or paused at t)
@@ -28,10 +30,12 @@
 import { drawComparison } from "./timeline-compare.js";
 import { formatTime } from "./timeline-format.js";
 import { TimelinePlot } from "./timeline-plot.js";
+import { ioStatements } from "./io-ideal.js";
 import { omittedNote, readoutLines, timerLateness } from "./timeline-readout.js";
 import { timelineSheet } from "./timeline-style.js";
 import { MomentPanel } from "./timeline-moment.js";
 import { TimelineTransport, transportAction } from "./timeline-transport.js";
+import { standaloneSvg } from "./svg-export.js";
 
 const THEMES = new Set(["light", "dark", "auto"]);
 const COMPARE_MAX_WIDTH = 520;
@@ -111,6 +115,8 @@ class TimelineView extends HTMLElement {
     this.#parts.timers.textContent = "";
     this.#parts.warning.textContent = "";
     this.#parts.omitted.textContent = "";
+    this.#comparison = null;
+    this.#parts.compare.hidden = true;
     this.#running = true;
     this.#showStatus("running…");
     this.#requestFrame();
@@ -211,6 +217,11 @@ class TimelineView extends HTMLElement {
   compare(previous, current) {
     this.#comparison = { previous, current };
     this.#drawComparison();
+  }
+
+  /** The labels and the plot as one SVG document with inline styles: it stands alone. */
+  toSvg() {
+    return standaloneSvg(this.#parts.labels, this.#parts.plot, this.#parts.frame);
   }
 
   /** The x pixel of time `t` (ms since the run started), in the plot SVG's coordinates. */
@@ -552,14 +563,17 @@ function buildSkeleton(root) {
   return { frame, viewport, labels, plot, transportSlot, momentSlot, readout, warning, timers, omitted, compare, compareText, compareChart, tooltip };
 }
 
-/** Where each statement would end with zero overhead. */
+/** Where each statement would end with zero overhead; none for real I/O, whose ideal is unknown. */
 function idealLines(report) {
   const statementOfLane = new Map(report.lanes.map((lane) => [lane.id, lane.statement]));
-  return report.statements.map((statement, index) => ({
-    statement: statementOfLane.get(statement.lane) ?? index,
-    startMs: statement.startMs,
-    t: statement.startMs + statement.idealMs,
-  }));
+  const io = ioStatements(report);
+  return report.statements
+    .map((statement, index) => ({
+      statement: statementOfLane.get(statement.lane) ?? index,
+      startMs: statement.startMs,
+      t: statement.startMs + statement.idealMs,
+    }))
+    .filter(({ statement }) => !io.has(statement));
 }
 
 function clamp(value, low, high) {

@@ -153,12 +153,10 @@ pub fn parse(text: &str) -> JsValue {
     from_json(&schema::parse_result(text, &parsed, &labels))
 }
 
-/// The canonical text of a program; throws a `ProgramError` if it has errors.
+/// The canonical text of a program, comments kept; throws a `ProgramError` if it has errors.
 #[wasm_bindgen]
 pub fn format(text: &str) -> Result<String, JsValue> {
-    lang::parse(text)
-        .map(|program| lang::format(&program))
-        .map_err(|diagnostics| program_error(text, &diagnostics))
+    lang::format_text(text).map_err(|diagnostics| program_error(text, &diagnostics))
 }
 
 /// The program as Python asyncio code (`lang::to_python`): `{ style:
