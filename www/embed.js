@@ -1,5 +1,5 @@
 // embed.html: query parameters become the element's attributes
-// (?clock=virtual&speed=2&autorun=1&readonly=1&example=race&theme=dark&height=240px&view=timeline,
+// (?clock=virtual&speed=2&autorun=1&readonly=1&example=race&theme=dark&height=240px&t=1.5s&view=timeline,
 // no-python=1 to hide the Python view, python-style=notebook),
 // JupyterLite-style. The element is defined afterwards so it starts with them.
 // view=timeline shows the results and the timeline only, and runs at once.
@@ -12,7 +12,7 @@
 const params = new URLSearchParams(location.search);
 const element = document.querySelector("async-playground");
 const FLAGS = ["autorun", "readonly", "no-python"];
-const VALUES = ["clock", "speed", "example", "theme", "height", "view", "python-style"];
+const VALUES = ["clock", "speed", "example", "theme", "height", "view", "python-style", "t"];
 
 for (const flag of FLAGS) {
   const value = params.get(flag);

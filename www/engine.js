@@ -9,9 +9,13 @@
 const GLUE = new URL("./pkg/async_playground.js", import.meta.url);
 const WASM = new URL("./pkg/async_playground_bg.wasm", import.meta.url);
 const TIMELINE = new URL("./timeline-view.js", import.meta.url);
-/** What timeline-view.js imports, directly or not: hinted at once, not three round trips deep. */
-const TIMELINE_IMPORTS = ["timeline-compare.js", "timeline-format.js", "timeline-plot.js", "timeline-readout.js",
-  "timeline-style.js", "timeline-layout.js", "timeline-scale.js", "timeline-svg.js"];
+/**
+ * What timeline-view.js imports, directly or not: hinted at once, not several
+ * round trips deep (tests/e2e/embed.test.mjs checks the list against the imports).
+ */
+export const TIMELINE_IMPORTS = ["timeline-compare.js", "timeline-format.js", "timeline-readout.js", "io-ideal.js",
+  "timeline-svg.js", "timeline-plot.js", "timeline-layout.js", "timeline-scale.js", "timeline-labels.js",
+  "timeline-style.js", "timeline-moment.js", "timeline-transport.js", "svg-export.js"];
 
 let loading = null;
 let timeline = null;
@@ -21,7 +25,7 @@ export class EngineLoadError extends Error {
   name = "EngineLoadError";
 }
 
-/** Resolves to `{ run, parse, format, toPython, examples }` once the wasm module is ready; rejects with an EngineLoadError. */
+/** Resolves to `{ run, parse, format, toPython, examples, Replay }` once the wasm module is ready; rejects with an EngineLoadError. */
 export function loadEngine() {
   loading ??= load();
   return loading;
@@ -61,8 +65,8 @@ async function load() {
     }
     throw new EngineLoadError(`the WebAssembly module did not start: ${text}`);
   }
-  const { run, parse, format, toPython, examples } = glue;
-  return { run, parse, format, toPython, examples: examples() };
+  const { run, parse, format, toPython, examples, Replay } = glue;
+  return { run, parse, format, toPython, examples: examples(), Replay };
 }
 
 /** Resolves to true once `timeline-view` is defined, or false if its module did not load. */

@@ -2,10 +2,11 @@
 // loads the element, the engine and embed.html from the playground's origin.
 // Lazy loading, load failures shown in the box, autorun and the timeline on a
 // cold load, the first-load I/O run, and iframe auto-height.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { OUT_DIR, assert, startServer, waitFor } from './harness.mjs';
+import { pathToFileURL } from 'node:url';
+import { OUT_DIR, WWW, assert, startServer, waitFor } from './harness.mjs';
 import { resultsOf, statusOf, waitForRunEnd } from './playground-helpers.mjs';
 
 /** Serves `files` ({ name: html }) from a temporary directory on another origin; run `body(hostUrl)`, then clean up. */
@@ -37,7 +38,23 @@ const markerCount = (scope) =>
     return timeline?.shadowRoot?.querySelectorAll('svg.plot circle[data-kind="value"]').length ?? 0;
   });
 
+/** Every module `file` (in www/) imports, directly or not, by its static imports. */
+function importGraph(file, seen = new Set()) {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const text = readFileSync(path.join(WWW, file), 'utf8');
+  for (const [, dep] of text.matchAll(/^\s*import\s[^'"]*["']\.\/([^'"]+)["']/gm)) importGraph(dep, seen);
+  return seen;
+}
+
 export const tests = {
+  'the timeline modules hinted by engine.js are exactly what timeline-view.js imports': async () => {
+    const { TIMELINE_IMPORTS } = await import(pathToFileURL(path.join(WWW, 'engine.js')).href);
+    const graph = [...importGraph('timeline-view.js')].filter((f) => f !== 'timeline-view.js');
+    assert.deepEqual([...TIMELINE_IMPORTS].sort(), graph.sort());
+  },
+
+
   'a page on another origin runs two elements and an iframe from the playground': async ({ page: tab, baseUrl }) => {
     await withHost(
       {
@@ -119,7 +136,7 @@ export const tests = {
         await tab.waitForTimeout(800);
         const heavy = () => requests.filter((u) => /async_playground(_bg\.wasm|\.js)$/.test(u));
         assert.deepEqual(heavy(), [], 'engine requested before any element was near the viewport');
-        assert.ok(!requests.some((u) => /timeline-/.test(u)), 'timeline modules requested before any element was near the viewport');
+        assert.ok(!requests.some((u) => /timeline-(view|plot)\.js$/.test(u)), 'the timeline requested before any element was near the viewport');
         assert.ok(requests.some((u) => u.endsWith('/async-playground.js')), 'the element script loaded');
         const states = () => tab.locator('async-playground').evaluateAll((els) => els.map((e) => e.dataset.ready ?? ''));
         assert.deepEqual(await states(), Array(10).fill(''));
