@@ -13,7 +13,7 @@ const TIMELINE = new URL("./timeline-view.js", import.meta.url);
  * What timeline-view.js imports, directly or not: hinted at once, not several
  * round trips deep (tests/e2e/embed.test.mjs checks the list against the imports).
  */
-export const TIMELINE_IMPORTS = ["timeline-compare.js", "timeline-format.js", "timeline-readout.js", "io-ideal.js",
+const TIMELINE_IMPORTS = ["timeline-compare.js", "timeline-format.js", "timeline-readout.js", "io-ideal.js",
   "timeline-svg.js", "timeline-plot.js", "timeline-layout.js", "timeline-scale.js", "timeline-labels.js",
   "timeline-style.js", "timeline-moment.js", "timeline-transport.js", "svg-export.js"];
 
