@@ -8,6 +8,7 @@ use futures::FutureExt;
 
 use super::plan::{Node, Plan};
 use crate::aggregate::{AnyFold, Fold, Outcome};
+use crate::budget::{yield_now, BYTES_PER_COLLECTED_VALUE};
 use crate::clock::Clock;
 use crate::program::{format_duration, Group};
 use crate::source::{open, Budget, Notes, OpenIo, SourcePlan};
@@ -71,9 +72,14 @@ impl<C: Clock> Drop for LaneGuard<'_, C> {
 
 impl<C: Clock> Engine<C> {
     pub fn new(clock: C, plan: &Plan, io: Rc<dyn OpenIo>) -> Engine<C> {
+        Engine::with_budget(clock, plan, io, Budget::default())
+    }
+
+    /// An engine whose run spends from `budget` (its caps, its turn check).
+    pub fn with_budget(clock: C, plan: &Plan, io: Rc<dyn OpenIo>, budget: Budget) -> Engine<C> {
         Engine {
             clock,
-            budget: Budget::default(),
+            budget,
             io,
             trace: Rc::new(RefCell::new(plan.trace.clone())),
             statements: RefCell::default(),
@@ -104,10 +110,24 @@ impl<C: Clock> Engine<C> {
         self.trace.borrow_mut().record(lane, t, kind);
     }
 
+    /// The run's budgets: work per poll, blocking, values, bytes held.
+    pub fn budget(&self) -> &Budget {
+        &self.budget
+    }
+
     /// Runs every statement in order. `ideals` gives each statement's ideal
     /// time (from a virtual run); without it, the elapsed time is the ideal,
-    /// which is exact on the virtual clock.
-    pub async fn run(&self, plan: &Plan, ideals: Option<&[f64]>) {
+    /// which is exact on the virtual clock. Every poll of it does a bounded
+    /// amount of work ([`Budget`]).
+    pub fn run<'a>(
+        &'a self,
+        plan: &'a Plan,
+        ideals: Option<&'a [f64]>,
+    ) -> impl Future<Output = ()> + 'a {
+        self.budget.sliced(self.statements(plan, ideals))
+    }
+
+    async fn statements(&self, plan: &Plan, ideals: Option<&[f64]>) {
         for (index, node) in plan.statements.iter().enumerate() {
             let start_ms = self.clock.now();
             let outcome = self.node(node).await;
@@ -135,7 +155,7 @@ impl<C: Clock> Engine<C> {
 
     /// Runs one statement alone, for [`ideal_times`](super::ideal_times).
     pub(crate) async fn statement(&self, node: &Node) -> Outcome {
-        self.node(node).await
+        self.budget.sliced(self.node(node)).await
     }
 
     /// Lanes and events recorded since the last call, for live delivery.
@@ -202,6 +222,11 @@ impl<C: Clock> Engine<C> {
         }
         let mut count = 0u64;
         let mut batch = Vec::new();
+        // Collected values are held until the run ends: they count.
+        let held_per_value = match fold {
+            AnyFold::Collect(_) => BYTES_PER_COLLECTED_VALUE,
+            _ => 0,
+        };
         let check_batches = source.may_yield_non_finite();
         let may_batch = source.may_be_ready();
         // `first` stops pulling after one value; the fused path pulls many.
@@ -212,6 +237,12 @@ impl<C: Clock> Engine<C> {
                 if folded > 0 {
                     count += folded as u64;
                     self.trace.borrow_mut().omit_values(lane, folded);
+                    if let Err(message) = self.budget.hold(held_per_value * folded as u64) {
+                        break Outcome::Error(message);
+                    }
+                    if !self.budget.work(folded as u32) {
+                        yield_now().await;
+                    }
                     continue;
                 }
             }
@@ -233,6 +264,12 @@ impl<C: Clock> Engine<C> {
                 fold.push_all(&batch);
                 if fold.is_settled() {
                     break fold.finish();
+                }
+                if let Err(message) = self.budget.hold(held_per_value * batch.len() as u64) {
+                    break Outcome::Error(message);
+                }
+                if !self.budget.work(batch.len() as u32) {
+                    yield_now().await;
                 }
                 continue;
             }
@@ -264,6 +301,12 @@ impl<C: Clock> Engine<C> {
                     fold.push(tick.value);
                     if fold.is_settled() {
                         break fold.finish();
+                    }
+                    if let Err(message) = self.budget.hold(held_per_value) {
+                        break Outcome::Error(message);
+                    }
+                    if !self.budget.work(Budget::POLLED_WORK) {
+                        yield_now().await;
                     }
                 }
             }
