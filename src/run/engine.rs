@@ -328,6 +328,7 @@ impl<C: Clock> Engine<C> {
                 // Dropping the other racers cancels them.
                 racers.next().await.unwrap_or(Outcome::Empty)
             }
+            Group::Any => first_success(children.iter().map(|c| self.node(c)).collect()).await,
             Group::Limit(k) => Outcome::Group(
                 futures::stream::iter(children.iter().map(|c| self.node(c)))
                     .buffered(usize::try_from(k).unwrap_or(usize::MAX).max(1))
@@ -365,6 +366,35 @@ impl<C: Clock> Engine<C> {
 const READY_BATCH: usize = 1024;
 /// Values folded per step of the fused path (no buffer, so it can be long).
 const FUSED_BATCH: usize = 1 << 16;
+
+/// The first outcome that is not an error, cancelling the rest by dropping
+/// them; when every one fails, an error naming the failures in the order
+/// they came.
+async fn first_success<F: Future<Output = Outcome>>(mut racers: FuturesUnordered<F>) -> Outcome {
+    /// Failures named in the message; the rest are counted.
+    const NAMED: usize = 3;
+    let mut failures = Vec::new();
+    let mut failed = 0usize;
+    while let Some(outcome) = racers.next().await {
+        match outcome {
+            Outcome::Error(message) => {
+                failed += 1;
+                if failures.len() < NAMED {
+                    failures.push(message);
+                }
+            }
+            success => return success,
+        }
+    }
+    if failed == 0 {
+        return Outcome::Empty;
+    }
+    let mut message = format!("every task failed: {}", failures.join("; "));
+    if failed > NAMED {
+        message.push_str(&format!("; and {} more", failed - NAMED));
+    }
+    Outcome::Error(message)
+}
 
 fn not_finite(position: u64, value: f64) -> Outcome {
     Outcome::Error(format!(

@@ -1,5 +1,5 @@
 //! The engine: runs a program's statements in order, each task an aggregator
-//! over a fresh source or a group (sequential, gather, race, limit, timeout),
+//! over a fresh source or a group (sequential, gather, race, any, limit, timeout),
 //! generic over the [`Clock`](crate::clock::Clock).
 
 mod engine;

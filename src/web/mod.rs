@@ -65,7 +65,7 @@ export type Outcome =
 export interface Lane {
   id: number; parent: number | null; depth: number; statement: number;
   label: string;
-  /** "task", or the group: "sequential" | "gather" | "race" | "limit" | "timeout". */
+  /** "task", or the group: "sequential" | "gather" | "race" | "any" | "limit" | "timeout". */
   kind: string;
 }
 export interface TraceEvent {
