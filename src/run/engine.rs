@@ -11,7 +11,7 @@ use crate::aggregate::{AnyFold, Fold, Outcome};
 use crate::budget::{yield_now, BYTES_PER_COLLECTED_VALUE};
 use crate::clock::Clock;
 use crate::program::{format_duration, Group};
-use crate::source::{open, Budget, Notes, OpenIo, SourcePlan};
+use crate::source::{open, Budget, Notes, OpenIo, SourcePlan, Tick};
 use crate::trace::{EventKind, Report, StatementReport, Trace, UNTRACED};
 
 /// Runs a [`Plan`] on a clock, recording a [`Trace`].
@@ -254,13 +254,7 @@ impl<C: Clock> Engine<C> {
                     break not_finite(count + bad as u64 + 1, batch[bad]);
                 }
                 count += batch.len() as u64;
-                let mut trace = self.trace.borrow_mut();
-                if trace.wants_value(lane) {
-                    trace.record_values(lane, self.clock.now(), &batch);
-                } else {
-                    trace.omit_values(lane, batch.len());
-                }
-                drop(trace);
+                self.trace_values(lane, &batch);
                 fold.push_all(&batch);
                 if fold.is_settled() {
                     break fold.finish();
@@ -278,25 +272,7 @@ impl<C: Clock> Engine<C> {
                 Some(Err(message)) => break Outcome::Error(message),
                 Some(Ok(tick)) => {
                     count += 1;
-                    let mut trace = self.trace.borrow_mut();
-                    if let Some(late_ms) = tick.late_ms {
-                        trace.record_lateness(late_ms);
-                    }
-                    // Past a lane's traced values, busy-waits are counted too:
-                    // 10^6 tiny ones must not make a 200 000-event report.
-                    if !trace.wants_value(lane) {
-                        trace.omit_values(lane, 1);
-                    } else {
-                        let now = self.clock.now();
-                        if tick.blocked_ms > 0.0 {
-                            let ms = tick.blocked_ms;
-                            trace.record(lane, now - ms, EventKind::Block { ms });
-                        }
-                        let late_ms = tick.late_ms.unwrap_or(0.0);
-                        let value = tick.value;
-                        trace.record(lane, now, EventKind::Value { value, late_ms });
-                    }
-                    drop(trace);
+                    self.trace_tick(lane, &tick);
                     if !tick.value.is_finite() {
                         break not_finite(count, tick.value);
                     }
@@ -315,6 +291,36 @@ impl<C: Clock> Engine<C> {
         };
         guard.finish(&outcome);
         outcome
+    }
+
+    fn trace_values(&self, lane: u32, values: &[f64]) {
+        let mut trace = self.trace.borrow_mut();
+        if trace.wants_value(lane) {
+            trace.record_values(lane, self.clock.now(), values);
+        } else {
+            trace.omit_values(lane, values.len());
+        }
+    }
+
+    fn trace_tick(&self, lane: u32, tick: &Tick) {
+        let mut trace = self.trace.borrow_mut();
+        if let Some(late_ms) = tick.late_ms {
+            trace.record_lateness(late_ms);
+        }
+        // Past a lane's traced values, busy-waits are counted too: 10^6 tiny
+        // ones must not make a 200 000-event report.
+        if !trace.wants_value(lane) {
+            trace.omit_values(lane, 1);
+            return;
+        }
+        let now = self.clock.now();
+        if tick.blocked_ms > 0.0 {
+            let ms = tick.blocked_ms;
+            trace.record(lane, now - ms, EventKind::Block { ms });
+        }
+        let late_ms = tick.late_ms.unwrap_or(0.0);
+        let value = tick.value;
+        trace.record(lane, now, EventKind::Value { value, late_ms });
     }
 
     async fn group(&self, lane: u32, group: Group, children: &[Node]) -> Outcome {

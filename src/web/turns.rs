@@ -5,8 +5,8 @@
 //! a run that keeps finding work (ready values, a fast body) would hold the
 //! page for as long as it lasts. [`Turn`] measures how long the run has held
 //! the page; once that passes [`Turn::MAX_MS`], [`TakingTurns`] parks the
-//! run on a zero-delay browser timeout (a macrotask), so the page gets its
-//! turn and a Stop is heard, and then resumes it.
+//! run on a message to itself (a macrotask), so the page gets its turn and
+//! a Stop is heard, and then resumes it.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -14,7 +14,8 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-use gloo_timers::callback::Timeout;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// How long the run has held the page in this turn.
 #[derive(Clone)]
@@ -69,13 +70,63 @@ impl Default for Turn {
 pub struct TakingTurns<F> {
     inner: Pin<Box<F>>,
     turn: Turn,
-    parked: Option<Parked>,
+    /// How the run comes back after the page's turn; `None` only where no
+    /// `MessageChannel` can be made, and then the run does not park.
+    resume: Option<Resume>,
+    parked: bool,
 }
 
-struct Parked {
-    resumed: Rc<Cell<bool>>,
-    waker: Rc<RefCell<Waker>>,
-    _timeout: Timeout,
+/// A message to ourselves: a macrotask, without the 4 ms a nested
+/// zero-delay timeout waits.
+struct Resume {
+    sender: web_sys::MessagePort,
+    receiver: web_sys::MessagePort,
+    _on_message: Closure<dyn FnMut()>,
+    state: Rc<ResumeState>,
+}
+
+#[derive(Default)]
+struct ResumeState {
+    pending: Cell<bool>,
+    waker: RefCell<Option<Waker>>,
+}
+
+impl Resume {
+    fn new() -> Option<Resume> {
+        let channel = web_sys::MessageChannel::new().ok()?;
+        let state = Rc::new(ResumeState::default());
+        let on_message = {
+            let state = state.clone();
+            Closure::<dyn FnMut()>::new(move || {
+                state.pending.set(false);
+                if let Some(waker) = state.waker.borrow_mut().take() {
+                    waker.wake();
+                }
+            })
+        };
+        let receiver = channel.port1();
+        receiver.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Some(Resume {
+            sender: channel.port2(),
+            receiver,
+            _on_message: on_message,
+            state,
+        })
+    }
+
+    fn post(&self, waker: &Waker) -> bool {
+        *self.state.waker.borrow_mut() = Some(waker.clone());
+        self.state.pending.set(true);
+        self.sender.post_message(&JsValue::UNDEFINED).is_ok()
+    }
+}
+
+impl Drop for Resume {
+    fn drop(&mut self) {
+        self.receiver.set_onmessage(None);
+        self.receiver.close();
+        self.sender.close();
+    }
 }
 
 impl<F> TakingTurns<F> {
@@ -83,7 +134,8 @@ impl<F> TakingTurns<F> {
         TakingTurns {
             inner: Box::pin(inner),
             turn,
-            parked: None,
+            resume: Resume::new(),
+            parked: false,
         }
     }
 }
@@ -94,38 +146,28 @@ impl<F: Future> Future for TakingTurns<F> {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let now = self.turn.now();
         let state = self.turn.0.clone();
-        match &self.parked {
-            Some(parked) if !parked.resumed.get() => {
-                *parked.waker.borrow_mut() = cx.waker().clone();
-                return Poll::Pending;
+        if self.parked {
+            if let Some(resume) = &self.resume {
+                if resume.state.pending.get() {
+                    *resume.state.waker.borrow_mut() = Some(cx.waker().clone());
+                    return Poll::Pending;
+                }
             }
-            Some(_) => {
-                self.parked = None;
-                state.started.set(now);
-            }
-            None if now - state.last_exit.get() >= Turn::IDLE_MS => state.started.set(now),
-            None => {}
+            self.parked = false;
+            state.started.set(now);
+        } else if now - state.last_exit.get() >= Turn::IDLE_MS {
+            state.started.set(now);
         }
         if self.turn.is_over() {
-            let resumed = Rc::new(Cell::new(false));
-            let waker = Rc::new(RefCell::new(cx.waker().clone()));
-            let timeout = {
-                let (resumed, waker) = (resumed.clone(), waker.clone());
-                Timeout::new(0, move || {
-                    resumed.set(true);
-                    waker.borrow().wake_by_ref();
-                })
-            };
-            self.parked = Some(Parked {
-                resumed,
-                waker,
-                _timeout: timeout,
-            });
-            return Poll::Pending;
+            if let Some(resume) = &self.resume {
+                if resume.post(cx.waker()) {
+                    self.parked = true;
+                    return Poll::Pending;
+                }
+            }
         }
         let polled = self.inner.as_mut().poll(cx);
-        let exit = self.turn.now();
-        self.turn.0.last_exit.set(exit);
+        state.last_exit.set(self.turn.now());
         polled
     }
 }
