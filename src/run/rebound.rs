@@ -64,16 +64,14 @@ impl Wake for ReboundWaker {
 impl<F> Rebound<F> {
     /// Re-polls per outer poll before yielding to the event loop.
     pub const BUDGET: u32 = 1024;
-    /// Re-polls between two questions to `keep_going`.
-    const ASK_EVERY: u32 = 64;
 
     pub fn new(inner: F) -> Rebound<F> {
         Rebound::with_turn(inner, || true)
     }
 
     /// Like [`Rebound::new`], but re-polls only while `keep_going` says
-    /// yes (on the real clock: while the page's turn lasts), asked every 64
-    /// re-polls.
+    /// yes (on the real clock: while the page's turn lasts), asked before
+    /// every re-poll, so it must be cheap.
     pub fn with_turn(inner: F, keep_going: impl FnMut() -> bool + 'static) -> Rebound<F> {
         Rebound {
             inner: Box::pin(inner),
@@ -97,16 +95,15 @@ impl<F: Future> Future for Rebound<F> {
         let mut inner_cx = Context::from_waker(&waker);
         self.waker.polling.store(true, Ordering::Relaxed);
         let mut polled = Poll::Pending;
-        for hop in 1..=Self::BUDGET {
+        for _ in 0..Self::BUDGET {
             self.waker
                 .woken_while_polling
                 .store(false, Ordering::Relaxed);
             polled = self.inner.as_mut().poll(&mut inner_cx);
-            if polled.is_ready() || !self.waker.woken_while_polling.load(Ordering::Relaxed) {
-                break;
-            }
-            // Asking costs a clock read: not on every hop.
-            if hop % Self::ASK_EVERY == 0 && !(self.keep_going)() {
+            if polled.is_ready()
+                || !self.waker.woken_while_polling.load(Ordering::Relaxed)
+                || !(self.keep_going)()
+            {
                 break;
             }
         }

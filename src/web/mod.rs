@@ -356,7 +356,7 @@ async fn run_on_real_clock(
     };
     let rebound = Rebound::with_turn(work, {
         let turn = turn.clone();
-        move || !turn.is_over()
+        move || !turn.seems_over()
     });
     let live = LiveEvents {
         run: Box::pin(Abortable::new(rebound, registration)),

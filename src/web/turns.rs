@@ -7,6 +7,10 @@
 //! the page; once that passes [`Turn::MAX_MS`], [`TakingTurns`] parks the
 //! run on a message to itself (a macrotask), so the page gets its turn and
 //! a Stop is heard, and then resumes it.
+//!
+//! When the page had a turn is known, not guessed: while the run works, a
+//! message to itself is always in flight, and its arrival means the event
+//! loop ran a task since it was sent.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -24,25 +28,26 @@ pub struct Turn(Rc<TurnState>);
 struct TurnState {
     performance: Option<web_sys::Performance>,
     started: Cell<f64>,
-    /// When the last poll of the run returned.
-    last_exit: Cell<f64>,
+    /// Latched once the turn is seen to be over, until the next turn.
+    over: Cell<bool>,
+    /// Calls of [`Turn::seems_over`] since it last read the clock.
+    asked: Cell<u32>,
 }
 
 impl Turn {
     /// The longest the run holds the page before giving it a turn.
     pub const MAX_MS: f64 = 20.0;
-    /// A pause between polls at least this long means the page had its turn.
-    const IDLE_MS: f64 = 1.0;
+    /// [`Turn::seems_over`] reads the clock once per this many calls.
+    const ASK_CLOCK_EVERY: u32 = 64;
 
     pub fn new() -> Turn {
-        let performance = web_sys::window().and_then(|w| w.performance());
         let turn = Turn(Rc::new(TurnState {
-            performance,
+            performance: web_sys::window().and_then(|w| w.performance()),
             started: Cell::new(0.0),
-            last_exit: Cell::new(0.0),
+            over: Cell::new(false),
+            asked: Cell::new(0),
         }));
-        turn.0.started.set(turn.now());
-        turn.0.last_exit.set(turn.now());
+        turn.begin();
         turn
     }
 
@@ -53,9 +58,29 @@ impl Turn {
             .map_or_else(js_sys::Date::now, web_sys::Performance::now)
     }
 
-    /// Whether the run has held the page for [`Turn::MAX_MS`].
+    fn begin(&self) {
+        self.0.started.set(self.now());
+        self.0.over.set(false);
+    }
+
+    /// Whether the run has held the page for [`Turn::MAX_MS`] (reads the clock).
     pub fn is_over(&self) -> bool {
-        self.now() - self.0.started.get() > Turn::MAX_MS
+        if !self.0.over.get() && self.now() - self.0.started.get() > Turn::MAX_MS {
+            self.0.over.set(true);
+        }
+        self.0.over.get()
+    }
+
+    /// Like [`Turn::is_over`], cheap enough to ask on every hop: it reads the
+    /// clock only now and then, and knows at once when someone else found
+    /// the turn over.
+    pub fn seems_over(&self) -> bool {
+        let asked = self.0.asked.get() + 1;
+        self.0.asked.set(asked % Turn::ASK_CLOCK_EVERY);
+        if asked == Turn::ASK_CLOCK_EVERY {
+            return self.is_over();
+        }
+        self.0.over.get()
     }
 }
 
@@ -70,35 +95,40 @@ impl Default for Turn {
 pub struct TakingTurns<F> {
     inner: Pin<Box<F>>,
     turn: Turn,
-    /// How the run comes back after the page's turn; `None` only where no
-    /// `MessageChannel` can be made, and then the run does not park.
-    resume: Option<Resume>,
+    /// Messages to ourselves; `None` only where no `MessageChannel` can be
+    /// made, and then the run never parks.
+    channel: Option<Channel>,
     parked: bool,
 }
 
 /// A message to ourselves: a macrotask, without the 4 ms a nested
 /// zero-delay timeout waits.
-struct Resume {
+struct Channel {
     sender: web_sys::MessagePort,
     receiver: web_sys::MessagePort,
     _on_message: Closure<dyn FnMut()>,
-    state: Rc<ResumeState>,
+    state: Rc<ChannelState>,
 }
 
 #[derive(Default)]
-struct ResumeState {
-    pending: Cell<bool>,
+struct ChannelState {
+    /// A message is on its way: the page has not had a turn since it was sent.
+    in_flight: Cell<bool>,
+    /// Set when one arrived: the page had a turn.
+    arrived: Cell<bool>,
+    /// The parked run, woken by the next message.
     waker: RefCell<Option<Waker>>,
 }
 
-impl Resume {
-    fn new() -> Option<Resume> {
+impl Channel {
+    fn new() -> Option<Channel> {
         let channel = web_sys::MessageChannel::new().ok()?;
-        let state = Rc::new(ResumeState::default());
+        let state = Rc::new(ChannelState::default());
         let on_message = {
             let state = state.clone();
             Closure::<dyn FnMut()>::new(move || {
-                state.pending.set(false);
+                state.in_flight.set(false);
+                state.arrived.set(true);
                 if let Some(waker) = state.waker.borrow_mut().take() {
                     waker.wake();
                 }
@@ -106,7 +136,7 @@ impl Resume {
         };
         let receiver = channel.port1();
         receiver.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        Some(Resume {
+        Some(Channel {
             sender: channel.port2(),
             receiver,
             _on_message: on_message,
@@ -114,14 +144,18 @@ impl Resume {
         })
     }
 
-    fn post(&self, waker: &Waker) -> bool {
-        *self.state.waker.borrow_mut() = Some(waker.clone());
-        self.state.pending.set(true);
-        self.sender.post_message(&JsValue::UNDEFINED).is_ok()
+    /// Sends a message unless one is on its way; `false` if it can't.
+    fn send(&self) -> bool {
+        if self.state.in_flight.get() {
+            return true;
+        }
+        let sent = self.sender.post_message(&JsValue::UNDEFINED).is_ok();
+        self.state.in_flight.set(sent);
+        sent
     }
 }
 
-impl Drop for Resume {
+impl Drop for Channel {
     fn drop(&mut self) {
         self.receiver.set_onmessage(None);
         self.receiver.close();
@@ -134,7 +168,7 @@ impl<F> TakingTurns<F> {
         TakingTurns {
             inner: Box::pin(inner),
             turn,
-            resume: Resume::new(),
+            channel: Channel::new(),
             parked: false,
         }
     }
@@ -144,30 +178,24 @@ impl<F: Future> Future for TakingTurns<F> {
     type Output = F::Output;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let now = self.turn.now();
-        let state = self.turn.0.clone();
-        if self.parked {
-            if let Some(resume) = &self.resume {
-                if resume.state.pending.get() {
-                    *resume.state.waker.borrow_mut() = Some(cx.waker().clone());
-                    return Poll::Pending;
-                }
+        let this = &mut *self;
+        if let Some(channel) = &this.channel {
+            if channel.state.arrived.replace(false) {
+                this.parked = false;
+                this.turn.begin();
             }
-            self.parked = false;
-            state.started.set(now);
-        } else if now - state.last_exit.get() >= Turn::IDLE_MS {
-            state.started.set(now);
-        }
-        if self.turn.is_over() {
-            if let Some(resume) = &self.resume {
-                if resume.post(cx.waker()) {
-                    self.parked = true;
-                    return Poll::Pending;
-                }
+            if this.parked {
+                *channel.state.waker.borrow_mut() = Some(cx.waker().clone());
+                return Poll::Pending;
+            }
+            // Sent now, it arrives once the page has had a turn.
+            let sent = channel.send();
+            if sent && this.turn.is_over() {
+                *channel.state.waker.borrow_mut() = Some(cx.waker().clone());
+                this.parked = true;
+                return Poll::Pending;
             }
         }
-        let polled = self.inner.as_mut().poll(cx);
-        state.last_exit.set(self.turn.now());
-        polled
+        this.inner.as_mut().poll(cx)
     }
 }
