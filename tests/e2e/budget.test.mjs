@@ -83,6 +83,13 @@ function checkResponsive(label, got) {
   assert.ok(got.worstTask < MAX_TASK_MS, `${label}: the page was held ${got.worstTask.toFixed(1)} ms`);
 }
 
+/**
+ * From the moment Stop was due to the settled run: the wait for the page to
+ * run the timer that stops (as a click waits for its turn), then the run's
+ * own reaction.
+ */
+const stopDelay = (got) => got.stopTimerLate + got.stopLatency;
+
 /** Runs `text`, stopped 40 ms in, and checks that the stop was prompt (one retry). */
 async function checkStops(page, label, text, options = {}) {
   let got;
@@ -90,10 +97,10 @@ async function checkStops(page, label, text, options = {}) {
     got = await probe(page, text, { stopAfterMs: 40, ...options });
     assert.equal(got.error, undefined, `${label}: ${got.error}`);
     assert.equal(got.cancelled, true, `${label}: the run was not cancelled: ${JSON.stringify(got)}`);
-    if (got.stopLatency < MAX_STOP_MS && got.worstTask < MAX_TASK_MS) break;
+    if (stopDelay(got) < MAX_STOP_MS && got.worstTask < MAX_TASK_MS) break;
   }
   checkResponsive(label, got);
-  assert.ok(got.stopLatency < MAX_STOP_MS, `${label}: Stop took effect after ${got.stopLatency.toFixed(1)} ms`);
+  assert.ok(stopDelay(got) < MAX_STOP_MS, `${label}: Stop took effect after ${stopDelay(got).toFixed(1)} ms`);
   return `${label}: longest task ${got.worstTask.toFixed(0)} ms, stop ${got.stopLatency.toFixed(0)} ms (its timer ran ${got.stopTimerLate.toFixed(0)} ms late)`;
 }
 
@@ -104,7 +111,7 @@ const LONG_LOOPS = {
   'filter dropping everything': 'sum(range(100000000) | filter < 0)',
   'filter before take': 'sum(range(100000000) | filter < 0 | take 1)',
   'values one by one': 'sum(merge(range(50000000), range(50000000)))',
-  'tiny busy-waits': 'sum(range(1000000) every 1e-9ms blocking)',
+  'tiny busy-waits': 'sum(range(10000000) every 1e-9ms blocking)',
 };
 
 /**
