@@ -280,8 +280,10 @@ impl<C: Clock> Engine<C> {
                     if fold.is_settled() {
                         break fold.finish();
                     }
-                    if let Err(message) = self.budget.hold(held_per_value) {
-                        break Outcome::Error(message);
+                    if held_per_value > 0 {
+                        if let Err(message) = self.budget.hold(held_per_value) {
+                            break Outcome::Error(message);
+                        }
                     }
                     if !self.budget.work(Budget::POLLED_WORK) {
                         yield_now().await;
