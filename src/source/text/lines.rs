@@ -114,7 +114,7 @@ mod tests {
     fn lines(chunks: &[&[u8]]) -> Vec<(u64, String)> {
         let mut splitter = LineSplitter::default();
         let mut seen = Vec::new();
-        let mut push = |n: u64, b: &[u8]| -> Result<(), ()> {
+        let mut push = |n: u64, b: &[u8]| -> Result<(), String> {
             seen.push((n, String::from_utf8_lossy(b).into_owned()));
             Ok(())
         };
