@@ -72,3 +72,31 @@ fn the_ideal_time_of_any_is_that_of_its_first_success() {
     let report = run(&format!("{SOURCES}any(sum(quick_fail), sum(slow))"));
     assert_eq!(report.statements[0].ideal_ms, 2000.0);
 }
+
+#[test]
+fn any_exports_to_python_that_gives_the_same_results() {
+    use async_playground::lang::{to_python, PythonStyle};
+    use std::process::Command;
+    let text = format!(
+        "{SOURCES}any(sum(quick_fail), sum(slow), sum(slower))\nany(sum(slower), sum(quick_fail))"
+    );
+    let program = lang::parse(&text).unwrap();
+    let python = to_python(&program, PythonStyle::Script);
+    assert!(python.contains("async def any_success"), "{python}");
+    let output = Command::new("python3")
+        .arg("-c")
+        .arg(&python)
+        .output()
+        .expect("python3 runs the export");
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(printed.contains("30"), "{printed}");
+    assert!(
+        printed.contains("every task failed: connection reset; timed out upstream"),
+        "{printed}"
+    );
+}
