@@ -70,7 +70,7 @@ impl Budget {
     /// Work units a busy-wait costs, whatever its delay.
     const BUSY_WAIT_WORK: u32 = 1 << 10;
     /// Work units between two looks at the wall clock (real clock only).
-    const TURN_CHECK_EVERY: u32 = 1 << 12;
+    const TURN_CHECK_EVERY: u32 = 1 << 15;
 
     /// Work units one value costs when it is polled (a dynamic call or
     /// more per value) rather than folded in a batch.

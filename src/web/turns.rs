@@ -38,7 +38,7 @@ impl Turn {
     /// The longest the run holds the page before giving it a turn.
     pub const MAX_MS: f64 = 20.0;
     /// [`Turn::seems_over`] reads the clock once per this many calls.
-    const ASK_CLOCK_EVERY: u32 = 64;
+    const ASK_CLOCK_EVERY: u32 = 1024;
 
     pub fn new() -> Turn {
         let turn = Turn(Rc::new(TurnState {

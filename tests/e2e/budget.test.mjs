@@ -106,7 +106,7 @@ async function checkStops(page, label, text, options = {}) {
 
 /** Long loops of every kind (each runs 100 ms or more), stopped 40 ms in. */
 const LONG_LOOPS = {
-  'fused fold': 'sum(range(100000000))',
+  'fused fold': 'stats(range(100000000))',
   'ready batches': 'sum(range(100000000) | map * 2)',
   'filter dropping everything': 'sum(range(100000000) | filter < 0)',
   'filter before take': 'sum(range(100000000) | filter < 0 | take 1)',
