@@ -100,3 +100,21 @@ fn any_exports_to_python_that_gives_the_same_results() {
         "{printed}"
     );
 }
+
+#[test]
+fn the_replay_narrates_any() {
+    use async_playground::replay::Replay;
+    use async_playground::run::Plan;
+    let text = format!("{SOURCES}any(sum(quick_fail), sum(slow), sum(slower))");
+    let program = lang::parse(&text).unwrap();
+    let report = run_virtual(&program).unwrap();
+    let replay = Replay::new(&Plan::compile(&program).unwrap(), &report.events, false);
+    let start = replay.state_at(0.0).event_loop.line;
+    assert!(start.contains("any starts"), "{start}");
+    assert!(start.contains("the first to succeed wins"), "{start}");
+    let end = replay.state_at(2000.0).event_loop.line;
+    assert!(
+        end.contains("any: sum(slow) succeeded first, so sum(slower) is cancelled"),
+        "{end}"
+    );
+}
