@@ -193,11 +193,6 @@ impl Budget {
         Ok(())
     }
 
-    /// Bytes held so far (for tests and reports).
-    pub fn held(&self) -> u64 {
-        self.0.held.get()
-    }
-
     /// `future`, with this poll's work refilled before each poll.
     pub fn sliced<F: Future>(&self, future: F) -> Sliced<F> {
         Sliced {
