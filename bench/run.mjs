@@ -599,7 +599,8 @@ function replaceBlock(file, name, body) {
   return true;
 }
 
-const runLine = (m) => `${m.date.slice(0, 10)} on ${m.nproc} CPUs (${m.cpu}), Chromium ${m.chromium.split('.')[0]} headless`;
+const runLine = (m) => `${m.date.slice(0, 10)} on ${m.nproc} CPUs (${m.cpu}), load average ${m.loadavg.start[0].toFixed(1)} at start, ` +
+  `Chromium ${m.chromium.split('.')[0]} headless`;
 
 /** The top-level README's first screen: what the run measured against Pyodide, or that it did not. */
 function headline(m, sbs) {
