@@ -12,6 +12,7 @@
 #[cfg(feature = "bench")]
 mod bench;
 pub mod io;
+mod replay;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -99,6 +100,16 @@ export interface Report {
   lanesOmitted: number; eventsOmitted: number;
   timers: { count: number; meanLateMs: number; maxLateMs: number; over4ms: number; over50ms: number; warning: string | null };
 }
+/** A run at one moment (`Replay.stateAt`): each lane's state and the event loop's view. */
+export interface Moment {
+  t: number;
+  lanes: { status: "pending" | "ready" | "waiting" | "busy" | "running" | "done" | "failed" | "cancelled";
+           until?: number; values: number; held?: string; lateMs: number; text: string }[];
+  loop: { mode: "before" | "step" | "idle" | "busy" | "over"; busy: number | null;
+          /** The first entries (all, or as many as `shown`); `queued` and `readyCount` count them all. */
+          queue: { lane: number; name: string; until: number }[]; ready: string[]; line: string;
+          queued: number; readyCount: number };
+}
 export interface ExampleInfo { name: string; title: string; ideal: string; text: string }
 "#;
 
@@ -143,11 +154,32 @@ pub fn parse(text: &str) -> JsValue {
     from_json(&schema::parse_result(text, &parsed, &labels))
 }
 
-/// The canonical text of a program; throws a `ProgramError` if it has errors.
+/// The canonical text of a program, comments kept; throws a `ProgramError` if it has errors.
 #[wasm_bindgen]
 pub fn format(text: &str) -> Result<String, JsValue> {
+    lang::format_text(text).map_err(|diagnostics| program_error(text, &diagnostics))
+}
+
+/// The program as Python asyncio code (`lang::to_python`): `{ style:
+/// "script" }` (default) ends with `asyncio.run(main())`, `{ style:
+/// "notebook" }` with `await main()` for Jupyter. Throws a `ProgramError` if
+/// the program has errors.
+#[wasm_bindgen(js_name = toPython)]
+pub fn to_python(
+    text: &str,
+    #[wasm_bindgen(unchecked_param_type = "{ style?: \"script\" | \"notebook\" } | undefined")]
+    options: JsValue,
+) -> Result<String, JsValue> {
+    let style = match Reflect::get(&options, &"style".into())
+        .ok()
+        .and_then(|s| s.as_string())
+        .as_deref()
+    {
+        Some("notebook") => lang::PythonStyle::Notebook,
+        _ => lang::PythonStyle::Script,
+    };
     lang::parse(text)
-        .map(|program| lang::format(&program))
+        .map(|program| lang::to_python(&program, style))
         .map_err(|diagnostics| program_error(text, &diagnostics))
 }
 
