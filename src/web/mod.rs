@@ -9,6 +9,7 @@
 //! The types are in the generated `async_playground.d.ts` (the section
 //! below); the README documents the report.
 
+#[cfg(feature = "bench")]
 mod bench;
 pub mod io;
 mod replay;
