@@ -19,8 +19,8 @@ const outArg = process.argv.indexOf('--out');
 const OUT = path.resolve(outArg > 0 ? process.argv[outArg + 1] : path.join(ROOT, 'target', 'npm'));
 const STAGE = path.join(OUT, 'package');
 
-/** Front-end files that are pages of this site only, not part of the package. */
-const SITE_ONLY = new Set(['bench.html', 'bench.js', 'timeline-demo.html', 'timeline-demo.js', 'timeline-demo.css', 'tutorial.html']);
+/** Front-end files that are pages of this site only (the benchmark, the demos, the tutorial), not part of the package. */
+const SITE_ONLY = /^(bench|timeline-demo|tutorial)\b/;
 const GLUE = ['async_playground.js', 'async_playground_bg.wasm', 'async_playground.d.ts', 'async_playground_bg.wasm.d.ts'];
 
 const cargo = readFileSync(path.join(ROOT, 'Cargo.toml'), 'utf8');
@@ -31,7 +31,7 @@ for (const file of GLUE) {
 }
 rmSync(STAGE, { recursive: true, force: true });
 mkdirSync(path.join(STAGE, 'pkg'), { recursive: true });
-const files = readdirSync(WWW).filter((f) => /\.(js|css|html|d\.ts)$/.test(f) && !SITE_ONLY.has(f));
+const files = readdirSync(WWW).filter((f) => /\.(js|css|html|d\.ts)$/.test(f) && !SITE_ONLY.test(f));
 for (const file of files) copyFileSync(path.join(WWW, file), path.join(STAGE, file));
 for (const file of GLUE) copyFileSync(path.join(WWW, 'pkg', file), path.join(STAGE, 'pkg', file));
 for (const dir of ['examples', 'data']) cpSync(path.join(WWW, dir), path.join(STAGE, dir), { recursive: true });
