@@ -60,6 +60,8 @@ examples![
     "gather-error",
     "merge",
     "fanout",
+    "fanout-tail",
+    "hedge-tail",
     "transforms",
     "io-aiohttp",
     "io-csv-stats",

@@ -6,6 +6,7 @@
 
 pub mod aggregate;
 pub mod clock;
+pub mod distribution;
 pub mod examples;
 pub mod json;
 pub mod lang;

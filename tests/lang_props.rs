@@ -222,6 +222,7 @@ fn program() -> impl Strategy<Value = Program> {
         Program {
             sources,
             statements,
+            seed: None,
         }
     })
 }

@@ -13,6 +13,12 @@ const MAX_CHILDREN_ON_ONE_LINE: usize = 3;
 /// so they do not survive a round trip.
 pub(crate) fn program(program: &Program) -> String {
     let mut out = String::new();
+    if let Some(seed) = program.seed {
+        let _ = writeln!(out, "seed {seed}");
+        if !program.sources.is_empty() || !program.statements.is_empty() {
+            out.push('\n');
+        }
+    }
     for def in &program.sources {
         let _ = writeln!(out, "source {} = {}", def.name, source(&def.body));
     }
@@ -171,6 +177,9 @@ fn source(expr: &SourceExpr) -> String {
             count,
             message,
         } => format!("{} | fail after {count} {}", source(inner), string(message)),
+        SourceKind::Delay { source: inner, ms } => {
+            format!("{} | delay {}", source(inner), duration(*ms))
+        }
     }
 }
 
@@ -182,6 +191,7 @@ fn pacing(pacing: &Pacing) -> String {
             let items: Vec<String> = list.iter().map(|ms| duration(*ms)).collect();
             format!(" after [{}]", items.join(", "))
         }
+        Delays::Drawn(distribution) => format!(" every {distribution}"),
     };
     if pacing.blocking {
         text.push_str(" blocking");

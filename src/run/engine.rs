@@ -9,6 +9,7 @@ use futures::FutureExt;
 use super::plan::{Node, Plan};
 use crate::aggregate::{AnyFold, Fold, Outcome};
 use crate::clock::Clock;
+use crate::distribution::Draws;
 use crate::program::{format_duration, Group};
 use crate::source::{open, Budget, Notes, OpenIo, SourcePlan};
 use crate::trace::{EventKind, Report, StatementReport, Trace, UNTRACED};
@@ -21,6 +22,7 @@ use crate::trace::{EventKind, Report, StatementReport, Trace, UNTRACED};
 pub struct Engine<C: Clock> {
     clock: C,
     budget: Budget,
+    draws: Draws,
     io: Rc<dyn OpenIo>,
     trace: Rc<RefCell<Trace>>,
     statements: RefCell<Vec<StatementReport>>,
@@ -74,6 +76,7 @@ impl<C: Clock> Engine<C> {
         Engine {
             clock,
             budget: Budget::default(),
+            draws: Draws::new(plan.seed),
             io,
             trace: Rc::new(RefCell::new(plan.trace.clone())),
             statements: RefCell::default(),
@@ -109,6 +112,7 @@ impl<C: Clock> Engine<C> {
     /// which is exact on the virtual clock.
     pub async fn run(&self, plan: &Plan, ideals: Option<&[f64]>) {
         for (index, node) in plan.statements.iter().enumerate() {
+            self.draws.begin_statement(index);
             let start_ms = self.clock.now();
             let outcome = self.node(node).await;
             let elapsed_ms = self.clock.now() - start_ms;
@@ -133,8 +137,22 @@ impl<C: Clock> Engine<C> {
         }
     }
 
-    /// Runs one statement alone, for [`ideal_times`](super::ideal_times).
-    pub(crate) async fn statement(&self, node: &Node) -> Outcome {
+    /// Runs every statement in order and returns only their elapsed times:
+    /// the lightweight path of [`SeedRuns`](super::SeedRuns), for untraced plans.
+    pub async fn elapsed_times(&self, plan: &Plan) -> Vec<f64> {
+        let mut times = Vec::with_capacity(plan.statements.len());
+        for (index, node) in plan.statements.iter().enumerate() {
+            self.draws.begin_statement(index);
+            let start_ms = self.clock.now();
+            self.node(node).await;
+            times.push(self.clock.now() - start_ms);
+        }
+        times
+    }
+
+    /// Runs statement number `index` alone, for [`ideal_times`](super::ideal_times).
+    pub(crate) async fn statement(&self, index: usize, node: &Node) -> Outcome {
+        self.draws.begin_statement(index);
         self.node(node).await
     }
 
@@ -196,7 +214,7 @@ impl<C: Clock> Engine<C> {
         if self.uses_io {
             self.io.set_notes(Some(self.notes(lane)));
         }
-        let mut stream = open(source, &self.clock, &self.budget, &*self.io);
+        let mut stream = open(source, &self.clock, &self.budget, &self.draws, &*self.io);
         if self.uses_io {
             self.io.set_notes(None);
         }
@@ -340,6 +358,14 @@ impl Node {
         match self {
             Node::Leaf { source, .. } => source.takes_time(),
             Node::Group { children, .. } => children.iter().any(Node::takes_time),
+        }
+    }
+
+    /// Whether any source below draws random delays.
+    pub(crate) fn draws(&self) -> bool {
+        match self {
+            Node::Leaf { source, .. } => source.draws(),
+            Node::Group { children, .. } => children.iter().any(Node::draws),
         }
     }
 

@@ -5,10 +5,12 @@
 mod engine;
 mod plan;
 mod rebound;
+mod seeds;
 
 pub use engine::Engine;
 pub use plan::{Plan, PlanError};
 pub use rebound::Rebound;
+pub use seeds::{percentile, Bin, SeedRuns, StatementSpread};
 
 use std::rc::Rc;
 
@@ -29,12 +31,13 @@ pub fn ideal_times(program: &Program) -> Result<Vec<f64>, PlanError> {
     Ok(plan
         .statements
         .iter()
-        .map(|node| {
+        .enumerate()
+        .map(|(index, node)| {
             if !node.takes_time() {
                 return 0.0;
             }
             let start = clock.now();
-            clock.block_on(engine.statement(node));
+            clock.block_on(engine.statement(index, node));
             clock.now() - start
         })
         .collect())
@@ -66,7 +69,7 @@ pub fn ideal_times(program: &Program) -> Result<Vec<f64>, PlanError> {
 ///     },
 ///     span: Span::NONE,
 /// };
-/// let report = run_virtual(&Program { sources: vec![], statements: vec![gather] }).unwrap();
+/// let report = run_virtual(&Program { statements: vec![gather], ..Program::default() }).unwrap();
 /// assert_eq!(report.elapsed_ms, 3000.0);
 /// assert_eq!(report.statements[0].outcome.to_string(), "[[10, 20, 40], [50, 500, 5000]]");
 /// ```

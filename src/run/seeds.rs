@@ -1,0 +1,185 @@
+//! Run ×N: a program under many seeds on the virtual clock, keeping only
+//! each statement's elapsed time, and the spread of those times per
+//! statement (percentiles and a histogram whose bars name a seed).
+
+use std::rc::Rc;
+
+use super::{Engine, Plan, PlanError};
+use crate::clock::VirtualClock;
+use crate::program::{Group, Program};
+use crate::source::NoIo;
+
+/// The runs so far of one program, seed after seed: run number `i` uses
+/// seed `i`. Run them in slices with [`SeedRuns::run`] so a page stays
+/// responsive; stopping is just not calling it again.
+///
+/// ```
+/// use async_playground::{lang, run::SeedRuns};
+/// let program = lang::parse("source call = [1] every 100ms spike 50% 1s\nfirst(call)").unwrap();
+/// let mut runs = SeedRuns::new(&program).unwrap();
+/// runs.run(200);
+/// let spread = &runs.spreads(10)[0];
+/// assert_eq!(spread.runs, 200);
+/// assert_eq!((spread.min_ms, spread.max_ms), (100.0, 1000.0)); // some seeds spike, some don't
+/// assert_eq!(spread.p50_ms, 1000.0_f64.min(spread.p50_ms));
+/// ```
+pub struct SeedRuns {
+    plan: Plan,
+    labels: Vec<String>,
+    /// `elapsed[statement][run]`, in ms.
+    elapsed: Vec<Vec<f64>>,
+}
+
+/// One statement's elapsed times over every seed run so far.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StatementSpread {
+    pub label: String,
+    /// `"task"`, or the statement's group: `"gather"`, `"race"`, ...
+    pub kind: &'static str,
+    pub runs: usize,
+    pub min_ms: f64,
+    pub mean_ms: f64,
+    pub p50_ms: f64,
+    pub p90_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+    pub bins: Vec<Bin>,
+}
+
+/// A histogram bar: how many runs took `from_ms..to_ms` (the last bar
+/// includes its end), and the first seed that did, to open in the timeline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bin {
+    pub from_ms: f64,
+    pub to_ms: f64,
+    pub count: u64,
+    pub seed: Option<u64>,
+}
+
+impl SeedRuns {
+    pub fn new(program: &Program) -> Result<SeedRuns, PlanError> {
+        let labels = Plan::compile(program)?
+            .statement_labels()
+            .map(str::to_string)
+            .collect();
+        let plan = Plan::compile_untraced(program)?;
+        let elapsed = vec![Vec::new(); plan.statements.len()];
+        Ok(SeedRuns {
+            plan,
+            labels,
+            elapsed,
+        })
+    }
+
+    /// Runs the next `count` seeds.
+    pub fn run(&mut self, count: u64) {
+        for _ in 0..count {
+            let seed = self.runs() as u64;
+            self.plan.set_seed(seed);
+            let clock = VirtualClock::new();
+            let engine = Engine::new(clock.clone(), &self.plan, Rc::new(NoIo));
+            // Only a source waiting on real I/O stalls a virtual run, and
+            // those fail at once without the browser: count it as 0.
+            let times = clock
+                .block_on(engine.elapsed_times(&self.plan))
+                .unwrap_or_default();
+            for (index, column) in self.elapsed.iter_mut().enumerate() {
+                column.push(times.get(index).copied().unwrap_or(0.0));
+            }
+        }
+    }
+
+    /// How many seeds have run.
+    pub fn runs(&self) -> usize {
+        self.elapsed.first().map_or(0, Vec::len)
+    }
+
+    /// Statement `index`'s elapsed time in each run, by seed.
+    pub fn elapsed(&self, index: usize) -> &[f64] {
+        self.elapsed.get(index).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every statement's spread, with histograms of `bins` bars over one
+    /// shared range (the fastest to the slowest run of any statement), so
+    /// statements side by side compare at a glance.
+    pub fn spreads(&self, bins: usize) -> Vec<StatementSpread> {
+        let all = self.elapsed.iter().flatten();
+        let low = all.clone().copied().fold(f64::INFINITY, f64::min);
+        let high = all.copied().fold(f64::NEG_INFINITY, f64::max);
+        self.elapsed
+            .iter()
+            .zip(&self.plan.statements)
+            .enumerate()
+            .map(|(index, (times, node))| {
+                let mut sorted = times.clone();
+                sorted.sort_by(f64::total_cmp);
+                let kind = match node {
+                    super::plan::Node::Leaf { .. } => "task",
+                    super::plan::Node::Group { group, .. } => Group::name(*group),
+                };
+                StatementSpread {
+                    label: self.labels.get(index).cloned().unwrap_or_default(),
+                    kind,
+                    runs: times.len(),
+                    min_ms: sorted.first().copied().unwrap_or(0.0),
+                    mean_ms: times.iter().sum::<f64>() / times.len().max(1) as f64,
+                    p50_ms: percentile(&sorted, 0.5),
+                    p90_ms: percentile(&sorted, 0.9),
+                    p99_ms: percentile(&sorted, 0.99),
+                    max_ms: sorted.last().copied().unwrap_or(0.0),
+                    bins: histogram(times, low, high, bins),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The nearest-rank percentile of sorted values: the smallest value with at
+/// least a fraction `p` of the values at or below it (0 for no values).
+///
+/// ```
+/// use async_playground::run::percentile;
+/// let sorted: Vec<f64> = (1..=100).map(f64::from).collect();
+/// assert_eq!(percentile(&sorted, 0.5), 50.0);
+/// assert_eq!(percentile(&sorted, 0.99), 99.0);
+/// assert_eq!(percentile(&sorted, 1.0), 100.0);
+/// ```
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = (p * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// `bins` equal bars over `low..=high`, each with the first run (seed) in it.
+fn histogram(times: &[f64], low: f64, high: f64, bins: usize) -> Vec<Bin> {
+    if times.is_empty() || bins == 0 {
+        return Vec::new();
+    }
+    let bins = if high > low { bins } else { 1 };
+    let width = (high - low) / bins as f64;
+    let mut out: Vec<Bin> = (0..bins)
+        .map(|i| Bin {
+            from_ms: low + width * i as f64,
+            to_ms: if i + 1 == bins {
+                high
+            } else {
+                low + width * (i + 1) as f64
+            },
+            count: 0,
+            seed: None,
+        })
+        .collect();
+    for (seed, ms) in times.iter().enumerate() {
+        let index = if width > 0.0 {
+            (((ms - low) / width) as usize).min(bins - 1)
+        } else {
+            0
+        };
+        let bin = &mut out[index];
+        bin.count += 1;
+        bin.seed.get_or_insert(seed as u64);
+    }
+    out
+}
