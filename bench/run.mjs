@@ -5,6 +5,7 @@
 //   node bench/run.mjs            the full run (what `./dev bench` does after building)
 //   node bench/run.mjs --quick    fewer repetitions and smaller sizes, for trying the driver
 //   node bench/run.mjs --only B2,B4   run some figures (results.json/README untouched)
+//   node bench/run.mjs --only B7      Run ×N: seeds per second of a 100-call gather
 //   node bench/run.mjs --profile  CPU profiles (DevTools protocol) of B2 and B4 runs; see README
 //
 // Every figure is the median of the repetitions plus min and max; every ratio
@@ -355,6 +356,16 @@ async function figureB6(page) {
   results.B6 = r;
 }
 
+async function figureB7(page) {
+  const seeds = QUICK ? 1e3 : 1e4;
+  log(`B7: Run ×N, ${seeds} seeds of a 100-call gather, ${REPS} reps (+1 warm-up)`);
+  const r = await call(page, 'b7', { reps: REPS, seeds, calls: 100 }, 300_000);
+  row(`B7 Run ×N: seeded virtual runs of gather(100 * first(call))`, r.ms.map((ms) => seeds / (ms / 1000)), 'items',
+    { check: { op: '>=', value: 5000 } });
+  row(`B7 Run ×N: ${count(seeds)} seeds of a 100-call gather, wall`, r.ms, 'ms', { check: { op: '<=', value: 2000 * (seeds / 1e4) } });
+  results.B7 = r;
+}
+
 // ---------------------------------------------------------------- profile (--profile)
 /**
  * CPU profiles of our engine alone on the B2, B3, B4 (10^5) and B6 programs,
@@ -453,11 +464,11 @@ async function main() {
 
   const notes = [];
   // B1, B2, B3, B6: one page, in this order.
-  if (['B1', 'B2', 'B3', 'B6'].some(want)) {
+  if (['B1', 'B2', 'B3', 'B6', 'B7'].some(want)) {
     let main = await benchPage(`${server.baseUrl}/bench.html`);
     const info = await main.page.evaluate(() => window.bench.info());
     if (!info.preciseMemory || !info.gc) log(`warning: precise memory ${info.preciseMemory}, gc ${info.gc}`);
-    for (const [fig, fn] of [['B1', figureB1], ['B2', figureB2], ['B3', figureB3], ['B6', figureB6]]) {
+    for (const [fig, fn] of [['B1', figureB1], ['B2', figureB2], ['B3', figureB3], ['B6', figureB6], ['B7', figureB7]]) {
       if (!want(fig)) continue;
       try {
         await fn(main.page);

@@ -120,7 +120,7 @@ impl Distribution {
                 format_duration(low),
                 format_duration(high)
             )),
-            Spread::LogNormal { median, .. } if median == 0.0 => {
+            Spread::LogNormal { median: 0.0, .. } => {
                 Some("a lognormal median must be above 0ms".to_string())
             }
             _ if self.spike.is_some_and(|spike| spike.percent > 100.0) => {

@@ -4,6 +4,7 @@
 
 mod common;
 
+use async_playground::distribution::{Distribution, Spike, Spread};
 use async_playground::lang;
 use async_playground::program::{
     Aggregator, ArithOp, CmpOp, Delays, FetchFormat, Group, Pacing, Program, SourceDef, SourceExpr,
@@ -40,21 +41,58 @@ fn whole(max: u64) -> impl Strategy<Value = u64> {
     0..=max
 }
 
+/// A random delay with parameters the checker accepts.
+fn distribution() -> impl Strategy<Value = Distribution> {
+    let spread = prop_oneof![
+        duration().prop_map(Spread::Fixed),
+        (duration(), duration()).prop_map(|(a, b)| Spread::Uniform {
+            low: a.min(b),
+            high: a.max(b)
+        }),
+        duration().prop_map(|mean| Spread::Exp { mean }),
+        (duration(), duration())
+            .prop_filter("a median above 0", |(a, b)| a.max(*b) > 0.0)
+            .prop_map(|(a, b)| {
+                let median = if a.min(b) > 0.0 { a.min(b) } else { a.max(b) };
+                Spread::LogNormal {
+                    median,
+                    p99: a.max(b),
+                }
+            }),
+    ];
+    let spike = prop::option::of(
+        (
+            prop_oneof![(0u32..=100).prop_map(f64::from), 0.0..=100.0],
+            duration(),
+        )
+            .prop_map(|(percent, ms)| Spike { percent, ms }),
+    );
+    (spread, spike)
+        .prop_filter(
+            "a fixed delay without a spike is `every D`",
+            |(spread, spike)| !matches!((spread, spike), (Spread::Fixed(_), None)),
+        )
+        .prop_map(|(spread, spike)| Distribution { spread, spike })
+}
+
 /// Delays for `count` values; a blocking source busy-waits at most 1 ms per
-/// value so that programs stay under the blocking cap.
+/// value so that programs stay under the blocking cap, and never draws them.
 fn pacing(count: usize) -> impl Strategy<Value = Pacing> {
     let delays = prop_oneof![
         Just(Delays::None),
         duration().prop_map(Delays::Every),
         prop::collection::vec(duration(), count).prop_map(Delays::Each),
+        distribution().prop_map(Delays::Drawn),
     ];
     (delays, any::<bool>()).prop_map(|(delays, blocking)| {
-        let delays = match (delays, blocking) {
-            (Delays::Every(ms), true) => Delays::Every(ms.min(1.0)),
-            (Delays::Each(list), true) => {
-                Delays::Each(list.into_iter().map(|ms| ms.min(1.0)).collect())
-            }
-            (delays, _) => delays,
+        let (delays, blocking) = match (delays, blocking) {
+            (Delays::Every(ms), true) => (Delays::Every(ms.min(1.0)), true),
+            (Delays::Each(list), true) => (
+                Delays::Each(list.into_iter().map(|ms| ms.min(1.0)).collect()),
+                true,
+            ),
+            (Delays::Drawn(d), _) => (Delays::Drawn(d), false),
+            (delays, blocking) => (delays, blocking),
         };
         Pacing { delays, blocking }
     })
@@ -146,6 +184,7 @@ fn source() -> impl Strategy<Value = SourceExpr> {
                 operand
             }),
             (boxed.clone(), duration()).prop_map(|(source, ms)| SourceKind::Timeout { source, ms }),
+            (boxed.clone(), duration()).prop_map(|(source, ms)| SourceKind::Delay { source, ms }),
             (boxed, whole(10), text()).prop_map(|(source, count, message)| SourceKind::FailAfter {
                 source,
                 count,
@@ -201,7 +240,8 @@ fn task() -> impl Strategy<Value = Task> {
 fn program() -> impl Strategy<Value = Program> {
     let defs = prop::collection::vec(source(), 0..4);
     let statements = prop::collection::vec(task(), 0..4);
-    ("[a-z]{1,4}", defs, statements).prop_map(|(prefix, bodies, mut statements)| {
+    let seed = prop::option::of(whole(1 << 53));
+    ("[a-z]{1,4}", defs, statements, seed).prop_map(|(prefix, bodies, mut statements, seed)| {
         let names: Vec<String> = (0..bodies.len()).map(|i| format!("{prefix}_{i}")).collect();
         let sources = bodies
             .into_iter()
@@ -222,7 +262,7 @@ fn program() -> impl Strategy<Value = Program> {
         Program {
             sources,
             statements,
-            seed: None,
+            seed,
         }
     })
 }

@@ -17,6 +17,7 @@ import { loadEngine } from "./engine.js";
 import { CodeEditor } from "./code-editor.js";
 import { ResultsView, formatDuration } from "./results-view.js";
 import { decodeShareHash, isShareHash, shareUrl } from "./share-link.js";
+import "./seed-histogram.js";
 
 const DEFAULT_EXAMPLE = "gather";
 const PARSE_DELAY_MS = 250;
@@ -78,6 +79,7 @@ template.innerHTML = `
     <p class="timer-warning" hidden></p>
     <div class="compare-bar" hidden><button type="button" id="compare">Compare with the previous run</button></div>
     <div class="timeline"></div>
+    <seed-histogram></seed-histogram>
   </div>
 `;
 
@@ -162,8 +164,9 @@ export class AsyncPlayground extends HTMLElement {
     return this.#parts?.speed.value ?? DEFAULT_SPEED;
   }
 
-  /** Runs the program; a run in progress is stopped first. Resolves to the report, or null. */
-  async run() {
+  /** Runs the program; a run in progress is stopped first. Resolves to the report, or null.
+   * `seed` overrides the program's `seed` line and `clock` the clock switch (Run ×N's bars). */
+  async run({ seed, clock: clockOverride } = {}) {
     if (!this.#engine) return null;
     this.stop({ quiet: true });
     clearTimeout(this.#parseTimer);
@@ -177,7 +180,7 @@ export class AsyncPlayground extends HTMLElement {
     }
     this.#showDiagnostics([]);
 
-    const clock = this.clock;
+    const clock = clockOverride ?? this.clock;
     const speed = this.speed;
     const current = { controller: new AbortController(), report: null, replaying: false, id: ++this.#runCount };
     this.#current = current;
@@ -196,6 +199,7 @@ export class AsyncPlayground extends HTMLElement {
     try {
       report = await this.#engine.run(text, {
         clock,
+        seed,
         signal: current.controller.signal,
         onEvent:
           clock === "real"
@@ -332,6 +336,7 @@ export class AsyncPlayground extends HTMLElement {
       return;
     }
     this.#fillExamplePicker();
+    this.#wireSeedRuns();
     await this.#loadInitialProgram();
     this.#checkNow();
     this.#ready = true;
@@ -340,6 +345,17 @@ export class AsyncPlayground extends HTMLElement {
     this.dispatchEvent(new Event("ready"));
     if (this.hasAttribute("from-hash")) addEventListener("hashchange", this.#onHashChange);
     if (this.hasAttribute("autorun")) this.run();
+  }
+
+  /** Run ×N shares the engine and the program; a bar opens its seed here. */
+  #wireSeedRuns() {
+    const seeds = this.#parts.root.querySelector("seed-histogram");
+    seeds.engine = this.#engine;
+    seeds.program = () => this.#editor.value;
+    seeds.addEventListener("open-seed", (event) => {
+      this.#say(`Seed ${event.detail.seed}…`);
+      this.run({ seed: event.detail.seed, clock: "virtual" });
+    });
   }
 
   #mountTimeline() {
