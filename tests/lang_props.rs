@@ -77,25 +77,29 @@ fn distribution() -> impl Strategy<Value = Distribution> {
 
 /// Delays for `count` values; a blocking source busy-waits at most 1 ms per
 /// value so that programs stay under the blocking cap, and never draws them.
-fn pacing(count: usize) -> impl Strategy<Value = Pacing> {
+fn pacing(count: usize) -> BoxedStrategy<Pacing> {
     let delays = prop_oneof![
         Just(Delays::None),
         duration().prop_map(Delays::Every),
         prop::collection::vec(duration(), count).prop_map(Delays::Each),
         distribution().prop_map(Delays::Drawn),
     ];
-    (delays, any::<bool>()).prop_map(|(delays, blocking)| {
-        let (delays, blocking) = match (delays, blocking) {
-            (Delays::Every(ms), true) => (Delays::Every(ms.min(1.0)), true),
-            (Delays::Each(list), true) => (
-                Delays::Each(list.into_iter().map(|ms| ms.min(1.0)).collect()),
-                true,
-            ),
-            (Delays::Drawn(d), _) => (Delays::Drawn(d), false),
-            (delays, blocking) => (delays, blocking),
-        };
-        Pacing { delays, blocking }
-    })
+    (delays, any::<bool>())
+        .prop_map(|(delays, blocking)| {
+            let (delays, blocking) = match (delays, blocking) {
+                (Delays::Every(ms), true) => (Delays::Every(ms.min(1.0)), true),
+                (Delays::Each(list), true) => (
+                    Delays::Each(list.into_iter().map(|ms| ms.min(1.0)).collect()),
+                    true,
+                ),
+                (Delays::Drawn(d), _) => (Delays::Drawn(d), false),
+                (delays, blocking) => (delays, blocking),
+            };
+            Pacing { delays, blocking }
+        })
+        // Boxed: the value trees of the unions above would overflow the test
+        // thread's stack in debug builds.
+        .boxed()
 }
 
 fn sorted_pair() -> impl Strategy<Value = (f64, f64)> {
@@ -152,7 +156,9 @@ fn source() -> impl Strategy<Value = SourceExpr> {
                 limit
             }),
     ]
-    .prop_map(expr);
+    .prop_map(expr)
+    // Boxed, like `pacing`: keeps the value trees off the test thread's stack.
+    .boxed();
     leaf.prop_recursive(4, 24, 3, |inner| {
         let boxed = inner.clone().prop_map(Box::new);
         let arith = prop_oneof![
@@ -183,8 +189,12 @@ fn source() -> impl Strategy<Value = SourceExpr> {
                 op,
                 operand
             }),
-            (boxed.clone(), duration()).prop_map(|(source, ms)| SourceKind::Timeout { source, ms }),
-            (boxed.clone(), duration()).prop_map(|(source, ms)| SourceKind::Delay { source, ms }),
+            (boxed.clone(), duration(), any::<bool>()).prop_map(
+                |(source, ms, start)| match start {
+                    true => SourceKind::Delay { source, ms },
+                    false => SourceKind::Timeout { source, ms },
+                }
+            ),
             (boxed, whole(10), text()).prop_map(|(source, count, message)| SourceKind::FailAfter {
                 source,
                 count,
@@ -286,7 +296,8 @@ fn resolve(source: &mut SourceExpr, visible: &[String]) {
         | SourceKind::Map { source, .. }
         | SourceKind::Filter { source, .. }
         | SourceKind::Timeout { source, .. }
-        | SourceKind::FailAfter { source, .. } => resolve(source, visible),
+        | SourceKind::FailAfter { source, .. }
+        | SourceKind::Delay { source, .. } => resolve(source, visible),
         _ => {}
     }
 }
