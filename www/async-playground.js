@@ -243,7 +243,7 @@ export class AsyncPlayground extends HTMLElement {
     if (report.cancelled) {
       this.#say(`Stopped after ${formatDuration(performance.now() - started)}.`);
     } else {
-      this.#say(this.#doneText(report));
+      this.#say(`${seed === undefined ? "" : `Seed ${seed}: `}${this.#doneText(report)}`);
       this.#remember(parsed.statements, report);
     }
     return report;
@@ -352,10 +352,7 @@ export class AsyncPlayground extends HTMLElement {
     const seeds = this.#parts.root.querySelector("seed-histogram");
     seeds.engine = this.#engine;
     seeds.program = () => this.#editor.value;
-    seeds.addEventListener("open-seed", (event) => {
-      this.#say(`Seed ${event.detail.seed}…`);
-      this.run({ seed: event.detail.seed, clock: "virtual" });
-    });
+    seeds.addEventListener("open-seed", (event) => this.run({ seed: event.detail.seed, clock: "virtual" }));
   }
 
   #mountTimeline() {

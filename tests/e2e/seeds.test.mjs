@@ -2,7 +2,7 @@
 // histograms and percentiles of the fan-out lesson, a bar opening its seed's
 // run in the timeline, and Stop during a long batch.
 import { assert, waitFor } from './harness.mjs';
-import { open, playground, resultsOf, waitForRunEnd } from './playground-helpers.mjs';
+import { open, playground, resultsOf, statusOf, waitForRunEnd } from './playground-helpers.mjs';
 
 /** Picks an example with the picker, as a user would. */
 async function chooseExample(pg, name) {
@@ -55,6 +55,7 @@ export const tests = {
         const rows = await waitForRunEnd(pg, { timeout: 30_000 });
         assert.equal(rows[2].label, '100 calls');
         assert.equal(rows[2].elapsedMs, elapsed, `seed ${bar.seed}`);
+        await waitFor(async () => (await statusOf(pg)).startsWith(`Seed ${bar.seed}: Done`), { message: 'the status to name the seed' });
         // The timeline shows that run: a lane per task, with value markers.
         await waitFor(async () => (await pg.locator('timeline-view').evaluate((el) =>
           el.shadowRoot.querySelectorAll('svg.plot g[data-lane]').length)) > 100, { timeout: 20_000, message: 'the timeline to draw the seed' });
