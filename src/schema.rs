@@ -39,21 +39,24 @@ pub fn diagnostics(text: &str, list: &[Diagnostic]) -> String {
     json.finish()
 }
 
-/// `ParseResult`: the program's sources and statements, or its diagnostics.
+/// `ParseResult`: the program's sources and statements (and whether it
+/// draws random delays, so Run ×N is worth offering), or its diagnostics.
 ///
 /// ```
-/// let json = async_playground::schema::parse_result("sum(nope)", &async_playground::lang::parse("sum(nope)"), &[]);
+/// let json = async_playground::schema::parse_result("sum(nope)", &async_playground::lang::parse("sum(nope)"), &[], false);
 /// assert!(json.starts_with(r#"{"ok":false,"diagnostics":[{"line":1,"column":5,"from":4,"to":8,"#));
 /// ```
 pub fn parse_result(
     text: &str,
     parsed: &Result<Program, Vec<Diagnostic>>,
     statement_labels: &[&str],
+    random_delays: bool,
 ) -> String {
     let mut json = Json::default();
     json.object(|o| match parsed {
         Ok(program) => {
             o.boolean("ok", true);
+            o.boolean("randomDelays", random_delays);
             o.key("sources").array(&program.sources, |json, def| {
                 json.object(|o| {
                     o.string("name", &def.name);

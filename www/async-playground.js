@@ -79,7 +79,7 @@ template.innerHTML = `
     <p class="timer-warning" hidden></p>
     <div class="compare-bar" hidden><button type="button" id="compare">Compare with the previous run</button></div>
     <div class="timeline"></div>
-    <seed-histogram></seed-histogram>
+    <seed-histogram hidden></seed-histogram>
   </div>
 `;
 
@@ -474,6 +474,8 @@ export class AsyncPlayground extends HTMLElement {
     if (!this.#engine) return;
     const parsed = this.#engine.parse(this.#editor.value);
     this.#showDiagnostics(parsed.ok ? [] : parsed.diagnostics);
+    // Run ×N only matters when seeds change the run; errors keep it as it was.
+    if (parsed.ok) this.#parts.root.querySelector("seed-histogram").hidden = !parsed.randomDelays;
   }
 
   #showDiagnostics(diagnostics) {

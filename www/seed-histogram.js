@@ -9,7 +9,8 @@
 //   view.program = () => editor.value;    // the text to run
 //   view.addEventListener("open-seed", (e) => run({ seed: e.detail.seed }));
 //
-// Attributes: `runs` (N, default 1000). Program text reaches the page only
+// Attributes: `runs` (N, default 1000), `hidden` (the host hides it for
+// programs without random delays). Program text reaches the page only
 // through textContent.
 
 import { formatDuration } from "./results-view.js";
@@ -26,6 +27,7 @@ const template = document.createElement("template");
 template.innerHTML = `
   <style>
     :host { display: block; margin-top: 12px; }
+    :host([hidden]) { display: none; }
     .bar-controls { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
     button, select { font: inherit; padding: 3px 10px; border-radius: 6px;
       border: 1px solid var(--ap-line, #ccc); background: var(--ap-panel, #f6f7f9); color: var(--ap-ink, #222); }

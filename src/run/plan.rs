@@ -123,6 +123,11 @@ impl Plan {
         self.seed = seed;
     }
 
+    /// Whether some statement draws random delays, so that seeds matter.
+    pub fn draws(&self) -> bool {
+        self.statements.iter().any(Node::draws)
+    }
+
     /// Each top-level statement's lane label, in order.
     pub fn statement_labels(&self) -> impl Iterator<Item = &str> {
         self.statements.iter().map(|node| {

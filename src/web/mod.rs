@@ -42,7 +42,9 @@ export interface Diagnostic {
   rendered: string;
 }
 export type ParseResult =
-  | { ok: true; sources: { name: string; line: number }[]; statements: { label: string; line: number }[] }
+  | { ok: true; sources: { name: string; line: number }[]; statements: { label: string; line: number }[];
+      /** Whether some source draws random delays (`every exp(100ms)`, ...): Run ×N shows their spread. */
+      randomDelays: boolean }
   | { ok: false; diagnostics: Diagnostic[] };
 /** Thrown (rejected) by `run` and `format` for a program with errors. */
 export interface ProgramError extends Error { name: "ProgramError"; diagnostics: Diagnostic[] }
@@ -152,7 +154,8 @@ pub fn parse(text: &str) -> JsValue {
     let parsed = lang::parse(text);
     let plan = parsed.as_ref().ok().and_then(|p| Plan::compile(p).ok());
     let labels: Vec<&str> = plan.iter().flat_map(Plan::statement_labels).collect();
-    from_json(&schema::parse_result(text, &parsed, &labels))
+    let random_delays = plan.as_ref().is_some_and(Plan::draws);
+    from_json(&schema::parse_result(text, &parsed, &labels, random_delays))
 }
 
 /// The canonical text of a program; throws a `ProgramError` if it has errors.

@@ -30,7 +30,10 @@ export const tests = {
     run: async ({ page, baseUrl, screenshot }) => {
       await open(page, baseUrl);
       const pg = playground(page);
+      // Fixed delays: every seed gives the same run, so Run ×N is not offered.
+      assert.equal(await pg.locator('seed-histogram').isVisible(), false);
       await chooseExample(pg, 'fanout-tail');
+      await waitFor(() => pg.locator('seed-histogram').isVisible(), { message: 'Run ×N to show for random delays' });
       await pg.locator('seed-histogram #count').selectOption('1000');
       await pg.locator('seed-histogram #run-many').click();
       await waitFor(async () => !(await isRunning(pg)) && /^1,000 seeds in/.test(await progressOf(pg)), {
