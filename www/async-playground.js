@@ -165,8 +165,8 @@ export class AsyncPlayground extends HTMLElement {
   }
 
   /** Runs the program; a run in progress is stopped first. Resolves to the report, or null.
-   * `seed` overrides the program's `seed` line and `clock` the clock switch (Run ×N's bars). */
-  async run({ seed, clock: clockOverride } = {}) {
+   * `seed` overrides the program's `seed` line (a Run ×N bar opens its seed). */
+  async run({ seed } = {}) {
     if (!this.#engine) return null;
     this.stop({ quiet: true });
     clearTimeout(this.#parseTimer);
@@ -180,7 +180,7 @@ export class AsyncPlayground extends HTMLElement {
     }
     this.#showDiagnostics([]);
 
-    const clock = clockOverride ?? this.clock;
+    const clock = this.clock;
     const speed = this.speed;
     const current = { controller: new AbortController(), report: null, replaying: false, id: ++this.#runCount };
     this.#current = current;
@@ -352,7 +352,11 @@ export class AsyncPlayground extends HTMLElement {
     const seeds = this.#parts.root.querySelector("seed-histogram");
     seeds.engine = this.#engine;
     seeds.program = () => this.#editor.value;
-    seeds.addEventListener("open-seed", (event) => this.run({ seed: event.detail.seed, clock: "virtual" }));
+    seeds.addEventListener("open-seed", (event) => {
+      // Seeds are virtual runs: the one opened is the one Run ×N measured.
+      this.setAttribute("clock", "virtual");
+      this.run({ seed: event.detail.seed });
+    });
   }
 
   #mountTimeline() {
