@@ -21,7 +21,8 @@ use crate::source::NoIo;
 /// let spread = &runs.spreads(10)[0];
 /// assert_eq!(spread.runs, 200);
 /// assert_eq!((spread.min_ms, spread.max_ms), (100.0, 1000.0)); // some seeds spike, some don't
-/// assert_eq!(spread.p50_ms, 1000.0_f64.min(spread.p50_ms));
+/// assert_eq!(spread.p99_ms, 1000.0);
+/// assert_eq!(spread.bins.iter().map(|bin| bin.count).sum::<u64>(), 200);
 /// ```
 pub struct SeedRuns {
     plan: Plan,
