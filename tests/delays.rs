@@ -194,3 +194,29 @@ fn with_a_continuous_tail_the_p50_of_100_calls_is_near_one_calls_p99() {
     near("100 calls' p50", hundred.p50_ms, 1144.0, 60.0);
     near("ratio", hundred.p50_ms / one.p99_ms, 1.14, 0.2);
 }
+
+#[test]
+fn seed_runs_cut_into_slices_give_the_same_times() {
+    let text =
+        "source call = [1, 2] every exp(50ms)\ngather(30 * sum(call))\nrace(3 * first(call))";
+    let program = lang::parse(text).unwrap();
+    let mut whole = SeedRuns::new(&program).unwrap();
+    whole.run(20);
+    let mut sliced = SeedRuns::new(&program).unwrap();
+    let mut slices = 0;
+    while sliced.runs() < 20 {
+        let mut polls = 0;
+        sliced.run_while(20 - sliced.runs() as u64, || {
+            polls += 1;
+            polls < 3
+        });
+        slices += 1;
+    }
+    assert!(
+        slices > 40,
+        "slices must end inside seeds' runs: {slices} slices"
+    );
+    for statement in 0..2 {
+        assert_eq!(whole.elapsed(statement), sliced.elapsed(statement));
+    }
+}

@@ -108,16 +108,11 @@ export class SeedHistogram extends HTMLElement {
     }
     this.#setRunning(true);
     const started = performance.now();
-    let perSlice = 10;
     let drawn = 0;
     let spreads = [];
     try {
       while (batch.runs < count && !stopped.value) {
-        const sliceStart = performance.now();
-        batch.run(Math.min(perSlice, count - batch.runs));
-        const took = performance.now() - sliceStart;
-        // Aim each slice at SLICE_MS of wall time.
-        perSlice = Math.max(1, Math.min(count, Math.round((perSlice * SLICE_MS) / Math.max(took, 1))));
+        batch.runFor(count - batch.runs, SLICE_MS);
         if (performance.now() - drawn > REDRAW_MS) {
           spreads = batch.spreads(BINS);
           this.#draw(spreads);

@@ -84,6 +84,13 @@ impl<C: Clock> Engine<C> {
         }
     }
 
+    /// Draws random delays from `seed` instead of the program's: Run ×N
+    /// runs one plan under many seeds.
+    pub fn with_seed(mut self, seed: u64) -> Engine<C> {
+        self.draws = Draws::new(seed);
+        self
+    }
+
     pub fn clock(&self) -> &C {
         &self.clock
     }

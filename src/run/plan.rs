@@ -118,11 +118,6 @@ impl Compiler {
 }
 
 impl Plan {
-    /// Runs under another seed: `Run ×N` reuses one plan for every seed.
-    pub fn set_seed(&mut self, seed: u64) {
-        self.seed = seed;
-    }
-
     /// Whether some statement draws random delays, so that seeds matter.
     pub fn draws(&self) -> bool {
         self.statements.iter().any(Node::draws)

@@ -2,16 +2,19 @@
 //! each statement's elapsed time, and the spread of those times per
 //! statement (percentiles and a histogram whose bars name a seed).
 
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use super::{Engine, Plan, PlanError};
-use crate::clock::VirtualClock;
+use crate::clock::{Progress, VirtualClock};
 use crate::program::{Group, Program};
 use crate::source::NoIo;
 
 /// The runs so far of one program, seed after seed: run number `i` uses
-/// seed `i`. Run them in slices with [`SeedRuns::run`] so a page stays
-/// responsive; stopping is just not calling it again.
+/// seed `i`. Run them in slices with [`SeedRuns::run_while`] so a page stays
+/// responsive (a slice may end inside one seed's run, which the next slice
+/// resumes); stopping is just not calling it again.
 ///
 /// ```
 /// use async_playground::{lang, run::SeedRuns};
@@ -25,11 +28,16 @@ use crate::source::NoIo;
 /// assert_eq!(spread.bins.iter().map(|bin| bin.count).sum::<u64>(), 200);
 /// ```
 pub struct SeedRuns {
-    plan: Plan,
+    plan: Rc<Plan>,
     labels: Vec<String>,
     /// `elapsed[statement][run]`, in ms.
     elapsed: Vec<Vec<f64>>,
+    /// The seed's run that the last slice paused in the middle of.
+    current: Option<SeedRun>,
 }
+
+/// One seed's run: its clock, and the run yielding each statement's elapsed time.
+type SeedRun = (VirtualClock, Pin<Box<dyn Future<Output = Vec<f64>>>>);
 
 /// One statement's elapsed times over every seed run so far.
 #[derive(Clone, Debug, PartialEq)]
@@ -63,31 +71,49 @@ impl SeedRuns {
             .statement_labels()
             .map(str::to_string)
             .collect();
-        let plan = Plan::compile_untraced(program)?;
+        let plan = Rc::new(Plan::compile_untraced(program)?);
         let elapsed = vec![Vec::new(); plan.statements.len()];
         Ok(SeedRuns {
             plan,
             labels,
             elapsed,
+            current: None,
         })
     }
 
     /// Runs the next `count` seeds.
     pub fn run(&mut self, count: u64) {
-        for _ in 0..count {
+        self.run_while(count, || true);
+    }
+
+    /// Runs up to `count` more seeds while `keep_going` says yes; it is asked
+    /// between seeds and between polls within one, so a slice of wall time
+    /// holds even for a seed that takes long. Returns how many seeds finished.
+    pub fn run_while(&mut self, count: u64, mut keep_going: impl FnMut() -> bool) -> u64 {
+        let mut finished = 0;
+        while finished < count {
             let seed = self.runs() as u64;
-            self.plan.set_seed(seed);
-            let clock = VirtualClock::new();
-            let engine = Engine::new(clock.clone(), &self.plan, Rc::new(NoIo));
-            // Only a source waiting on real I/O stalls a virtual run, and
-            // those fail at once without the browser: count it as 0.
-            let times = clock
-                .block_on(engine.elapsed_times(&self.plan))
-                .unwrap_or_default();
+            let plan = &self.plan;
+            let (clock, work) = self
+                .current
+                .get_or_insert_with(|| start(plan.clone(), seed));
+            let times = match clock.advance(Pin::new(work), &mut keep_going) {
+                Progress::Done(times) => times,
+                // Only a source waiting on real I/O stalls a virtual run, and
+                // those fail at once without the browser: count it as 0.
+                Progress::Stalled => Vec::new(),
+                Progress::Paused => break,
+            };
+            self.current = None;
             for (index, column) in self.elapsed.iter_mut().enumerate() {
                 column.push(times.get(index).copied().unwrap_or(0.0));
             }
+            finished += 1;
+            if !keep_going() {
+                break;
+            }
         }
+        finished
     }
 
     /// How many seeds have run.
@@ -133,6 +159,14 @@ impl SeedRuns {
             })
             .collect()
     }
+}
+
+/// Starts the run of one seed on a fresh virtual clock.
+fn start(plan: Rc<Plan>, seed: u64) -> SeedRun {
+    let clock = VirtualClock::new();
+    let engine = Engine::new(clock.clone(), &plan, Rc::new(NoIo)).with_seed(seed);
+    let work = async move { engine.elapsed_times(&plan).await };
+    (clock, Box::pin(work))
 }
 
 /// The nearest-rank percentile of sorted values: the smallest value with at

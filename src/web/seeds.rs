@@ -13,7 +13,7 @@ use crate::schema;
 ///
 /// ```js
 /// const batch = new SeedBatch(text);     // throws a ProgramError for bad text
-/// while (batch.runs < 1000) { batch.run(100); await turn(); }
+/// while (batch.runs < 1000) { batch.runFor(1000 - batch.runs, 30); await turn(); }
 /// const spreads = batch.spreads(40);     // SeedSpread[]
 /// batch.free();
 /// ```
@@ -31,9 +31,20 @@ impl SeedBatch {
         Ok(SeedBatch { runs })
     }
 
-    /// Runs the next `count` seeds; returns how many have run in all.
+    /// Runs the next `count` seeds at once; returns how many have run in all.
     pub fn run(&mut self, count: u32) -> u32 {
         self.runs.run(count.into());
+        self.runs()
+    }
+
+    /// Runs up to `count` more seeds for about `ms` of wall time at most
+    /// (a seed cut short resumes at the next call); returns how many have
+    /// run in all.
+    #[wasm_bindgen(js_name = runFor)]
+    pub fn run_for(&mut self, count: u32, ms: f64) -> u32 {
+        let end = js_sys::Date::now() + ms;
+        self.runs
+            .run_while(count.into(), || js_sys::Date::now() < end);
         self.runs()
     }
 
