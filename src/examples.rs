@@ -52,6 +52,7 @@ macro_rules! examples {
 examples![
     "sequential",
     "gather",
+    "io-aiohttp",
     "aggregators",
     "blocking",
     "race",
@@ -63,7 +64,6 @@ examples![
     "fanout-tail",
     "hedge-tail",
     "transforms",
-    "io-aiohttp",
     "io-csv-stats",
     "io-limit",
     "io-timeout",

@@ -151,8 +151,14 @@ impl ValueSeq {
             ValueSeq::Random {
                 low, high, seed, ..
             } => {
-                let span = (high.floor() - low.ceil()).max(0.0) as u64 + 1;
-                low.ceil() + (splitmix64(seed.wrapping_add(index)) % span) as f64
+                let draw = splitmix64(seed.wrapping_add(index));
+                // A range of 2^64 integers or more takes the draw as it is
+                // (`span + 1` would overflow, then divide by zero).
+                let offset = match ((high.floor() - low.ceil()).max(0.0) as u64).checked_add(1) {
+                    Some(span) => draw % span,
+                    None => draw,
+                };
+                low.ceil() + offset as f64
             }
         }
     }
