@@ -3,9 +3,9 @@
 //! `every 100ms spike 1% 2s`.
 //!
 //! Draws are pure functions of a run's seed, the statement, which stream of
-//! that statement it is (in the order the engine opens them, which is the
-//! program's order on every clock) and the value's index: the same seed gives
-//! the same run, bit for bit, and no generator state is carried around.
+//! that statement it is (in the order the engine opens them, as tasks start)
+//! and the value's index: on the virtual clock the same seed gives the same
+//! run, bit for bit, and no generator state is carried around.
 
 use std::cell::Cell;
 use std::fmt;
