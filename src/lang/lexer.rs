@@ -55,22 +55,33 @@ pub(crate) struct Token {
 /// Splits `text` into tokens, ending with [`TokenKind::EndOfInput`].
 /// Lexical errors are pushed to `diagnostics` and leave an `Invalid` token.
 pub(crate) fn lex(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Token> {
+    lex_with_comments(text, diagnostics).0
+}
+
+/// [`lex`], plus the span of every `#` comment (from `#` to the end of its
+/// line), in order: the formatter keeps them.
+pub(crate) fn lex_with_comments(
+    text: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Token>, Vec<Span>) {
     let mut lexer = Lexer {
         text,
         pos: 0,
         tokens: Vec::new(),
+        comments: Vec::new(),
         diagnostics,
         line_start: true,
         unindented: true,
     };
     lexer.run();
-    lexer.tokens
+    (lexer.tokens, lexer.comments)
 }
 
 struct Lexer<'t, 'd> {
     text: &'t str,
     pos: usize,
     tokens: Vec<Token>,
+    comments: Vec<Span>,
     diagnostics: &'d mut Vec<Diagnostic>,
     line_start: bool,
     unindented: bool,
@@ -122,6 +133,7 @@ impl Lexer<'_, '_> {
             if c == '#' {
                 let rest = &self.text[self.pos..];
                 self.pos += rest.find('\n').unwrap_or(rest.len());
+                self.comments.push(Span::new(start, self.pos));
                 continue;
             }
             if c.is_ascii_digit()

@@ -8,6 +8,7 @@ mod rebound;
 mod seeds;
 
 pub use engine::Engine;
+pub(crate) use plan::Node;
 pub use plan::{Plan, PlanError};
 pub use rebound::Rebound;
 pub use seeds::{percentile, Bin, SeedRuns, StatementSpread};
