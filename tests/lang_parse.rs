@@ -895,7 +895,7 @@ fn random_delays_parse_and_format_back() {
         })
     );
     assert_eq!(drawn("100ms"), Delays::Every(100.0));
-    let text = "seed 42\n\nsource call = [1] every exp(100ms) spike 0.5% 3s\n\n\
+    let text = "source call = [1] every exp(100ms) spike 0.5% 3s\n\nseed 42\n\
                 race(first(call), first(call | delay 50ms))\n";
     let program = parse_ok(text);
     assert_eq!(program.seed, Some(42));

@@ -14,12 +14,6 @@ const MAX_CHILDREN_ON_ONE_LINE: usize = 3;
 /// the code they were attached to.
 pub(crate) fn program(program: &Program, trivia: &Trivia) -> String {
     let mut out = String::new();
-    if let Some(seed) = program.seed {
-        let _ = writeln!(out, "seed {seed}");
-        if !program.sources.is_empty() || !program.statements.is_empty() {
-            out.push('\n');
-        }
-    }
     for def in &program.sources {
         let attached = trivia.of(def.span);
         leading(&mut out, attached, 0);
@@ -27,8 +21,14 @@ pub(crate) fn program(program: &Program, trivia: &Trivia) -> String {
         trailing(&mut out, attached);
         out.push('\n');
     }
-    if !program.sources.is_empty() && !program.statements.is_empty() {
+    let seed = program.seed;
+    if !program.sources.is_empty() && (!program.statements.is_empty() || seed.is_some()) {
         blank_line(&mut out);
+    }
+    // Just before the statements it seeds: lesson text above the
+    // definitions stays at the top.
+    if let Some(seed) = seed {
+        let _ = writeln!(out, "seed {seed}");
     }
     for statement in &program.statements {
         let attached = trivia.of(statement.span);
