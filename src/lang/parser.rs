@@ -46,6 +46,7 @@ pub const KEYWORDS: &[&str] = &[
     "sequential",
     "gather",
     "race",
+    "any",
     "collect",
     "count",
     "sum",
@@ -59,7 +60,7 @@ pub const KEYWORDS: &[&str] = &[
     "last",
 ];
 
-const GROUPS: [&str; 5] = ["sequential", "gather", "race", "limit", "timeout"];
+const GROUPS: [&str; 6] = ["sequential", "gather", "race", "any", "limit", "timeout"];
 const TRANSFORMS: [&str; 6] = ["take", "map", "filter", "timeout", "fail", "delay"];
 /// Whole numbers stay exact in an f64 up to 2^53.
 const MAX_WHOLE: f64 = 9_007_199_254_740_992.0;
@@ -526,6 +527,7 @@ impl Parser<'_> {
                 "sequential" => Group::Sequential,
                 "gather" => Group::Gather,
                 "race" => Group::Race,
+                "any" => Group::Any,
                 "limit" => {
                     let span = p.span();
                     let k = p.whole("how many tasks run at once")?;

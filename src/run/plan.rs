@@ -310,7 +310,10 @@ impl Compiler {
                         task.span,
                     ));
                 }
-                let concurrent = matches!(self.enclosing, Some(Group::Gather | Group::Race));
+                let concurrent = matches!(
+                    self.enclosing,
+                    Some(Group::Gather | Group::Race | Group::Any)
+                );
                 if self.collapse_fan_out && concurrent {
                     let one = self.task(inner, parent, depth, statement)?;
                     // Copies that draw random delays differ: simulate them all.
