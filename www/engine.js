@@ -25,7 +25,7 @@ export class EngineLoadError extends Error {
   name = "EngineLoadError";
 }
 
-/** Resolves to `{ run, parse, format, toPython, examples, Replay }` once the wasm module is ready; rejects with an EngineLoadError. */
+/** Resolves to `{ run, parse, format, toPython, examples, Replay, SeedBatch }` once the wasm module is ready; rejects with an EngineLoadError. */
 export function loadEngine() {
   loading ??= load();
   return loading;
@@ -65,8 +65,8 @@ async function load() {
     }
     throw new EngineLoadError(`the WebAssembly module did not start: ${text}`);
   }
-  const { run, parse, format, toPython, examples, Replay } = glue;
-  return { run, parse, format, toPython, examples: examples(), Replay };
+  const { run, parse, format, toPython, examples, Replay, SeedBatch } = glue;
+  return { run, parse, format, toPython, examples: examples(), Replay, SeedBatch };
 }
 
 /** Resolves to true once `timeline-view` is defined, or false if its module did not load. */

@@ -208,7 +208,8 @@ impl<'p> Checker<'p, '_> {
             }
             SourceKind::Map { source, .. }
             | SourceKind::Filter { source, .. }
-            | SourceKind::Timeout { source, .. } => self.source_cost(source, visible),
+            | SourceKind::Timeout { source, .. }
+            | SourceKind::Delay { source, .. } => self.source_cost(source, visible),
         }
     }
 
@@ -247,6 +248,8 @@ fn pacing_cost(count: u64, pacing: &Pacing) -> Cost {
             list.iter().filter(|ms| **ms > 0.0).count() as u64,
             list.iter().sum(),
         ),
+        // The parser refuses `blocking` with random delays.
+        Delays::Drawn(_) => (count, 0.0),
     };
     Cost {
         values: count,
