@@ -81,7 +81,8 @@ export const tests = {
         }
         assert.deepEqual((await waitForRunEnd(one)).map((r) => r.value), ['[70, 5000]']);
         assert.deepEqual((await waitForRunEnd(two)).map((r) => r.value), ['[1, 2, 3]']);
-        assert.ok((await markerCount(one)) >= 6, 'the first element drew its timeline');
+        // The timeline module loads after the engine: it draws the run when it arrives.
+        await waitFor(async () => (await markerCount(one)) === 6, { message: 'the first element to draw its timeline' });
         const frame = tab.frameLocator('#frame').locator('async-playground');
         const rows = await waitForRunEnd(frame, { timeout: 20_000 });
         assert.deepEqual(rows.map((r) => r.value), ['[[10, 20, 40], [50, 500, 5000]]']);
