@@ -1,7 +1,7 @@
 // When an <async-playground> loads the engine: a page with ten embeds should
 // download and compile nothing for the ones nobody scrolls to.
 
-/** How far ahead of the viewport an element starts loading. */
+/** How far ahead of the viewport an element starts loading (async-playground.js hints the engine at the same distance). */
 const AHEAD = "300px";
 
 /**

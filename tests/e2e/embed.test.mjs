@@ -54,6 +54,56 @@ export const tests = {
     assert.deepEqual([...TIMELINE_IMPORTS].sort(), graph.sort());
   },
 
+  'the element modules hinted by async-playground.js are exactly what playground-element.js imports': async () => {
+    const entry = readFileSync(path.join(WWW, 'async-playground.js'), 'utf8');
+    assert.doesNotMatch(entry, /^\s*import\s/m, 'the entry has no static imports: it runs one round trip after the page asks for it');
+    const ELEMENT_IMPORTS = JSON.parse(entry.match(/ELEMENT_IMPORTS = (\[[^\]]*\])/)[1]);
+    const graph = [...importGraph('playground-element.js')].filter((f) => f !== 'playground-element.js');
+    assert.deepEqual([...ELEMENT_IMPORTS].sort(), graph.sort());
+  },
+
+  'a cold load with latency asks for the engine within one round trip of the element script, and never below the fold': async ({ page: tab, context, baseUrl }) => {
+    const LATENCY = 200;
+    const cdp = await context.newCDPSession(tab);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: LATENCY, downloadThroughput: -1, uploadThroughput: -1 });
+    await withHost(
+      {
+        'one.html': page(`<script type="module" src="${baseUrl}/async-playground.js"></script>`, `<async-playground>${GATHER}</async-playground>`),
+        'below.html': page(`<script type="module" src="${baseUrl}/async-playground.js"></script>`,
+          `<div style="height: 3000px"></div>${Array(10).fill(`<async-playground>${GATHER}</async-playground>`).join('')}`),
+      },
+      async (hostUrl) => {
+        const finished = [];
+        tab.on('requestfinished', (r) => finished.push(r));
+        /** { start, end } in ms since the epoch, of the finished request whose path ends with `file`. */
+        const timing = (file) => {
+          const request = finished.find((r) => new URL(r.url()).pathname.endsWith(`/${file}`));
+          assert.ok(request, `${file} was requested`);
+          const { startTime, responseEnd } = request.timing();
+          return { start: startTime, end: startTime + responseEnd };
+        };
+        await tab.goto(`${hostUrl}/one.html`);
+        const el = tab.locator('async-playground');
+        await waitFor(() => el.evaluate((e) => e.dataset.ready === 'true'), { message: 'ready', timeout: 20_000 });
+        const script = timing('async-playground.js');
+        for (const file of ['async_playground_bg.wasm', 'async_playground.js', 'playground-element.js', 'io-ideal.js']) {
+          const after = timing(file).start - script.end;
+          assert.ok(after < LATENCY * 1.5, `${file} asked for ${after.toFixed(0)} ms after the element script arrived (one round trip: ${LATENCY} ms)`);
+        }
+        assert.equal(finished.filter((r) => r.url().endsWith('.wasm')).length, 1, 'one wasm download');
+
+        finished.length = 0;
+        await tab.goto(`${hostUrl}/below.html`);
+        await waitFor(() => tab.evaluate(() => customElements.get('async-playground') !== undefined), { message: 'the element defined', timeout: 20_000 });
+        await tab.waitForTimeout(LATENCY * 4);
+        assert.ok(timing('playground-element.js'), 'the element code loaded');
+        assert.deepEqual(finished.map((r) => r.url()).filter((u) => /async_playground(_bg\.wasm|\.js)$/.test(u)), [], 'engine requested for embeds never scrolled to');
+      },
+    );
+  },
+
 
   'a page on another origin runs two elements and an iframe from the playground': async ({ page: tab, baseUrl }) => {
     await withHost(
