@@ -16,8 +16,8 @@
 const ELEMENT_IMPORTS = ["engine.js", "code-editor.js", "results-view.js", "io-ideal.js", "share-link.js",
   "run-replay.js", "timeline-format.js", "draft-store.js", "action-notice.js", "trace-export.js",
   "python-view.js", "seed-histogram.js", "lazy-start.js", "slow-worker.js"];
-/** As in lazy-start.js: how far ahead of the viewport an element starts loading the engine. */
-const AHEAD = "300px";
+/** As in lazy-start.js: how far ahead of the viewport (CSS px) an element starts loading the engine. */
+const AHEAD = 300;
 
 /** Adds `<link rel=... href=...>` to the head, unless the page already has one for that URL. */
 function hint(rel, file, attributes = {}) {
@@ -32,30 +32,37 @@ function hintEngine() {
   hint("preload", "./pkg/async_playground_bg.wasm", { as: "fetch", type: "application/wasm", crossOrigin: "anonymous" });
 }
 
+/** Whether `element` is shown within AHEAD of the viewport now (module scripts run once the page is parsed). */
+function nearNow(element) {
+  const box = element.getBoundingClientRect();
+  return (box.width > 0 || box.height > 0) && box.bottom >= -AHEAD && box.top <= innerHeight + AHEAD
+    && box.right >= -AHEAD && box.left <= innerWidth + AHEAD;
+}
+
 /**
  * Hints the engine once any element already on the page comes near the viewport,
  * until `defined` settles: from then on each element starts the engine itself,
  * and a hint made in the same turn as its fetch would be a second download.
  */
-function hintEngineWhenNear(defined) {
-  const elements = [...document.querySelectorAll("async-playground")];
-  if (!elements.length) return;
-  if (elements.some((e) => e.getAttribute("loading") === "eager") || typeof IntersectionObserver !== "function") {
-    hintEngine();
-    return;
-  }
+function hintEngineWhenNear(elements, defined) {
+  if (!elements.length || typeof IntersectionObserver !== "function") return;
   const observer = new IntersectionObserver((entries) => {
     if (!entries.some((e) => e.isIntersecting)) return;
     observer.disconnect();
     hintEngine();
-  }, { rootMargin: AHEAD });
+  }, { rootMargin: `${AHEAD}px` });
   for (const element of elements) observer.observe(element);
   const stop = () => observer.disconnect();
   defined.then(stop, stop);
 }
 
+const elements = [...document.querySelectorAll("async-playground")];
+// The engine first: over HTTP/1.1 (6 connections per host) the longest download
+// should not queue behind the small modules.
+const engineNow = elements.some((e) => e.getAttribute("loading") === "eager" || nearNow(e));
+if (engineNow) hintEngine();
 for (const file of ["playground-element.js", ...ELEMENT_IMPORTS]) hint("modulepreload", `./${file}`);
 const element = import("./playground-element.js");
-hintEngineWhenNear(element);
+if (!engineNow) hintEngineWhenNear(elements, element);
 
 export const { AsyncPlayground } = await element;
