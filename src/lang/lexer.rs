@@ -1,7 +1,7 @@
 //! Text → tokens. Every token carries its byte span and whether it starts a
 //! line, because outside brackets a line break ends a statement.
 
-use super::diagnostic::Diagnostic;
+use super::diagnostic::Diagnostics;
 use crate::program::Span;
 
 /// What a token is. Keywords are ordinary [`TokenKind::Ident`]s: the parser
@@ -52,7 +52,7 @@ pub(crate) struct Token {
 
 /// Splits `text` into tokens, ending with [`TokenKind::EndOfInput`].
 /// Lexical errors are pushed to `diagnostics` and leave an `Invalid` token.
-pub(crate) fn lex(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Token> {
+pub(crate) fn lex(text: &str, diagnostics: &mut Diagnostics) -> Vec<Token> {
     let mut lexer = Lexer {
         text,
         pos: 0,
@@ -65,16 +65,16 @@ pub(crate) fn lex(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Token> {
     lexer.tokens
 }
 
-struct Lexer<'t, 'd> {
+struct Lexer<'t, 'd, 'dt> {
     text: &'t str,
     pos: usize,
     tokens: Vec<Token>,
-    diagnostics: &'d mut Vec<Diagnostic>,
+    diagnostics: &'d mut Diagnostics<'dt>,
     line_start: bool,
     unindented: bool,
 }
 
-impl Lexer<'_, '_> {
+impl Lexer<'_, '_, '_> {
     fn peek(&self) -> Option<char> {
         self.text[self.pos..].chars().next()
     }
@@ -86,8 +86,7 @@ impl Lexer<'_, '_> {
     }
 
     fn error(&mut self, span: Span, message: String) {
-        self.diagnostics
-            .push(Diagnostic::new(self.text, span, message));
+        self.diagnostics.push(span, message);
     }
 
     fn push(&mut self, kind: TokenKind, start: usize) {
@@ -159,13 +158,7 @@ impl Lexer<'_, '_> {
                 (_, '<') => (TokenKind::Lt, 1),
                 (_, '>') => (TokenKind::Gt, 1),
                 _ => {
-                    self.pos += c.len_utf8();
-                    let shown = c.escape_debug();
-                    self.error(
-                        Span::new(start, self.pos),
-                        format!("unexpected character '{shown}'"),
-                    );
-                    self.push(TokenKind::Invalid, start);
+                    self.unexpected(c, start);
                     continue;
                 }
             };
@@ -179,6 +172,24 @@ impl Lexer<'_, '_> {
             line_start: true,
             unindented: true,
         });
+    }
+
+    /// A run of one character the language doesn't use, like `@@@`: one
+    /// error and one token, however long the run.
+    fn unexpected(&mut self, c: char, start: usize) {
+        let run = self.text[start..]
+            .find(|other| other != c)
+            .unwrap_or(self.text.len() - start);
+        self.pos += run;
+        let shown = c.escape_debug();
+        let times = run / c.len_utf8();
+        let message = if times == 1 {
+            format!("unexpected character '{shown}'")
+        } else {
+            format!("unexpected character '{shown}' ({times} in a row)")
+        };
+        self.error(Span::new(start, self.pos), message);
+        self.push(TokenKind::Invalid, start);
     }
 
     fn ident_len(&self) -> usize {

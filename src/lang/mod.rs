@@ -19,7 +19,7 @@ mod lexer;
 mod parser;
 
 pub use check::{MAX_BLOCKING_MS, MAX_DURATION_MS, MAX_LIST, MAX_TASKS, MAX_TIMERS, MAX_VALUES};
-pub use diagnostic::Diagnostic;
+pub use diagnostic::{Diagnostic, LineIndex, MAX_DIAGNOSTICS};
 pub use parser::{KEYWORDS, MAX_DEPTH};
 
 use crate::program::Program;
@@ -37,7 +37,8 @@ use crate::program::Program;
 /// ```
 pub fn parse(text: &str) -> Result<Program, Vec<Diagnostic>> {
     let (program, mut diagnostics) = parser::parse_program(text);
-    check::check(&program, text, &mut diagnostics);
+    check::check(&program, &mut diagnostics);
+    let mut diagnostics = diagnostics.into_vec();
     if diagnostics.is_empty() {
         return Ok(program);
     }

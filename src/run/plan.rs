@@ -150,12 +150,8 @@ impl Compiler {
                 seed,
                 pacing,
             } => timed(
-                ValueSeq::Random {
-                    count: *count,
-                    low: *low,
-                    high: *high,
-                    seed: *seed,
-                },
+                ValueSeq::random(*count, *low, *high, *seed)
+                    .map_err(|message| error(message, expr.span))?,
                 pacing,
             ),
             SourceKind::Fetch { url, format } => {

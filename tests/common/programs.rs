@@ -1,0 +1,298 @@
+//! Strategies for programs and program text, shared by the language
+//! properties (`lang_props.rs`) and the fuzzer (`fuzz.rs`). Each test
+//! binary uses only some of them.
+#![allow(dead_code)]
+
+use async_playground::lang;
+use async_playground::program::{
+    Aggregator, ArithOp, CmpOp, Delays, FetchFormat, Group, Pacing, Program, SourceDef, SourceExpr,
+    SourceKind, Span, Task, TaskKind,
+};
+use proptest::prelude::*;
+
+// ---- valid programs ------------------------------------------------------------
+
+pub fn number() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        (-1000i32..1000).prop_map(f64::from),
+        (-800i32..800).prop_map(|x| f64::from(x) / 8.0),
+        any::<f64>().prop_filter("finite", |x| x.is_finite()),
+        Just(-0.0),
+    ]
+}
+
+pub fn duration() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        (0u32..5000).prop_map(f64::from),
+        (0u32..100).prop_map(|x| f64::from(x) * 500.0),
+        0.0..=lang::MAX_DURATION_MS,
+        (0u32..20).prop_map(|x| f64::from(x) / 16.0),
+    ]
+}
+
+pub fn text() -> impl Strategy<Value = String> {
+    "[a-zA-Z0-9 _:/.#é\"\\\\\n-]{0,10}"
+}
+
+pub fn whole(max: u64) -> impl Strategy<Value = u64> {
+    0..=max
+}
+
+/// Delays for `count` values; a blocking source busy-waits at most 1 ms per
+/// value so that programs stay under the blocking cap.
+pub fn pacing(count: usize) -> impl Strategy<Value = Pacing> {
+    let delays = prop_oneof![
+        Just(Delays::None),
+        duration().prop_map(Delays::Every),
+        prop::collection::vec(duration(), count).prop_map(Delays::Each),
+    ];
+    (delays, any::<bool>()).prop_map(|(delays, blocking)| {
+        let delays = match (delays, blocking) {
+            (Delays::Every(ms), true) => Delays::Every(ms.min(1.0)),
+            (Delays::Each(list), true) => {
+                Delays::Each(list.into_iter().map(|ms| ms.min(1.0)).collect())
+            }
+            (delays, _) => delays,
+        };
+        Pacing { delays, blocking }
+    })
+}
+
+pub fn sorted_pair() -> impl Strategy<Value = (f64, f64)> {
+    (number(), number()).prop_map(|(a, b)| if a <= b { (a, b) } else { (b, a) })
+}
+
+/// A range with at least one whole number in it, as `random` needs.
+pub fn random_range() -> impl Strategy<Value = (f64, f64)> {
+    let end = prop_oneof![Just(0.0), Just(0.5), Just(0.25)];
+    (-1000i32..1000, 0u32..1000, end.clone(), end).prop_map(|(low, width, a, b)| {
+        let low = f64::from(low);
+        (low - a, low + f64::from(width) + b)
+    })
+}
+
+pub fn expr(kind: SourceKind) -> SourceExpr {
+    SourceExpr {
+        kind,
+        span: Span::NONE,
+    }
+}
+
+/// A source; `Named("#k")` stands for "some earlier definition", resolved
+/// once the definitions are known.
+pub fn source() -> impl Strategy<Value = SourceExpr> {
+    let url = prop_oneof![
+        "[a-z]{1,8}/[a-z]{1,8}\\.(csv|txt|ndjson)",
+        "https?://[a-z]{1,8}\\.org/[a-z]{0,8}",
+    ];
+    let format = prop_oneof![
+        Just(FetchFormat::Lines),
+        text().prop_map(|column| FetchFormat::Csv { column }),
+        text().prop_map(|field| FetchFormat::Ndjson { field }),
+    ];
+    let leaf = prop_oneof![
+        (0usize..8).prop_map(|k| SourceKind::Named(format!("#{k}"))),
+        (1usize..6)
+            .prop_flat_map(|n| (prop::collection::vec(number(), n), pacing(n)))
+            .prop_map(|(values, pacing)| SourceKind::Values { values, pacing }),
+        (1u64..6)
+            .prop_flat_map(|n| (Just(n), pacing(n as usize)))
+            .prop_map(|(count, pacing)| SourceKind::Range { count, pacing }),
+        (1u64..6)
+            .prop_flat_map(|n| (Just(n), random_range(), whole(1 << 53), pacing(n as usize)))
+            .prop_map(|(count, (low, high), seed, pacing)| SourceKind::Random {
+                count,
+                low,
+                high,
+                seed,
+                pacing
+            }),
+        (url, format).prop_map(|(url, format)| SourceKind::Fetch { url, format }),
+        (
+            text(),
+            text(),
+            prop::option::of(sorted_pair()),
+            prop::option::of(whole(100))
+        )
+            .prop_map(|(store, field, keys, limit)| SourceKind::Database {
+                store,
+                field,
+                keys,
+                limit
+            }),
+    ]
+    .prop_map(expr);
+    leaf.prop_recursive(4, 24, 3, |inner| {
+        let boxed = inner.clone().prop_map(Box::new);
+        let arith = prop_oneof![
+            Just(ArithOp::Add),
+            Just(ArithOp::Sub),
+            Just(ArithOp::Mul),
+            Just(ArithOp::Div)
+        ];
+        let cmp = prop_oneof![
+            Just(CmpOp::Lt),
+            Just(CmpOp::Le),
+            Just(CmpOp::Gt),
+            Just(CmpOp::Ge),
+            Just(CmpOp::Eq),
+            Just(CmpOp::Ne)
+        ];
+        prop_oneof![
+            prop::collection::vec(inner, 1..4).prop_map(SourceKind::Merge),
+            (boxed.clone(), whole(10))
+                .prop_map(|(source, count)| SourceKind::Take { source, count }),
+            (boxed.clone(), arith, number()).prop_map(|(source, op, operand)| SourceKind::Map {
+                source,
+                op,
+                operand
+            }),
+            (boxed.clone(), cmp, number()).prop_map(|(source, op, operand)| SourceKind::Filter {
+                source,
+                op,
+                operand
+            }),
+            (boxed.clone(), duration()).prop_map(|(source, ms)| SourceKind::Timeout { source, ms }),
+            (boxed, whole(10), text()).prop_map(|(source, count, message)| SourceKind::FailAfter {
+                source,
+                count,
+                message
+            }),
+        ]
+        .prop_map(expr)
+    })
+}
+
+pub fn aggregator() -> impl Strategy<Value = Aggregator> {
+    (0..Aggregator::ALL.len()).prop_map(|i| Aggregator::ALL[i])
+}
+
+pub fn task_node(label: Option<String>, kind: TaskKind) -> Task {
+    Task {
+        label,
+        kind,
+        span: Span::NONE,
+    }
+}
+
+/// A task; `N * task` appears only as a child of a group.
+pub fn task() -> impl Strategy<Value = Task> {
+    let leaf = (prop::option::of(text()), aggregator(), source()).prop_map(
+        |(label, aggregator, source)| task_node(label, TaskKind::Aggregate { aggregator, source }),
+    );
+    leaf.prop_recursive(3, 16, 5, |inner| {
+        let group = prop_oneof![
+            Just(Group::Sequential),
+            Just(Group::Gather),
+            Just(Group::Race),
+            (1u64..10).prop_map(Group::Limit),
+            duration().prop_map(Group::Timeout),
+        ];
+        let child = prop_oneof![
+            3 => inner.clone(),
+            1 => (prop::option::of(text()), 1u64..4, inner).prop_map(|(label, count, task)| {
+                task_node(label, TaskKind::Repeat { count, task: Box::new(task) })
+            }),
+        ];
+        (
+            prop::option::of(text()),
+            group,
+            prop::collection::vec(child, 0..5),
+        )
+            .prop_map(|(label, group, children)| {
+                task_node(label, TaskKind::Group { group, children })
+            })
+    })
+}
+
+pub fn program() -> impl Strategy<Value = Program> {
+    let defs = prop::collection::vec(source(), 0..4);
+    let statements = prop::collection::vec(task(), 0..4);
+    ("[a-z]{1,4}", defs, statements).prop_map(|(prefix, bodies, mut statements)| {
+        let names: Vec<String> = (0..bodies.len()).map(|i| format!("{prefix}_{i}")).collect();
+        let sources = bodies
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut body)| {
+                resolve(&mut body, &names[..i]);
+                SourceDef {
+                    name: names[i].clone(),
+                    name_span: Span::NONE,
+                    body,
+                    span: Span::NONE,
+                }
+            })
+            .collect();
+        for statement in &mut statements {
+            resolve_task(statement, &names);
+        }
+        Program {
+            sources,
+            statements,
+        }
+    })
+}
+
+/// Replaces each `#k` placeholder with a visible name, or a literal if none is.
+pub fn resolve(source: &mut SourceExpr, visible: &[String]) {
+    match &mut source.kind {
+        SourceKind::Named(name) => {
+            let k: usize = name[1..].parse().unwrap_or(0);
+            if visible.is_empty() {
+                source.kind = SourceKind::Values {
+                    values: vec![1.0],
+                    pacing: Pacing::default(),
+                };
+            } else {
+                *name = visible[k % visible.len()].clone();
+            }
+        }
+        SourceKind::Merge(inputs) => inputs.iter_mut().for_each(|s| resolve(s, visible)),
+        SourceKind::Take { source, .. }
+        | SourceKind::Map { source, .. }
+        | SourceKind::Filter { source, .. }
+        | SourceKind::Timeout { source, .. }
+        | SourceKind::FailAfter { source, .. } => resolve(source, visible),
+        _ => {}
+    }
+}
+
+pub fn resolve_task(task: &mut Task, visible: &[String]) {
+    match &mut task.kind {
+        TaskKind::Aggregate { source, .. } => resolve(source, visible),
+        TaskKind::Group { children, .. } => {
+            children.iter_mut().for_each(|t| resolve_task(t, visible))
+        }
+        TaskKind::Repeat { task, .. } => resolve_task(task, visible),
+    }
+}
+
+/// `PartialEq` on f64 says -0 == 0; the text must keep the sign too.
+pub fn same_bits(a: &Program, b: &Program) -> bool {
+    format!("{a:?}") == format!("{b:?}")
+}
+
+// ---- token soup ----------------------------------------------------------------------
+
+pub fn token() -> impl Strategy<Value = String> {
+    let words = lang::KEYWORDS
+        .iter()
+        .map(|w| w.to_string())
+        .chain(["afeat1", "x", "\n", "  ", "#c\n"].map(String::from))
+        .collect::<Vec<_>>();
+    let punctuation = [
+        "(", ")", "[", "]", ",", ":", "=", "|", "..", "+", "-", "*", "/", "<", "<=", ">", ">=",
+        "==", "!=", "\"",
+    ]
+    .map(String::from)
+    .to_vec();
+    prop_oneof![
+        prop::sample::select(words),
+        prop::sample::select(punctuation),
+        number().prop_map(|x| x.to_string()),
+        (0u32..3000, prop::sample::select(vec!["ms", "s", "h", ""]))
+            .prop_map(|(x, unit)| format!("{x}{unit}")),
+        text().prop_map(|s| format!("{s:?}")),
+        Just("1e999".to_string()),
+    ]
+}
