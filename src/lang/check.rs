@@ -163,11 +163,13 @@ impl<'p> Checker<'p, '_, '_> {
                 self.error(span, message);
             }
             if running.blocking_ms > MAX_BLOCKING_MS && before.1.blocking_ms <= MAX_BLOCKING_MS {
-                let message = format!(
-                    "this program busy-waits {} s in all; the cap is {} s",
-                    seconds(total.blocking_ms),
-                    seconds(MAX_BLOCKING_MS)
-                );
+                let cap = seconds(MAX_BLOCKING_MS);
+                let mut total_s = seconds(total.blocking_ms);
+                if total_s == cap {
+                    total_s = format!("over {cap}");
+                }
+                let message =
+                    format!("this program busy-waits {total_s} s in all; the cap is {cap} s");
                 self.error(span, message);
             }
         }

@@ -181,6 +181,10 @@ impl Lexer<'_, '_, '_> {
             .find(|other| other != c)
             .unwrap_or(self.text.len() - start);
         self.pos += run;
+        self.push(TokenKind::Invalid, start);
+        if self.diagnostics.is_full() {
+            return;
+        }
         let shown = c.escape_debug();
         let times = run / c.len_utf8();
         let message = if times == 1 {
@@ -188,8 +192,7 @@ impl Lexer<'_, '_, '_> {
         } else {
             format!("unexpected character '{shown}' ({times} in a row)")
         };
-        self.error(Span::new(start, self.pos), message);
-        self.push(TokenKind::Invalid, start);
+        self.error(Span::new(start, start + run), message);
     }
 
     fn ident_len(&self) -> usize {

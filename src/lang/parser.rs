@@ -203,7 +203,7 @@ impl Parser<'_> {
     /// Records "expected {what}, found ..." at the current token, unless the
     /// lexer already reported it.
     fn expected(&mut self, what: &str) -> Reported {
-        if *self.kind() != TokenKind::Invalid {
+        if *self.kind() != TokenKind::Invalid && !self.diagnostics.is_full() {
             let message = format!("expected {what}, found {}", self.found());
             self.error(self.found_span(), message);
         }
@@ -222,6 +222,9 @@ impl Parser<'_> {
     fn close(&mut self, close: &TokenKind, opener: &str, open: Span) -> Parsed<Span> {
         if let Some(span) = self.eat(close) {
             return Ok(span);
+        }
+        if self.diagnostics.is_full() {
+            return Err(Reported);
         }
         let bracket = if *close == TokenKind::RBracket {
             ']'
@@ -243,6 +246,9 @@ impl Parser<'_> {
         }
         if self.at(close) {
             return Ok(false);
+        }
+        if self.diagnostics.is_full() {
+            return Err(Reported);
         }
         let bracket = if *close == TokenKind::RBracket {
             ']'
