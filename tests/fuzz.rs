@@ -11,6 +11,8 @@
 //! limit), `FUZZ_SEED` (default: from the clock), `FUZZ_FROM` (first case
 //! number, to replay one: `FUZZ_SEED=s FUZZ_FROM=i FUZZ_CASES=1`).
 
+#[path = "common/cpu_time.rs"]
+mod cpu_time;
 #[path = "common/programs.rs"]
 mod programs;
 
@@ -26,6 +28,7 @@ use async_playground::lang::{self, MAX_DIAGNOSTICS};
 use async_playground::program::Program;
 use async_playground::run::{ideal_times, Engine, Plan};
 use async_playground::source::NoIo;
+use cpu_time::Stopwatch;
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
@@ -237,37 +240,6 @@ fn check_text(text: &str) -> Result<Seen, String> {
     seen.set_aside = !run(&program)?;
     seen.ran = true;
     Ok(seen)
-}
-
-/// Time this thread has spent on a CPU: what a case costs, however busy the
-/// machine is (a wall clock would charge a case for being descheduled).
-/// Linux has it in /proc; elsewhere the wall clock stands in.
-#[derive(Clone, Copy)]
-struct Stopwatch {
-    cpu: Option<Duration>,
-    wall: Instant,
-}
-
-impl Stopwatch {
-    fn start() -> Stopwatch {
-        Stopwatch {
-            cpu: thread_cpu_time(),
-            wall: Instant::now(),
-        }
-    }
-
-    fn elapsed(&self) -> Duration {
-        match (self.cpu, thread_cpu_time()) {
-            (Some(start), Some(now)) => now.saturating_sub(start),
-            _ => self.wall.elapsed(),
-        }
-    }
-}
-
-fn thread_cpu_time() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let nanos = stat.split_whitespace().next()?.parse().ok()?;
-    Some(Duration::from_nanos(nanos))
 }
 
 fn over(start: Stopwatch, budget: Duration, what: &str) -> Result<(), String> {
