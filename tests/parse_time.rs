@@ -99,8 +99,9 @@ fn parse_time_is_linear_up_to_1_mb() {
         }
         report += "\n";
         for (pair, n) in times.windows(2).zip(&sizes[1..]) {
-            // Below a millisecond, timer noise dominates the ratio.
-            let ratio = pair[1].as_secs_f64() / pair[0].as_secs_f64().max(1e-3);
+            // CPU time moves in scheduler ticks (4 ms at 250 Hz): below
+            // 10 ms the ratio is noise.
+            let ratio = pair[1].as_secs_f64() / pair[0].as_secs_f64().max(0.01);
             if ratio > 3.0 {
                 failures.push(format!("{name}: {ratio:.1}x from {} KB", n / 2048));
             }
