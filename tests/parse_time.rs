@@ -36,8 +36,11 @@ fn repeated(bytes: usize, unit: impl Fn(usize) -> String) -> String {
     text
 }
 
-/// Program shapes, each as a text of about `bytes`.
-fn shapes() -> Vec<(&'static str, fn(usize) -> String)> {
+/// Makes a program of about the given bytes.
+type Shape = fn(usize) -> String;
+
+/// Program shapes, by name.
+fn shapes() -> Vec<(&'static str, Shape)> {
     vec![
         ("valid lines", |n| repeated(n, |_| "sum([1])\n".into())),
         ("erroring lines", |n| repeated(n, |_| "sum(nope)\n".into())),
