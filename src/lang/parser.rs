@@ -10,7 +10,7 @@ use super::diagnostic::Diagnostics;
 use super::lexer::{lex, Token, TokenKind};
 use crate::program::{
     random_whole_numbers, Aggregator, ArithOp, CmpOp, Delays, FetchFormat, Group, Pacing, Program,
-    SourceDef, SourceExpr, SourceKind, Span, Task, TaskKind,
+    SourceDef, SourceExpr, SourceKind, Span, Task, TaskKind, MAX_EXACT_WHOLE,
 };
 use crate::suggest::closest;
 
@@ -58,8 +58,6 @@ pub const KEYWORDS: &[&str] = &[
 
 const GROUPS: [&str; 5] = ["sequential", "gather", "race", "limit", "timeout"];
 const TRANSFORMS: [&str; 5] = ["take", "map", "filter", "timeout", "fail"];
-/// Whole numbers stay exact in an f64 up to 2^53.
-const MAX_WHOLE: f64 = 9_007_199_254_740_992.0;
 
 static END_OF_LINE: TokenKind = TokenKind::EndOfLine;
 
@@ -1006,7 +1004,7 @@ impl Parser<'_> {
             "can't be negative"
         } else if value.fract() != 0.0 {
             "must be a whole number"
-        } else if value > MAX_WHOLE {
+        } else if value > MAX_EXACT_WHOLE {
             "is too large"
         } else {
             return Ok(value as u64);
