@@ -265,8 +265,10 @@ fn check_diagnostics(text: &str, errors: &[lang::Diagnostic]) -> Result<(), Stri
             && error.line as usize == text[..span.start].matches('\n').count() + 1
             && error.column >= 1;
         let rendered = error.render(text);
-        // The message, and two lines of at most ~120 chars of 4 bytes.
-        let bounded = rendered.len() <= error.message.len() + 1200;
+        // A message of at most ~200 chars, and two lines of at most ~120
+        // chars of up to 4 bytes.
+        let bounded =
+            error.message.chars().count() <= 203 && rendered.len() <= error.message.len() + 1200;
         if !well_placed || !rendered.contains(&error.message) || !bounded {
             return Err(format!("bad diagnostic {error:?}:\n{rendered}"));
         }

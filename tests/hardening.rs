@@ -146,6 +146,26 @@ fn errors_are_capped_in_total() {
 }
 
 #[test]
+fn messages_quoting_a_huge_token_are_cut_in_the_middle() {
+    let huge = "1".repeat(1 << 20);
+    for text in [
+        format!("sum([{huge}])"),
+        format!(
+            "source {} = [1]\nsum({})",
+            "a".repeat(1 << 20),
+            "b".repeat(1 << 20)
+        ),
+    ] {
+        let found = errors(&text, budget(200));
+        assert!(!found.is_empty());
+        for message in found {
+            assert!(message.len() < 300, "{} bytes", message.len());
+        }
+    }
+    assert!(error(&format!("sum([{huge}])")).ends_with("111 is too large"));
+}
+
+#[test]
 fn rendered_shows_a_window_of_a_long_line() {
     let text = format!(
         "{}sum(nope){}",

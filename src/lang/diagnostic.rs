@@ -10,6 +10,9 @@ pub const MAX_DIAGNOSTICS: usize = 50;
 /// How many chars of the line [`Diagnostic::render`] shows around the place.
 const RENDER_WINDOW: usize = 120;
 
+/// A message longer than twice this is cut in the middle.
+const MESSAGE_END_CHARS: usize = 100;
+
 /// One error in a program: where it is and what was expected there.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -158,7 +161,8 @@ impl<'t> Diagnostics<'t> {
 
     pub fn push(&mut self, span: Span, message: impl Into<String>) {
         if !self.is_full() {
-            let diagnostic = Diagnostic::with_lines(&self.lines, self.text, span, message.into());
+            let message = cut_middle(message.into());
+            let diagnostic = Diagnostic::with_lines(&self.lines, self.text, span, message);
             self.list.push(diagnostic);
         }
     }
@@ -174,6 +178,18 @@ impl<'t> Diagnostics<'t> {
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.list
     }
+}
+
+/// A message quoting a huge token (a 1 MB name or number) keeps its first
+/// and last [`MESSAGE_END_CHARS`] chars, so it stays readable and small.
+fn cut_middle(message: String) -> String {
+    let chars = message.chars().count();
+    if chars <= 2 * MESSAGE_END_CHARS + 3 {
+        return message;
+    }
+    let head: String = message.chars().take(MESSAGE_END_CHARS).collect();
+    let tail: String = message.chars().skip(chars - MESSAGE_END_CHARS).collect();
+    format!("{head}...{tail}")
 }
 
 fn saturate(n: usize) -> u32 {
