@@ -331,3 +331,33 @@ fn a_failing_task_fails_alone_in_other_groups() {
         );
     }
 }
+
+#[test]
+fn nested_copies_built_in_rust_get_a_plan_error_not_all_memory() {
+    let leaf = random_program(1.0, 6.0).statements.remove(0);
+    let copies = |count: u64, task: Task| Task {
+        label: None,
+        kind: TaskKind::Repeat {
+            count,
+            task: Box::new(task),
+        },
+        span: Span::NONE,
+    };
+    let gather = |children: Vec<Task>| Task {
+        label: None,
+        kind: TaskKind::Group {
+            group: async_playground::program::Group::Gather,
+            children,
+        },
+        span: Span::NONE,
+    };
+    let inner = gather(vec![copies(2_000_000, leaf)]);
+    let program = Program {
+        sources: vec![],
+        statements: vec![gather(vec![copies(2_000_000, inner)])],
+    };
+    let start = Instant::now();
+    let refused = Plan::compile(&program).unwrap_err();
+    assert_eq!(refused.message, "at most 2000000 tasks in all");
+    assert!(start.elapsed() < budget(2000), "{:?}", start.elapsed());
+}
