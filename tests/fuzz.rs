@@ -368,6 +368,13 @@ fn fuzz_programs() {
         }
         done += 1;
         case += 1;
+        if done % 100_000 == 0 {
+            let rate = done as f64 / start.elapsed().as_secs_f64();
+            println!(
+                "fuzz: {done} cases (seed {seed}), {rate:.0} cases/s, {} failed so far",
+                failures.len()
+            );
+        }
     }
     *current.lock().unwrap() = None;
     let secs = start.elapsed().as_secs_f64();
