@@ -115,6 +115,7 @@ pub struct LineIndex {
 }
 
 impl LineIndex {
+    /// One pass over `text`, finding its line breaks.
     pub fn new(text: &str) -> LineIndex {
         let breaks = text.bytes().enumerate().filter(|&(_, b)| b == b'\n');
         let starts = std::iter::once(0)
