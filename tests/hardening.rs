@@ -361,3 +361,11 @@ fn nested_copies_built_in_rust_get_a_plan_error_not_all_memory() {
     assert_eq!(refused.message, "at most 2000000 tasks in all");
     assert!(start.elapsed() < budget(2000), "{:?}", start.elapsed());
 }
+
+#[test]
+fn parse_results_give_utf16_offsets_on_any_line() {
+    let text = "# é😀\nsum(nope)";
+    let json = schema::parse_result(text, &lang::parse(text), &[]);
+    // "# é😀\n" is 6 UTF-16 units: '#', ' ', 'é', two for '😀', '\n'.
+    assert!(json.contains(r#""line":2,"column":5,"from":10,"to":14"#), "{json}");
+}
