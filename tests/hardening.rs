@@ -367,5 +367,8 @@ fn parse_results_give_utf16_offsets_on_any_line() {
     let text = "# é😀\nsum(nope)";
     let json = schema::parse_result(text, &lang::parse(text), &[]);
     // "# é😀\n" is 6 UTF-16 units: '#', ' ', 'é', two for '😀', '\n'.
-    assert!(json.contains(r#""line":2,"column":5,"from":10,"to":14"#), "{json}");
+    assert!(
+        json.contains(r#""line":2,"column":5,"from":10,"to":14"#),
+        "{json}"
+    );
 }
