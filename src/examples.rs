@@ -52,6 +52,7 @@ macro_rules! examples {
 examples![
     "sequential",
     "gather",
+    "io-aiohttp",
     "aggregators",
     "blocking",
     "race",
@@ -61,7 +62,6 @@ examples![
     "merge",
     "fanout",
     "transforms",
-    "io-aiohttp",
     "io-csv-stats",
     "io-limit",
     "io-timeout",

@@ -388,3 +388,57 @@ fn the_ready_fast_path_gives_what_polling_value_by_value_gives() {
         assert_eq!(report.events_omitted, expected_omitted, "{text}");
     }
 }
+
+/// `limit(k, ...)` frees a slot the moment its task ends, like
+/// `asyncio.Semaphore(k)`: the third task starts when the 100 ms one ends
+/// (300 ms in all), not when the first two have both ended (500 ms).
+#[test]
+fn limit_frees_a_slot_when_its_task_ends() {
+    let program = async_playground::lang::parse(
+        "limit(2, sum([1] every 300ms), sum([2] every 100ms), sum([3] every 200ms))",
+    )
+    .unwrap();
+    let report = async_playground::run::run_virtual(&program).unwrap();
+    assert_eq!(report.statements[0].outcome.to_string(), "[1, 2, 3]");
+    assert_eq!(report.statements[0].elapsed_ms, 300.0);
+}
+
+/// A deadline due at the same instant as a value wins, as in asyncio (its
+/// timer was set first); work that never waits beats any deadline.
+#[test]
+fn deadlines_at_the_instant_of_a_value_win_as_in_asyncio() {
+    let run = |text: &str| {
+        let program = async_playground::lang::parse(text).unwrap();
+        let report = async_playground::run::run_virtual(&program).unwrap();
+        let statement = &report.statements[0];
+        (statement.outcome.to_string(), statement.elapsed_ms)
+    };
+    assert_eq!(
+        run("sum([1, 2] every 1s | timeout 1s)"),
+        ("error: no value within 1s".to_string(), 1000.0)
+    );
+    assert_eq!(
+        run("timeout(1s, sum([1] every 1s))"),
+        ("error: timed out after 1s".to_string(), 1000.0)
+    );
+    assert_eq!(
+        run("timeout(0s, sum([1] every 0s))"),
+        ("error: timed out after 0s".to_string(), 0.0)
+    );
+    assert_eq!(run("timeout(0s, sum([1, 2]))"), ("3".to_string(), 0.0));
+    assert_eq!(
+        run("sum([1, 2] every 1s | timeout 1.001s)"),
+        ("3".to_string(), 2000.0)
+    );
+}
+
+/// `random` over more whole numbers than an f64 holds exactly is refused
+/// (the span `2^64 + 1` once overflowed: a panic, or a division by zero);
+/// `tests/hardening.rs` checks the plan refuses it too.
+#[test]
+fn random_over_a_huge_range_is_refused() {
+    let errors = lang::parse("count(random(3, -1e300..1e300, seed 7))").unwrap_err();
+    assert!(errors[0]
+        .message
+        .starts_with("this range is too wide for random"));
+}

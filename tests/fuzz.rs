@@ -13,7 +13,6 @@
 
 #[path = "common/cpu_time.rs"]
 mod cpu_time;
-#[path = "common/programs.rs"]
 mod programs;
 
 use std::panic::{self, AssertUnwindSafe};

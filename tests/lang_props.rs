@@ -3,13 +3,18 @@
 //! and no input at all makes the parser panic or report a bad position.
 
 mod common;
-#[path = "common/programs.rs"]
 mod programs;
 
 use async_playground::lang;
+use async_playground::program::Program;
 use common::strip;
-use programs::{program, same_bits, token};
+use programs::{number, program, text};
 use proptest::prelude::*;
+
+/// `PartialEq` on f64 says -0 == 0; the text must keep the sign too.
+fn same_bits(a: &Program, b: &Program) -> bool {
+    format!("{a:?}") == format!("{b:?}")
+}
 
 // ---- arbitrary text -----------------------------------------------------------------
 
@@ -32,6 +37,29 @@ fn assert_well_formed(text: &str) {
             assert!(rendered.contains(&error.message));
         }
     }
+}
+
+fn token() -> impl Strategy<Value = String> {
+    let words = lang::KEYWORDS
+        .iter()
+        .map(|w| w.to_string())
+        .chain(["afeat1", "x", "\n", "  ", "#c\n"].map(String::from))
+        .collect::<Vec<_>>();
+    let punctuation = [
+        "(", ")", "[", "]", ",", ":", "=", "|", "..", "+", "-", "*", "/", "<", "<=", ">", ">=",
+        "==", "!=", "\"",
+    ]
+    .map(String::from)
+    .to_vec();
+    prop_oneof![
+        prop::sample::select(words),
+        prop::sample::select(punctuation),
+        number().prop_map(|x| x.to_string()),
+        (0u32..3000, prop::sample::select(vec!["ms", "s", "h", ""]))
+            .prop_map(|(x, unit)| format!("{x}{unit}")),
+        text().prop_map(|s| format!("{s:?}")),
+        Just("1e999".to_string()),
+    ]
 }
 
 proptest! {

@@ -66,6 +66,11 @@ fn shapes() -> Vec<(&'static str, Shape)> {
         ("unclosed strings", |n| {
             repeated(n, |_| "sum(fetch(\"x\n".into())
         }),
+        // Python habits are looked for on lines with errors: long ones too.
+        ("a long line of words", |n| repeated(n, |_| "x ".into())),
+        ("a long line of habits", |n| {
+            repeated(n, |_| "in [range(1 s await ".into())
+        }),
     ]
 }
 

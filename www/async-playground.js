@@ -10,13 +10,15 @@
 // Attributes: example="gather" | src="examples/gather.apg" | inline text
 // (the initial program; the example picker is then hidden), readonly, autorun, clock="real|virtual",
 // speed="0.25..8|instant", height="320px", theme="light|dark|auto", and
-// from-hash (read `#code/...` share links and `#example/<name>` from the page URL).
+// from-hash (read `#code/...` share links and `#example/<name>` from the page URL),
+// no-python (hide the Python view), python-style="script|notebook".
 // Events: `ready` once the engine is loaded and the program is in the editor.
 
 import { loadEngine } from "./engine.js";
 import { CodeEditor } from "./code-editor.js";
 import { ResultsView, formatDuration } from "./results-view.js";
 import { decodeShareHash, isShareHash, shareUrl } from "./share-link.js";
+import "./python-view.js";
 
 const DEFAULT_EXAMPLE = "gather";
 const PARSE_DELAY_MS = 250;
@@ -73,6 +75,7 @@ template.innerHTML = `
       </div>
     </div>
     <ul id="diagnostics" class="diagnostics" aria-label="Problems"></ul>
+    <python-view></python-view>
     <p class="status" role="status" aria-live="polite"></p>
     <ol class="results" aria-label="Results"></ol>
     <p class="timer-warning" hidden></p>
@@ -92,7 +95,7 @@ function dedent(text) {
 const isProgramError = (error) => error?.name === "ProgramError" && Array.isArray(error.diagnostics);
 
 export class AsyncPlayground extends HTMLElement {
-  static observedAttributes = ["readonly", "clock", "speed", "height", "theme", "example", "src"];
+  static observedAttributes = ["readonly", "clock", "speed", "height", "theme", "example", "src", "no-python", "python-style"];
 
   #engine = null;
   #parts = null;
@@ -138,6 +141,7 @@ export class AsyncPlayground extends HTMLElement {
     else if (name === "height") this.#applyHeight();
     else if (name === "theme") this.#applyTheme();
     else if ((name === "example" || name === "src") && this.#ready && value) this.#loadAttributeProgram();
+    else if (name === "no-python" || name === "python-style") this.#applyPython();
   }
 
   /** The program text in the editor. */
@@ -294,6 +298,7 @@ export class AsyncPlayground extends HTMLElement {
       compareBar: $(".compare-bar"),
       compare: $("#compare"),
       timelineSlot: $(".timeline"),
+      python: $("python-view"),
     };
     const parts = this.#parts;
     this.#editor = new CodeEditor({ textarea: parts.textarea, gutterRows: $(".gutter-rows"), bandLayer: $(".band-layer") });
@@ -321,6 +326,13 @@ export class AsyncPlayground extends HTMLElement {
     this.#setRunning(false);
     this.#mountTimeline();
     this.#applyTheme();
+    this.#applyPython();
+  }
+
+  #applyPython() {
+    this.#parts.python.hidden = this.hasAttribute("no-python");
+    const style = this.getAttribute("python-style");
+    if (style) this.#parts.python.setAttribute("python-style", style);
   }
 
   async #start() {
@@ -459,8 +471,10 @@ export class AsyncPlayground extends HTMLElement {
   #checkNow() {
     clearTimeout(this.#parseTimer);
     if (!this.#engine) return;
-    const parsed = this.#engine.parse(this.#editor.value);
+    const text = this.#editor.value;
+    const parsed = this.#engine.parse(text);
     this.#showDiagnostics(parsed.ok ? [] : parsed.diagnostics);
+    this.#parts.python.show({ text, diagnostics: parsed.ok ? [] : parsed.diagnostics, toPython: this.#engine.toPython });
   }
 
   #showDiagnostics(diagnostics) {

@@ -56,10 +56,55 @@ pub fn format_number(value: f64) -> String {
         (value as i64).to_string()
     } else if !(1e-6..1e21).contains(&magnitude) {
         // Where JavaScript switches to exponents too.
-        format!("{value:e}")
+        even_tie(format!("{value:e}"), value)
     } else {
-        format!("{value}")
+        even_tie(format!("{value}"), value)
     }
+}
+
+/// Rust's shortest form breaks an exact tie between two shortest candidates
+/// upwards (`-1893787526330765.3` for `-1893787526330765.25`); Python's
+/// `repr` and JavaScript pick the even digit (`...765.2`). Found by the
+/// CPython referee; this picks the even one too.
+///
+/// ```
+/// use async_playground::aggregate::format_number;
+/// assert_eq!(format_number(-1893787526330765.25), "-1893787526330765.2");
+/// assert_eq!(format_number(0.3), "0.3");
+/// ```
+fn even_tie(text: String, value: f64) -> String {
+    let (mantissa, exponent) = text.split_at(text.find('e').unwrap_or(text.len()));
+    let Some(last @ b'1'..=b'9') = mantissa.bytes().last() else {
+        return text;
+    };
+    if last % 2 == 0 || !mantissa.contains('.') {
+        return text;
+    }
+    let stem = &mantissa[..mantissa.len() - 1];
+    let lower = format!("{stem}{}{exponent}", char::from(last - 1));
+    if lower.parse::<f64>() != Ok(value) {
+        return text;
+    }
+    // Both round-trip; a tie only if the value lies exactly halfway.
+    let halfway = format!("{stem}{}5{exponent}", char::from(last - 1));
+    if significant(&halfway) == significant(&format!("{value:.1100e}")) {
+        lower
+    } else {
+        text
+    }
+}
+
+/// The significant digits and the power of ten of the first, of a decimal
+/// text: `"-0.0250e3"` → `("25", 1)`.
+fn significant(text: &str) -> (String, i64) {
+    let (mantissa, exponent) = text.split_at(text.find('e').unwrap_or(text.len()));
+    let exponent: i64 = exponent.get(1..).and_then(|e| e.parse().ok()).unwrap_or(0);
+    let mantissa = mantissa.trim_start_matches('-');
+    let point = mantissa.find('.').unwrap_or(mantissa.len()) as i64;
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let leading = (digits.len() - digits.trim_start_matches('0').len()) as i64;
+    let digits = digits.trim_matches('0').to_string();
+    (digits, exponent + point - leading - 1)
 }
 
 /// Lists longer than this show their first items and a count of the rest:

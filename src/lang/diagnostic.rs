@@ -41,7 +41,13 @@ impl Diagnostic {
         Diagnostic::with_lines(&LineIndex::new(text), text, span, message.into())
     }
 
-    fn with_lines(lines: &LineIndex, text: &str, span: Span, message: String) -> Diagnostic {
+    /// [`Diagnostic::new`] with the text's lines already indexed.
+    pub(crate) fn with_lines(
+        lines: &LineIndex,
+        text: &str,
+        span: Span,
+        message: String,
+    ) -> Diagnostic {
         let start = floor_char_boundary(text, span.start);
         let end = floor_char_boundary(text, span.end.max(start));
         let (line, column) = lines.line_column(text, start);

@@ -15,12 +15,15 @@
 mod check;
 mod diagnostic;
 mod format;
+mod habits;
 mod lexer;
 mod parser;
+mod python;
 
 pub use check::{MAX_BLOCKING_MS, MAX_DURATION_MS, MAX_LIST, MAX_TASKS, MAX_TIMERS, MAX_VALUES};
 pub use diagnostic::{Diagnostic, LineIndex, MAX_DIAGNOSTICS};
 pub use parser::{KEYWORDS, MAX_DEPTH};
+pub use python::PythonStyle;
 
 use crate::program::Program;
 
@@ -44,6 +47,7 @@ pub fn parse(text: &str) -> Result<Program, Vec<Diagnostic>> {
     }
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
     diagnostics.dedup();
+    habits::explain(text, &mut diagnostics);
     Err(diagnostics)
 }
 
@@ -60,4 +64,21 @@ pub fn parse(text: &str) -> Result<Program, Vec<Diagnostic>> {
 /// ```
 pub fn format(program: &Program) -> String {
     format::program(program)
+}
+
+/// `program` as Python asyncio code, in the idiom of the post the playground
+/// grew from, that prints each statement's result in the playground's text
+/// form and its time. `style` picks how it starts the event loop.
+///
+/// ```
+/// use async_playground::lang::{parse, to_python, PythonStyle};
+/// let program = parse("gather(sum([1, 2] every 1s), max([3]))").unwrap();
+/// let script = to_python(&program, PythonStyle::Script);
+/// assert!(script.contains("asyncio.gather("));
+/// assert!(script.ends_with("asyncio.run(main())\n"));
+/// let notebook = to_python(&program, PythonStyle::Notebook);
+/// assert!(notebook.ends_with("await main()\n"));
+/// ```
+pub fn to_python(program: &Program, style: PythonStyle) -> String {
+    python::program(program, style)
 }

@@ -2,7 +2,7 @@ use std::cell::RefCell;
 use std::future::Future;
 use std::rc::Rc;
 
-use futures::future::{join_all, select, Either};
+use futures::future::{join_all, poll_immediate, select, Either};
 use futures::stream::{FuturesUnordered, StreamExt};
 use futures::FutureExt;
 
@@ -283,28 +283,54 @@ impl<C: Clock> Engine<C> {
                 // Dropping the other racers cancels them.
                 racers.next().await.unwrap_or(Outcome::Empty)
             }
-            Group::Limit(k) => Outcome::Group(
-                futures::stream::iter(children.iter().map(|c| self.node(c)))
-                    .buffered(usize::try_from(k).unwrap_or(usize::MAX).max(1))
-                    .collect()
-                    .await,
-            ),
+            Group::Limit(k) => Outcome::Group(self.limited(k, children).await),
             Group::Timeout(ms) => {
-                let work = self.sequential(children).boxed_local();
-                match select(work, self.clock.sleep(ms)).await {
+                let mut deadline = self.clock.sleep(ms);
+                // Set the deadline's timer before the work's (asyncio's order;
+                // a 0 s deadline then acts at the work's first await).
+                let _ = poll_immediate(&mut deadline).await;
+                let mut work = self.sequential(children).boxed_local();
+                // As with asyncio.timeout: work that ends without waiting
+                // beats any deadline (a deadline acts at an await), and a
+                // deadline due at the same instant as the work's last value
+                // wins (its timer was set first, so it fires first).
+                let finished = match poll_immediate(&mut work).await {
+                    Some(outcomes) => Some(outcomes),
+                    None => match select(deadline, work).await {
+                        Either::Left(_) => None,
+                        Either::Right((outcomes, _)) => Some(outcomes),
+                    },
+                };
+                match finished {
                     // One child's result is not wrapped in a list.
-                    Either::Left((mut outcomes, _)) if outcomes.len() == 1 => {
+                    Some(mut outcomes) if outcomes.len() == 1 => {
                         outcomes.pop().unwrap_or(Outcome::Empty)
                     }
-                    Either::Left((outcomes, _)) => Outcome::Group(outcomes),
-                    Either::Right(_) => {
-                        Outcome::Error(format!("timed out after {}", format_duration(ms)))
-                    }
+                    Some(outcomes) => Outcome::Group(outcomes),
+                    None => Outcome::Error(format!("timed out after {}", format_duration(ms))),
                 }
             }
         };
         guard.finish(&outcome);
         outcome
+    }
+
+    /// At most `k` children at once, like `asyncio.Semaphore(k)`: a slot
+    /// frees the moment its task ends (not when the earlier ones have), and
+    /// the next child in input order takes it. Results stay in input order.
+    async fn limited(&self, k: u64, children: &[Node]) -> Vec<Outcome> {
+        let k = usize::try_from(k).unwrap_or(usize::MAX).max(1);
+        let start = |index: usize| self.node(&children[index]).map(move |o| (index, o));
+        let mut waiting = 0..children.len();
+        let mut running: FuturesUnordered<_> = waiting.by_ref().take(k).map(start).collect();
+        let mut outcomes = vec![Outcome::Empty; children.len()];
+        while let Some((index, outcome)) = running.next().await {
+            outcomes[index] = outcome;
+            if let Some(next) = waiting.next() {
+                running.push(start(next));
+            }
+        }
+        outcomes
     }
 
     async fn sequential(&self, children: &[Node]) -> Vec<Outcome> {

@@ -48,19 +48,31 @@ impl<C: Clock> Stream for Timeout<C> {
         if this.expired {
             return Poll::Ready(None);
         }
+        // A deadline due at the same instant as the value wins, as in
+        // asyncio, where the deadline's timer was set first and fires first.
+        if this
+            .timer
+            .as_mut()
+            .is_some_and(|t| t.poll_unpin(cx).is_ready())
+        {
+            return Poll::Ready(Some(Err(this.expire())));
+        }
         if let Poll::Ready(next) = this.inner.poll_next_unpin(cx) {
             this.timer = None;
             return Poll::Ready(next);
         }
         let timer = this.timer.get_or_insert_with(|| this.clock.sleep(this.ms));
         if timer.poll_unpin(cx).is_ready() {
-            this.expired = true;
-            return Poll::Ready(Some(Err(format!(
-                "no value within {}",
-                format_duration(this.ms)
-            ))));
+            return Poll::Ready(Some(Err(this.expire())));
         }
         Poll::Pending
+    }
+}
+
+impl<C: Clock> Timeout<C> {
+    fn expire(&mut self) -> SourceError {
+        self.expired = true;
+        format!("no value within {}", format_duration(self.ms))
     }
 }
 

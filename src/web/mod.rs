@@ -150,6 +150,29 @@ pub fn format(text: &str) -> Result<String, JsValue> {
         .map_err(|diagnostics| program_error(text, &diagnostics))
 }
 
+/// The program as Python asyncio code (`lang::to_python`): `{ style:
+/// "script" }` (default) ends with `asyncio.run(main())`, `{ style:
+/// "notebook" }` with `await main()` for Jupyter. Throws a `ProgramError` if
+/// the program has errors.
+#[wasm_bindgen(js_name = toPython)]
+pub fn to_python(
+    text: &str,
+    #[wasm_bindgen(unchecked_param_type = "{ style?: \"script\" | \"notebook\" } | undefined")]
+    options: JsValue,
+) -> Result<String, JsValue> {
+    let style = match Reflect::get(&options, &"style".into())
+        .ok()
+        .and_then(|s| s.as_string())
+        .as_deref()
+    {
+        Some("notebook") => lang::PythonStyle::Notebook,
+        _ => lang::PythonStyle::Script,
+    };
+    lang::parse(text)
+        .map(|program| lang::to_python(&program, style))
+        .map_err(|diagnostics| program_error(text, &diagnostics))
+}
+
 /// The built-in examples, in display order.
 #[wasm_bindgen(unchecked_return_type = "ExampleInfo[]")]
 pub fn examples() -> JsValue {

@@ -1,0 +1,182 @@
+import asyncio
+import csv
+import decimal
+import io
+import json
+import math
+import time
+import urllib.parse
+
+import aiohttp  # pip install aiohttp
+
+
+def ages1():
+    return fetch_text("slow/data/features.csv?latency=200&chunk=128&pace=40", csv_column("age"))
+
+
+def ages2():
+    return fetch_text("slow/data/features-2.csv?latency=300&chunk=128&pace=40", csv_column("age"))
+
+
+def ages3():
+    return fetch_text("slow/data/features-3.csv?latency=100&chunk=128&pace=40", csv_column("age"))
+
+
+async def main():
+    await report("", gather(
+        stats(finite(ages1())),
+        stats(finite(ages2())),
+        stats(finite(ages3())),
+        mean(finite(fetch_text("slow/data/features.ndjson?latency=150&chunk=256&pace=40", json_field("age")))),
+    ))
+    await report("all ages: ", mean(finite(merge(ages1(), ages2(), ages3()))))
+
+
+# The playground's building blocks, in plain asyncio.
+
+
+class TaskError(Exception):
+    """A task's failure: shown as its result, so one failure doesn't stop its siblings."""
+
+
+# The playground resolves fetch() URLs against its page; aiohttp needs whole
+# URLs. `./dev serve` serves the playground here. (Its slow/... URLs are
+# answered by the page's service worker, which Python doesn't have: drop the
+# slow/ prefix and the latency options to read the same files.)
+BASE_URL = "http://127.0.0.1:8000/"
+
+
+async def fetch_text(url, parse):
+    """The post's aiohttp client: GET the body, then yield its numbers."""
+    async with aiohttp.ClientSession() as client:
+        async with client.get(urllib.parse.urljoin(BASE_URL, url)) as resp:
+            resp.raise_for_status()
+            body = await resp.text()
+    for number in parse(body):
+        yield number
+
+
+def csv_column(name):
+    """A CSV column by its header name."""
+    def parse(body):
+        return [float(row[name]) for row in csv.DictReader(io.StringIO(body))]
+    return parse
+
+
+def json_field(name):
+    """A field of each JSON line (NDJSON)."""
+    def parse(body):
+        return [float(json.loads(line)[name]) for line in body.splitlines() if line.strip()]
+    return parse
+
+
+async def merge(*sources):
+    """Values of all sources as they arrive, each source asked for one value
+    at a time; ends when all have ended, or at the first error."""
+    async def next_of(source):
+        return await anext(source)
+    sources = [aiter(source) for source in sources]
+    pending = {asyncio.ensure_future(next_of(s)): s for s in sources}
+    try:
+        while pending:
+            done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            for step in [step for step in pending if step in done]:
+                source = pending.pop(step)
+                try:
+                    value = step.result()
+                except StopAsyncIteration:
+                    continue
+                yield value
+                pending[asyncio.ensure_future(next_of(source))] = source
+    finally:
+        for step in pending:
+            step.cancel()
+
+
+async def finite(values):
+    """Aggregators take finite numbers only (a map can make inf or nan)."""
+    position = 0
+    async for value in values:
+        position += 1
+        if not math.isfinite(value):
+            shown = "NaN" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+            raise TaskError(f"value #{position} is {shown}: aggregators take finite numbers only")
+        yield value
+
+
+async def mean(values):
+    """A running mean, one pass."""
+    n, result = 0, 0.0
+    async for value in values:
+        n += 1
+        result += (value - result) / n
+    return result if n else None
+
+
+async def stats(values):
+    """The post's complex_task in one pass, starting from the first value
+    (the post starts min_ at 0, so no value is ever below it)."""
+    n, low, high, mean = 0, None, None, 0.0
+    async for value in values:
+        n += 1
+        low = value if low is None else min(low, value)
+        high = value if high is None else max(high, value)
+        mean += (value - mean) / n
+    return {"count": n, "min": low, "max": high, "mean": mean} if n else None
+
+
+async def settle(task):
+    """A task's result, or its error as a value."""
+    try:
+        return await task
+    except TaskError as error:
+        return error
+
+
+async def gather(*tasks):
+    """All at once (asyncio.gather); results in input order, errors as results.
+    An async def, so the tasks start when the gather is reached, not before."""
+    return await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def show_number(x):
+    """A number as the playground shows it: 70, not 70.0; 1e+308 as 1e308."""
+    if x == 0:
+        return "0"
+    if not math.isfinite(x):
+        return "NaN" if math.isnan(x) else ("inf" if x > 0 else "-inf")
+    if x == int(x) and abs(x) < 9e15:
+        return str(int(x))
+    exact = decimal.Decimal(repr(x))
+    if 1e-6 <= abs(x) < 1e21:
+        return format(exact, "f")
+    sign, digits, exponent = exact.normalize().as_tuple()
+    mantissa = str(digits[0]) + ("." + "".join(map(str, digits[1:])) if len(digits) > 1 else "")
+    return ("-" if sign else "") + f"{mantissa}e{exponent + len(digits) - 1}"
+
+
+def show(result):
+    """A result in the playground's own text form."""
+    if result is None:
+        return "empty"
+    if isinstance(result, TaskError):
+        return f"error: {result}"
+    if isinstance(result, dict):
+        return "{" + ", ".join(f"{key}: {show(value)}" for key, value in result.items()) + "}"
+    if isinstance(result, list):
+        shown = [show(item) for item in result[:100]]
+        if len(result) > 100:
+            shown.append(f"… {len(result) - 100} more")
+        return "[" + ", ".join(shown) + "]"
+    return show_number(result)
+
+
+async def report(label, task):
+    """Runs one statement, then prints its result and how long it took."""
+    start = time.perf_counter()
+    result = await settle(task)
+    elapsed = time.perf_counter() - start
+    print(f"{label}{show(result)}  ({elapsed * 1000:.0f} ms)")
+
+
+asyncio.run(main())
