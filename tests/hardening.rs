@@ -378,5 +378,10 @@ fn a_duration_habit_after_a_wide_char_is_not_a_panic() {
     // Found by the fuzzer: the habit "1 s" after a 3-byte char sliced inside it.
     let found = errors("sum([1] every é1 s)", budget(100));
     assert!(!found.is_empty());
-    assert!(found.iter().any(|e| e.contains("a duration has no space: write 1s")), "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|e| e.contains("a duration has no space: write 1s")),
+        "{found:?}"
+    );
 }
