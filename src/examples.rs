@@ -2,7 +2,8 @@
 //!
 //! Each file starts with `# title:`, `# ideal:` and one `# result:` line per
 //! statement; `tests/examples.rs` runs every example on the virtual clock and
-//! holds it to those lines.
+//! holds it to those lines. The I/O examples (`io-*`) need the browser: their
+//! ideal is `unknown (real I/O)`, since no simulation times real I/O.
 
 /// One built-in example.
 #[derive(Clone, Copy, Debug)]

@@ -10,6 +10,7 @@ pub mod examples;
 pub mod json;
 pub mod lang;
 pub mod program;
+pub mod replay;
 pub mod run;
 pub mod schema;
 pub mod source;

@@ -21,6 +21,13 @@ fn every_example_gives_its_documented_results_and_ideal_time() {
             .unwrap_or_else(|errors| panic!("{}: {errors:?}", example.name));
         if example.name.starts_with("io-") {
             // Real fetch/db need the browser: tests/e2e/io.test.mjs runs these.
+            // No simulation times real I/O, so the header can't promise an ideal.
+            let ideal = example.header("ideal").expect("an ideal header");
+            assert!(
+                ideal.starts_with("unknown (real I/O)"),
+                "{}: {ideal}",
+                example.name
+            );
             continue;
         }
         let report = run_virtual(&program).unwrap();

@@ -11,13 +11,23 @@
 // (the initial program; the example picker is then hidden), readonly, autorun, clock="real|virtual",
 // speed="0.25..8|instant", height="320px", theme="light|dark|auto", and
 // from-hash (read `#code/...` share links and `#example/<name>` from the page URL),
+// t="1.5s" (open paused at that moment: the program runs on the virtual clock at
+// once and the timeline's transport stops there),
 // no-python (hide the Python view), python-style="script|notebook".
 // Events: `ready` once the engine is loaded and the program is in the editor.
+// Edits are kept as a draft in localStorage (per page and element) and come
+// back after a reload, with a way back to the original; el.exportTrace() and
+// el.exportSvg() give the last run as Chrome Trace JSON and the timeline as SVG.
 
 import { loadEngine } from "./engine.js";
 import { CodeEditor } from "./code-editor.js";
 import { ResultsView, formatDuration } from "./results-view.js";
-import { decodeShareHash, isShareHash, shareUrl } from "./share-link.js";
+import { decodeShareHash, isShareHash, shareUrl, MAX_RECORDING_CHARS } from "./share-link.js";
+import { createReplay } from "./run-replay.js";
+import { formatMoment, parseMoment } from "./timeline-format.js";
+import { DraftStore, draftKey } from "./draft-store.js";
+import { ActionNotice } from "./action-notice.js";
+import { chromeTrace } from "./trace-export.js";
 import "./python-view.js";
 
 const DEFAULT_EXAMPLE = "gather";
@@ -25,6 +35,10 @@ const PARSE_DELAY_MS = 250;
 const SPEEDS = ["0.25", "0.5", "1", "2", "4", "8", "instant"];
 const DEFAULT_SPEED = "1";
 const EXAMPLE_HASH = "#example/";
+const STALE_NOTES = {
+  edited: "The program has changed since this run: run it again to update what is below.",
+  failed: "This run failed: what is below is not from it.",
+};
 const STYLESHEET = new URL("./async-playground.css", import.meta.url).href;
 
 // The timeline is another module; without it the element still runs programs.
@@ -66,6 +80,7 @@ template.innerHTML = `
       <label for="share-url">Share link</label>
       <input id="share-url" type="url" readonly>
     </div>
+    <p class="notice" role="status" hidden></p>
     <div class="editor">
       <div class="gutter" aria-hidden="true"><div class="gutter-rows"></div></div>
       <div class="code">
@@ -77,10 +92,15 @@ template.innerHTML = `
     <ul id="diagnostics" class="diagnostics" aria-label="Problems"></ul>
     <python-view></python-view>
     <p class="status" role="status" aria-live="polite"></p>
+    <p class="stale-note" hidden></p>
     <ol class="results" aria-label="Results"></ol>
     <p class="timer-warning" hidden></p>
     <div class="compare-bar" hidden><button type="button" id="compare">Compare with the previous run</button></div>
     <div class="timeline"></div>
+    <div class="export-bar" hidden>
+      <button type="button" id="export-trace" title="Chrome Trace Event JSON: opens in ui.perfetto.dev and chrome://tracing">Download trace</button>
+      <button type="button" id="export-svg" title="A standalone SVG of the timeline, for a post or a slide">Copy timeline as SVG</button>
+    </div>
   </div>
 `;
 
@@ -93,6 +113,28 @@ function dedent(text) {
 }
 
 const isProgramError = (error) => error?.name === "ProgramError" && Array.isArray(error.diagnostics);
+
+/** decodeURIComponent, or null for bad %-encoding (which throws a URIError). */
+function safeDecode(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
+}
+
+/** At most 60 characters of a name from a URL, for a message. */
+const clip = (text) => (text.length > 60 ? `${text.slice(0, 59)}…` : text);
+
+/** Offers `content` as a file download. */
+function saveFile(name, type, content) {
+  const url = URL.createObjectURL(new Blob([content], { type }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
 
 export class AsyncPlayground extends HTMLElement {
   static observedAttributes = ["readonly", "clock", "speed", "height", "theme", "example", "src", "no-python", "python-style"];
@@ -113,7 +155,24 @@ export class AsyncPlayground extends HTMLElement {
   #runCount = 0;
   #parseTimer = 0;
   #summaries = [];
-  #onHashChange = () => this.#loadFromHash();
+  /** The last finished run's { replay (run-replay.js), report, code }, for the transport and share links. */
+  #scrubbed = null;
+  /** A moment to open once ready: { t, recording?, recordingDropped? } from a link or the `t` attribute. */
+  #pendingMoment = null;
+  #timelineMounted = Promise.resolve();
+  /** The program as loaded, before any edit: { text, example }; a draft reverts to it. */
+  #original = null;
+  #drafts = null;
+  #notice = null;
+  /** The last finished (or stopped) run's report, for the exports. */
+  #lastReport = null;
+  /** The program text the results and timeline show; null after a run that failed. */
+  #shownText = null;
+  #onHashChange = async () => {
+    this.#drafts = null; // the draft of the link being left stays for when it is opened again
+    await this.#loadFromHash();
+    this.#restoreDraft();
+  };
 
   connectedCallback() {
     if (this.#started) {
@@ -154,8 +213,18 @@ export class AsyncPlayground extends HTMLElement {
       this.#inlineProgram = String(text);
       return;
     }
-    this.#editor.value = String(text);
+    this.#setProgram(String(text));
     this.#checkNow();
+  }
+
+  /** The last run as Chrome Trace Event JSON (an object), or null before any run. */
+  exportTrace() {
+    return this.#lastReport ? chromeTrace(this.#lastReport) : null;
+  }
+
+  /** The timeline as a standalone SVG document, or null when there is none to show. */
+  exportSvg() {
+    return this.#lastReport && typeof this.#timeline?.toSvg === "function" ? this.#timeline.toSvg() : null;
   }
 
   get clock() {
@@ -166,8 +235,11 @@ export class AsyncPlayground extends HTMLElement {
     return this.#parts?.speed.value ?? DEFAULT_SPEED;
   }
 
-  /** Runs the program; a run in progress is stopped first. Resolves to the report, or null. */
-  async run() {
+  /**
+   * Runs the program; a run in progress is stopped first. Resolves to the report, or null.
+   * With `at` (ms), it runs on the virtual clock at once and opens paused at that moment.
+   */
+  async run({ at = null } = {}) {
     if (!this.#engine) return null;
     this.stop({ quiet: true });
     clearTimeout(this.#parseTimer);
@@ -177,18 +249,25 @@ export class AsyncPlayground extends HTMLElement {
       this.#showDiagnostics(parsed.diagnostics);
       const count = parsed.diagnostics.length;
       this.#say(`Not run: ${count} ${count === 1 ? "error" : "errors"} in the program. Fix ${count === 1 ? "it" : "them"} and run again.`, "error");
+      // Nothing ran, so the last two runs are still the last two: the comparison stays.
+      this.#markStale("failed");
       return null;
     }
     this.#showDiagnostics([]);
 
-    const clock = this.clock;
-    const speed = this.speed;
+    const opening = Number.isFinite(at);
+    const clock = opening ? "virtual" : this.clock;
+    const speed = opening ? "instant" : this.speed;
     const current = { controller: new AbortController(), report: null, replaying: false, id: ++this.#runCount };
     this.#current = current;
     const live = () => this.#current === current;
     this.#results.begin(parsed.statements);
     this.#parts.timerWarning.hidden = true;
     this.#parts.compareBar.hidden = true;
+    this.#parts.exportBar.hidden = true;
+    this.#lastReport = null;
+    this.#shownText = text;
+    this.#clearStale();
     this.#hasRun = true;
     this.#showTimelineIfReady();
     this.#timelineCall("reset");
@@ -216,37 +295,93 @@ export class AsyncPlayground extends HTMLElement {
       this.#setRunning(false);
       if (isProgramError(error)) this.#showDiagnostics(error.diagnostics);
       this.#say(`The run failed: ${error?.message ?? error}`, "error");
+      this.#shownText = null;
+      this.#markStale("failed");
+      this.#summaries = [];
       return null;
     }
     if (!live()) return report;
     current.report = report;
+    this.#lastReport = report;
     this.#results.finish(report);
     this.#showTimerWarning(report);
+    const replay = this.#keepReplay(text, report);
 
     if (clock === "virtual" && speed !== "instant" && !report.cancelled && this.#timeline?.replay) {
       current.replaying = true;
       this.#say(`${this.#doneText(report)} Replaying at ${speed}×…`);
       try {
-        await this.#timeline.replay(report, Number(speed));
+        const done = this.#timeline.replay(report, Number(speed));
+        this.#timelineCall("attachReplay", replay, { speed: Number(speed) });
+        await done;
       } catch {
         // A replay interrupted by reset() may reject; the run itself is done.
       }
       if (!live()) return report;
-    } else if (clock === "virtual") {
-      this.#timelineCall("addBatch", { lanes: report.lanes, events: report.events });
-      this.#timelineCall("finish", report);
     } else {
+      if (clock === "virtual") this.#timelineCall("addBatch", { lanes: report.lanes, events: report.events });
       this.#timelineCall("finish", report);
+      this.#timelineCall("attachReplay", replay, { t: opening ? at : null });
     }
     this.#current = null;
     this.#setRunning(false);
+    this.#showExports();
     if (report.cancelled) {
       this.#say(`Stopped after ${formatDuration(performance.now() - started)}.`);
+      // A stopped run breaks the pair the comparison would describe.
+      this.#summaries = [];
     } else {
-      this.#say(this.#doneText(report));
+      this.#say(opening ? `${this.#doneText(report)} Paused at ${formatMoment(at)}.` : this.#doneText(report));
       this.#remember(parsed.statements, report);
     }
     return report;
+  }
+
+  /** Makes a finished run scrubbable (and shareable at a moment); frees the previous one. */
+  #keepReplay(code, report) {
+    this.#scrubbed?.replay?.free();
+    this.#scrubbed = null;
+    if (!this.#engine?.Replay) return null;
+    try {
+      const replay = createReplay(this.#engine, code, report);
+      this.#scrubbed = { replay, report, code };
+      return replay;
+    } catch (error) {
+      console.warn("no replay for this run:", error);
+      return null;
+    }
+  }
+
+  /**
+   * Opens the pending moment: a real run's recording as recorded (nothing
+   * runs), otherwise the program recomputed on the virtual clock, paused at t.
+   */
+  async #openPendingMoment() {
+    await this.#timelineMounted;
+    const pending = this.#pendingMoment;
+    this.#pendingMoment = null;
+    if (!pending || !this.#engine) return;
+    const { t, recording, recordingDropped } = pending;
+    const code = this.#editor.value;
+    const parsed = this.#engine.parse(code);
+    if (recording && parsed.ok && Array.isArray(recording.events) && Array.isArray(recording.lanes)) {
+      this.stop({ quiet: true });
+      this.#hasRun = true;
+      this.#showTimelineIfReady();
+      this.#results.begin(parsed.statements);
+      this.#results.finish(recording);
+      this.#showTimerWarning(recording);
+      const replay = this.#keepReplay(code, recording);
+      this.#timelineCall("reset");
+      this.#timelineCall("finish", recording);
+      this.#timelineCall("attachReplay", replay, { t });
+      this.#say(`Opened the recorded real-clock run, paused at ${formatMoment(t)}.`);
+      return;
+    }
+    await this.run({ at: t });
+    if (recordingDropped) {
+      this.#say(`The real-clock recording was too big for the link, so the program was recomputed on the virtual clock, paused at ${formatMoment(t)}.`);
+    }
   }
 
   /** Stops the run (or the replay) in progress, if any. */
@@ -259,7 +394,9 @@ export class AsyncPlayground extends HTMLElement {
       this.#timelineCall("reset");
       this.#timelineCall("addBatch", { lanes: current.report.lanes, events: current.report.events });
       this.#timelineCall("finish", current.report);
+      this.#timelineCall("attachReplay", this.#scrubbed?.replay);
       this.#setRunning(false);
+      this.#showExports();
       if (!quiet) this.#say(`Replay stopped. ${this.#doneText(current.report)}`);
       return;
     }
@@ -297,12 +434,17 @@ export class AsyncPlayground extends HTMLElement {
       timerWarning: $(".timer-warning"),
       compareBar: $(".compare-bar"),
       compare: $("#compare"),
+      exportBar: $(".export-bar"),
+      exportSvg: $("#export-svg"),
+      staleNote: $(".stale-note"),
+      results: $(".results"),
       timelineSlot: $(".timeline"),
       python: $("python-view"),
     };
     const parts = this.#parts;
     this.#editor = new CodeEditor({ textarea: parts.textarea, gutterRows: $(".gutter-rows"), bandLayer: $(".band-layer") });
     this.#results = new ResultsView($(".results"));
+    this.#notice = new ActionNotice($(".notice"));
     this.#editor.value = this.#inlineProgram;
 
     parts.run.addEventListener("click", () => this.run());
@@ -310,12 +452,14 @@ export class AsyncPlayground extends HTMLElement {
     parts.format.addEventListener("click", () => this.#format());
     parts.share.addEventListener("click", () => this.#share());
     parts.compare.addEventListener("click", () => this.#compare());
+    $("#export-trace").addEventListener("click", () => this.#downloadTrace());
+    parts.exportSvg.addEventListener("click", () => this.#copySvg());
     parts.example.addEventListener("change", () => this.#pickExample(parts.example.value));
     parts.speed.addEventListener("change", () => this.setAttribute("speed", parts.speed.value));
     for (const radio of root.querySelectorAll('input[name="clock"]')) {
       radio.addEventListener("change", () => this.setAttribute("clock", this.clock));
     }
-    parts.textarea.addEventListener("input", () => this.#checkSoon());
+    parts.textarea.addEventListener("input", () => this.#edited());
     parts.textarea.addEventListener("linecount", () => this.#applyHeight());
     this.addEventListener("keydown", (event) => this.#onKey(event));
 
@@ -344,24 +488,36 @@ export class AsyncPlayground extends HTMLElement {
       return;
     }
     this.#fillExamplePicker();
-    await this.#loadInitialProgram();
+    try {
+      await this.#loadInitialProgram();
+    } catch (error) {
+      // Whatever the page URL or attributes hold, the element must end up usable.
+      this.#pickExample(DEFAULT_EXAMPLE);
+      this.#say(`Could not load the program (${error?.message ?? error}); showing an example instead.`, "error");
+    }
+    this.#restoreDraft();
     this.#checkNow();
     this.#ready = true;
     this.dataset.ready = "true";
     document.documentElement.dataset.ready = "true";
     this.dispatchEvent(new Event("ready"));
     if (this.hasAttribute("from-hash")) addEventListener("hashchange", this.#onHashChange);
-    if (this.hasAttribute("autorun")) this.run();
+    const at = parseMoment(this.getAttribute("t"));
+    if (!this.#pendingMoment && at !== null) this.#pendingMoment = { t: at };
+    if (this.#pendingMoment) this.#openPendingMoment();
+    else if (this.hasAttribute("autorun")) this.run();
   }
 
   #mountTimeline() {
     const timeline = document.createElement("timeline-view");
     this.#parts.timelineSlot.hidden = true;
     this.#parts.timelineSlot.append(timeline);
-    customElements.whenDefined("timeline-view").then(() => {
+    const defined = customElements.whenDefined("timeline-view").then(() => {
       this.#timeline = timeline;
       this.#showTimelineIfReady();
     });
+    // Settles either way: with the timeline, or knowing there is none.
+    this.#timelineMounted = Promise.race([defined, timelineLoaded]);
     timelineLoaded.then((loaded) => {
       if (!loaded && !customElements.get("timeline-view")) this.#parts.timelineSlot.remove();
     });
@@ -398,7 +554,7 @@ export class AsyncPlayground extends HTMLElement {
   async #loadInitialProgram() {
     if (this.hasAttribute("from-hash") && (await this.#loadFromHash())) return;
     if (this.#inlineProgram.trim()) {
-      this.#editor.value = this.#inlineProgram;
+      this.#setProgram(this.#inlineProgram);
       this.#say("Ready. Press Run or Ctrl+Enter.");
       return;
     }
@@ -409,18 +565,31 @@ export class AsyncPlayground extends HTMLElement {
   async #loadFromHash() {
     const hash = location.hash;
     if (hash.startsWith(EXAMPLE_HASH)) {
-      return this.#pickExample(decodeURIComponent(hash.slice(EXAMPLE_HASH.length)));
+      const name = safeDecode(hash.slice(EXAMPLE_HASH.length));
+      if (name !== null && this.#pickExample(name)) return true;
+      const shown = name === null ? hash.slice(EXAMPLE_HASH.length) : name;
+      await this.#loadAttributeProgram();
+      this.#say(
+        name === null
+          ? `This link's example name is damaged (bad %-encoding in “${clip(shown)}”). The default program is loaded instead.`
+          : `This link names no example “${clip(shown)}”. The default program is loaded instead.`,
+        "error",
+      );
+      return true;
     }
     if (!isShareHash(hash)) return false;
     try {
       const shared = await decodeShareHash(hash);
       this.stop({ quiet: true });
-      this.#editor.value = shared.code;
-      this.#parts.example.value = "";
+      this.#setProgram(shared.code);
       if (shared.clock && !this.#authorSettings.has("clock")) this.setAttribute("clock", shared.clock);
       if (SPEEDS.includes(shared.speed) && !this.#authorSettings.has("speed")) this.setAttribute("speed", shared.speed);
       this.#checkNow();
       this.#say("Loaded the program from the link. Press Run or Ctrl+Enter.");
+      if (Number.isFinite(shared.t)) {
+        this.#pendingMoment = { t: shared.t, recording: shared.recording, recordingDropped: shared.recordingDropped };
+        if (this.#ready) this.#openPendingMoment();
+      }
     } catch (error) {
       const reason = error?.name === "ShareLinkError" ? error.message : "it could not be read";
       await this.#loadAttributeProgram();
@@ -435,8 +604,7 @@ export class AsyncPlayground extends HTMLElement {
       try {
         const response = await fetch(new URL(src, document.baseURI));
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        this.#editor.value = await response.text();
-        this.#parts.example.value = "";
+        this.#setProgram(await response.text());
         this.#checkNow();
         this.#say("Ready. Press Run or Ctrl+Enter.");
         return;
@@ -448,17 +616,109 @@ export class AsyncPlayground extends HTMLElement {
     if (!this.#pickExample(name)) this.#pickExample(DEFAULT_EXAMPLE);
   }
 
-  /** Loads a built-in example by name; false if there is none. */
+  /** Loads a built-in example by name; false if there is none. Edits it replaces can be undone. */
   #pickExample(name) {
     const example = this.#engine?.examples.find((e) => e.name === name);
     if (!example) return false;
     this.stop({ quiet: true });
-    this.#editor.value = example.text;
-    this.#parts.example.value = name;
+    const replaced = this.#isEdited() ? { text: this.#editor.value, original: this.#original } : null;
+    this.#setProgram(example.text, name);
     this.#results.clear();
     this.#checkNow();
     this.#say(`Loaded “${example.title}”. Press Run or Ctrl+Enter.`);
+    if (replaced) {
+      this.#notice.show(`Your edited program was replaced by “${example.title}”.`, "Undo", () => this.#undoReplace(replaced), "undo");
+    }
     return true;
+  }
+
+  #undoReplace({ text, original }) {
+    this.#setProgram(original.text, original.example);
+    this.#editor.value = text;
+    this.#edited();
+    this.#checkNow();
+    this.#say("Your edited program is back.");
+  }
+
+  // ---- drafts and staleness ---------------------------------------------------
+
+  /** Puts a freshly loaded program in the editor: it becomes the original that drafts revert to. */
+  #setProgram(text, example = "") {
+    this.#editor.value = text;
+    this.#original = { text, example };
+    this.#parts.example.value = example;
+    this.#notice.hide();
+    this.#drafts?.clear();
+    this.#programChanged();
+  }
+
+  #isEdited() {
+    return this.#original !== null && this.#editor.value !== this.#original.text;
+  }
+
+  /** The user typed: check soon, keep the draft, and say what no longer matches. */
+  #edited() {
+    this.#checkSoon();
+    if (this.#notice.kind === "undo") this.#notice.hide();
+    this.#saveDraft();
+    this.#programChanged();
+  }
+
+  #saveDraft() {
+    if (!this.#drafts || !this.#original) return;
+    if (this.#isEdited()) this.#drafts.save({ text: this.#editor.value, original: this.#original.text, example: this.#original.example });
+    else this.#drafts.clear();
+  }
+
+  /** After the initial program is in: a saved draft of this page's element wins, with a way back. */
+  #restoreDraft() {
+    if (this.hasAttribute("readonly")) return;
+    // A link (#code/... or #example/...) opens what it names: its drafts are its own.
+    const hash = location.hash;
+    const fromLink = this.hasAttribute("from-hash") && (isShareHash(hash) || hash.startsWith(EXAMPLE_HASH)) ? hash : "";
+    this.#drafts = new DraftStore(draftKey(this, { fromLink }));
+    const draft = this.#drafts.load();
+    if (!draft || draft.text === this.#editor.value) return;
+    this.#original = { text: draft.original, example: draft.example };
+    this.#parts.example.value = draft.example;
+    this.#editor.value = draft.text;
+    this.#saveDraft();
+    this.#checkNow();
+    this.#notice.show("Your draft from last time is restored.", "Revert to the original", () => this.#revertDraft(), "draft");
+    this.#say("Draft restored. Press Run or Ctrl+Enter.");
+  }
+
+  #revertDraft() {
+    const { text, example } = this.#original;
+    this.#setProgram(text, example);
+    this.#checkNow();
+    this.#say("Back to the original program.");
+  }
+
+  /** Results and timeline describe the last run's text: dim them once the editor holds another. */
+  #programChanged() {
+    if (this.#shownText === null) return; // nothing run yet, or a failed run: stays as it is
+    if (this.#editor.value === this.#shownText) this.#clearStale();
+    else this.#markStale("edited");
+  }
+
+  /** Dims the results and the timeline with a note saying why: `reason` is "edited" or "failed". */
+  #markStale(reason) {
+    if (!this.#hasRun) return;
+    const { staleNote, results, timelineSlot } = this.#parts;
+    staleNote.textContent = STALE_NOTES[reason];
+    staleNote.hidden = false;
+    results.classList.add("stale");
+    timelineSlot.classList.add("stale");
+    this.toggleAttribute("stale", true);
+  }
+
+  #clearStale() {
+    const { staleNote, results, timelineSlot } = this.#parts;
+    staleNote.hidden = true;
+    results.classList.remove("stale");
+    timelineSlot.classList.remove("stale");
+    this.toggleAttribute("stale", false);
   }
 
   // ---- diagnostics ----------------------------------------------------------
@@ -506,8 +766,9 @@ export class AsyncPlayground extends HTMLElement {
     try {
       const formatted = this.#engine.format(text);
       this.#editor.value = formatted;
+      this.#edited();
       this.#checkNow();
-      this.#say(/(^|\n)\s*#/.test(text) ? "Formatted. Comments are not kept by the formatter." : "Formatted.");
+      this.#say("Formatted.");
     } catch (error) {
       if (isProgramError(error)) this.#showDiagnostics(error.diagnostics);
       this.#say("Cannot format a program with errors; fix them first.", "error");
@@ -516,6 +777,21 @@ export class AsyncPlayground extends HTMLElement {
 
   async #share() {
     const settings = { code: this.#editor.value, clock: this.clock, speed: this.speed };
+    // The moment the transport stands at, when it shows this very program.
+    const position = this.#timeline?.position;
+    const scrubbed = this.#scrubbed?.code === settings.code ? this.#scrubbed : null;
+    let note = "";
+    if (position && scrubbed) {
+      settings.t = Math.round(position.t * 1000) / 1000;
+      if (scrubbed.report.clock === "real") {
+        const recording = JSON.stringify(scrubbed.report);
+        if (recording.length <= MAX_RECORDING_CHARS) settings.recording = scrubbed.report;
+        else {
+          settings.recordingDropped = true;
+          note = ` The real-clock recording (${Math.ceil(recording.length / 1000)} kB) is over the link's ${MAX_RECORDING_CHARS / 1000} kB cap: the link holds the program, recomputed on the virtual clock.`;
+        }
+      }
+    }
     const playground = new URL("./index.html", import.meta.url);
     let url;
     try {
@@ -534,9 +810,34 @@ export class AsyncPlayground extends HTMLElement {
     }
     try {
       await navigator.clipboard.writeText(url);
-      this.#say("Share link copied to the clipboard.");
+      this.#say(`Share link copied to the clipboard.${note}`);
     } catch {
-      this.#say("Share link ready: copy it from the box above.");
+      this.#say(`Share link ready: copy it from the box above.${note}`);
+    }
+  }
+
+  #showExports() {
+    this.#parts.exportBar.hidden = !this.#lastReport;
+    this.#parts.exportSvg.hidden = typeof this.#timeline?.toSvg !== "function";
+  }
+
+  #downloadTrace() {
+    const trace = this.exportTrace();
+    if (!trace) return;
+    const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+    saveFile(`async-playground-trace-${stamp}.json`, "application/json", JSON.stringify(trace));
+    this.#say("Trace downloaded: open it in ui.perfetto.dev or chrome://tracing.");
+  }
+
+  async #copySvg() {
+    const text = this.exportSvg();
+    if (!text) return;
+    try {
+      await navigator.clipboard.writeText(text);
+      this.#say("Timeline copied to the clipboard as SVG.");
+    } catch {
+      saveFile("async-playground-timeline.svg", "image/svg+xml", text);
+      this.#say("The clipboard is not available here, so the SVG was downloaded instead.");
     }
   }
 

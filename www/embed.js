@@ -1,12 +1,12 @@
 // embed.html: query parameters become the element's attributes
-// (?clock=virtual&speed=2&autorun=1&readonly=1&example=race&theme=dark&height=240px,
+// (?clock=virtual&speed=2&autorun=1&readonly=1&example=race&theme=dark&height=240px&t=1.5s,
 // no-python=1 to hide the Python view, python-style=notebook),
 // JupyterLite-style. The element is defined afterwards so it starts with them.
 
 const params = new URLSearchParams(location.search);
 const element = document.querySelector("async-playground");
 const FLAGS = ["autorun", "readonly", "no-python"];
-const VALUES = ["clock", "speed", "example", "theme", "height", "python-style"];
+const VALUES = ["clock", "speed", "example", "theme", "height", "python-style", "t"];
 
 for (const flag of FLAGS) {
   const value = params.get(flag);

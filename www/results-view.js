@@ -2,6 +2,7 @@
 // live from the run's events and are settled by the final report.
 // Everything a program supplies (labels, values, messages) goes in through
 // textContent only.
+import { idealText, ioStatements } from "./io-ideal.js";
 
 /** "312 ms" below a second, "3.01 s" above. */
 export function formatDuration(ms) {
@@ -10,10 +11,10 @@ export function formatDuration(ms) {
   return `${(ms / 1000).toFixed(2)} s`;
 }
 
-/** "3.01 s (ideal 3.00 s, +0.3 %)". */
-export function formatTiming(elapsedMs, idealMs) {
+/** "3.01 s (ideal 3.00 s, +0.3 %)"; with real I/O, "512 ms (ideal unknown: real I/O)". */
+export function formatTiming(elapsedMs, idealMs, readsIo = false) {
   const elapsed = formatDuration(elapsedMs);
-  if (!(idealMs > 0)) return `${elapsed} (ideal ${formatDuration(idealMs ?? 0)})`;
+  if (readsIo || !(idealMs > 0)) return `${elapsed} (${idealText(idealMs ?? 0, readsIo, formatDuration)})`;
   const overhead = ((elapsedMs - idealMs) / idealMs) * 100;
   const sign = overhead < 0 ? "−" : "+";
   return `${elapsed} (ideal ${formatDuration(idealMs)}, ${sign}${Math.abs(overhead).toFixed(1)} %)`;
@@ -105,6 +106,7 @@ export class ResultsView {
   finish(report) {
     const statementOfLane = new Map(report.lanes.filter((l) => l.parent === null).map((l) => [l.id, l.statement]));
     const settled = new Set();
+    const io = ioStatements(report);
     report.statements.forEach((statement, i) => {
       const index = statementOfLane.get(statement.lane) ?? i;
       const row = this.#rows[index] ?? this.#appendRow(statement.label);
@@ -112,7 +114,7 @@ export class ResultsView {
       row.querySelector(".result-label").textContent = statement.label;
       const { result } = statement;
       const state = result.type === "error" ? "error" : "done";
-      this.#set(row, state, renderOutcome(result), formatTiming(statement.elapsedMs, statement.idealMs));
+      this.#set(row, state, renderOutcome(result), formatTiming(statement.elapsedMs, statement.idealMs, io.has(index)));
       row.querySelector(".result-timing").dataset.elapsedMs = String(statement.elapsedMs);
       row.querySelector(".result-timing").dataset.idealMs = String(statement.idealMs);
     });

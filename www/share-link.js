@@ -8,6 +8,11 @@ export const MAX_HASH_LENGTH = 200_000;
 /** A few kilobytes of hash must not inflate into megabytes of program. */
 const MAX_INFLATED_BYTES = 1_000_000;
 const FORMAT_VERSION = 1;
+/**
+ * A real run's recording (its report as JSON) goes into a link up to this
+ * size; over it the link holds only the program, recomputed on the virtual clock.
+ */
+export const MAX_RECORDING_CHARS = 60_000;
 
 /** Why a share link could not be read; `message` is meant for people. */
 export class ShareLinkError extends Error {
@@ -19,9 +24,12 @@ export function isShareHash(hash) {
   return typeof hash === "string" && hash.startsWith(HASH_PREFIX);
 }
 
-/** `{ code, clock, speed }` → `"#code/..."`. */
-export async function encodeShareHash({ code, clock, speed }) {
-  const json = JSON.stringify({ v: FORMAT_VERSION, code, clock, speed });
+/**
+ * `{ code, clock, speed, t?, recording?, recordingDropped? }` → `"#code/..."`:
+ * `t` (ms) opens the run paused there; `recording` is a real run's report.
+ */
+export async function encodeShareHash({ code, clock, speed, t, recording, recordingDropped }) {
+  const json = JSON.stringify({ v: FORMAT_VERSION, code, clock, speed, t, recording, recordingDropped });
   const packed = await pipeBytes(new TextEncoder().encode(json), new CompressionStream("deflate-raw"));
   return HASH_PREFIX + toBase64Url(packed);
 }
@@ -34,7 +42,7 @@ export async function shareUrl(page, settings) {
 }
 
 /**
- * `"#code/..."` → `{ code, clock?, speed? }`. Throws a `ShareLinkError` that
+ * `"#code/..."` → `{ code, clock?, speed?, t?, recording?, recordingDropped? }`. Throws a `ShareLinkError` that
  * says what is wrong for anything that is not a link this module made.
  */
 export async function decodeShareHash(hash) {
@@ -65,6 +73,9 @@ export async function decodeShareHash(hash) {
     code: data.code,
     clock: data.clock === "real" || data.clock === "virtual" ? data.clock : undefined,
     speed: typeof data.speed === "string" ? data.speed : undefined,
+    t: Number.isFinite(data.t) && data.t >= 0 ? data.t : undefined,
+    recording: data.recording !== null && typeof data.recording === "object" ? data.recording : undefined,
+    recordingDropped: data.recordingDropped === true,
   };
 }
 

@@ -47,3 +47,15 @@ export function formatRatio(previousMs, currentMs) {
   if (!(currentMs > 0) || !(previousMs > 0)) return "–";
   return `${(previousMs / currentMs).toFixed(1)}×`;
 }
+
+/** "1.500 s": a moment of a run, to the millisecond, as the narration says it. */
+export function formatMoment(ms) {
+  return Number.isFinite(ms) ? `${(ms / 1000).toFixed(3)} s` : "–";
+}
+
+/** "1.5s", "1500ms" or "1500" (ms) → milliseconds; null for anything else. */
+export function parseMoment(text) {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$/.exec(text ?? "");
+  if (!match) return null;
+  return Number(match[1]) * (match[2] === "s" ? 1000 : 1);
+}

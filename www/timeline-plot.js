@@ -5,7 +5,8 @@
 import { formatTick, formatTime, formatValue } from "./timeline-format.js";
 import { layoutRows } from "./timeline-layout.js";
 import { INITIAL_DOMAIN_MS, TimeScale } from "./timeline-scale.js";
-import { svg, svgText, svgTitle, truncate } from "./timeline-svg.js";
+import { fitLabels } from "./timeline-labels.js";
+import { svg, svgText, svgTitle } from "./timeline-svg.js";
 
 const AXIS_HEIGHT = 26;
 /** Under the rows: a line for ideal labels, then one for "loop frozen" labels. */
@@ -58,6 +59,7 @@ export class TimelinePlot {
     this.freezes = [];
     this.ideals = [];
     this.now = null;
+    this.moment = null;
     this.scale.domainMs = INITIAL_DOMAIN_MS;
     this.layout = { rows: [], lastDescendantRow: new Map(), hidden: 0 };
     this.redraw();
@@ -66,6 +68,12 @@ export class TimelinePlot {
   /** The x pixel (plot SVG coordinates, as a marker's cx) of time `t` ms. */
   xOf(t) {
     return this.scale.x(t);
+  }
+
+  /** The time (ms) at x pixel `x` of the plot SVG: the inverse of xOf. */
+  tOf(x) {
+    const { left, right, domainMs } = this.scale;
+    return ((x - left) / Math.max(right - left, 1)) * domainMs;
   }
 
   /** Lanes over the row cap: counted, not drawn (markersHidden counts their values too). */
@@ -105,6 +113,18 @@ export class TimelinePlot {
     } else {
       for (const state of touched) this.drawNewEvents(state);
     }
+  }
+
+  /**
+   * Each drawn lane's state at the cursor (status names by lane id, e.g.
+   * "waiting"), shown as a dot on the cursor; with `future`, what lies right
+   * of the cursor is shaded: a paused moment of a finished run. null clears.
+   * With `t`, the cursor moves there too (one redraw for both).
+   */
+  setMoment(statuses, future = true, t = this.now) {
+    this.moment = statuses ? { statuses, future } : null;
+    if (t !== this.now) this.setNow(t);
+    else this.drawNow();
   }
 
   /** Moves the "now" cursor (null hides it); open bars follow it. */
@@ -259,12 +279,15 @@ export class TimelinePlot {
       }
     });
     // Labels and tree guides after every stripe, so no stripe covers a guide.
+    const labelX = (lane) => PAD_LEFT + lane.depth * INDENT;
+    const shown = fitLabels(rows.map((lane) => ({
+      text: lane.label, room: Math.max(Math.floor((this.labelWidth - labelX(lane) - 6) / LABEL_CHAR_PX), 1),
+    })));
     rows.forEach((lane, row) => {
       const mid = this.rowTops[row] + h / 2;
-      const x = PAD_LEFT + lane.depth * INDENT;
-      const room = Math.max(Math.floor((this.labelWidth - x - 6) / LABEL_CHAR_PX), 1);
+      const x = labelX(lane);
       const isGroup = lane.kind !== "task";
-      const text = svgText(truncate(lane.label, room), {
+      const text = svgText(shown[row], {
         class: `${labelFont} ${isGroup ? "group-label" : "task-label"}`,
         x, y: mid + (this.compact ? 3.5 : 4), "data-lane-label": lane.id,
       }, this.labelsSvg);
@@ -540,6 +563,43 @@ export class TimelinePlot {
     this.nowNodes.line.setAttribute("x1", x);
     this.nowNodes.line.setAttribute("x2", x);
     this.nowNodes.head.setAttribute("transform", `translate(${x} ${AXIS_HEIGHT - 5})`);
+    this.drawMoment(x);
+  }
+
+  /** The shade over the future and one state dot per drawn lane, at cursor x. */
+  drawMoment(x) {
+    const nodes = this.nowNodes;
+    if (!this.moment) {
+      nodes.future?.remove();
+      nodes.dots?.remove();
+      this.layers.now.querySelector(".scrub-strip")?.remove();
+      nodes.future = nodes.dots = null;
+      return;
+    }
+    if (!nodes.future) {
+      // The axis strip is where a finger drags the cursor (the rows still scroll).
+      svg("rect", { class: "scrub-strip", x: 0, y: 0, width: this.plotWidth, height: AXIS_HEIGHT }, this.layers.now);
+      nodes.future = svg("rect", { class: "future", y: AXIS_HEIGHT - 4 }, this.layers.now);
+      nodes.dots = svg("g", { class: "state-dots" }, this.layers.now);
+      nodes.dotOf = new Map();
+    }
+    nodes.future.setAttribute("x", x);
+    nodes.future.setAttribute("width", this.moment.future ? Math.max(this.plotWidth - x, 0) : 0);
+    nodes.future.setAttribute("height", Math.max(this.rowsBottom - AXIS_HEIGHT + 4, 0));
+    // One transform moves every dot: a drag touches one attribute, not one per lane.
+    nodes.dots.setAttribute("transform", `translate(${x} 0)`);
+    const r = this.compact ? 3 : 4.5;
+    for (const state of this.lanes.values()) {
+      if (state.row < 0) continue;
+      const id = state.lane.id;
+      let dot = nodes.dotOf.get(id);
+      if (!dot) {
+        dot = svg("circle", { class: "state-dot", r, "data-lane": id, cx: 0, cy: this.rowTops[state.row] + this.rowHeight / 2 }, nodes.dots);
+        nodes.dotOf.set(id, dot);
+      }
+      const status = this.moment.statuses[id] ?? "pending";
+      if (dot.dataset.status !== status) dot.dataset.status = status;
+    }
   }
 }
 

@@ -1,25 +1,34 @@
 // The sentences under the timeline: elapsed against ideal with the overhead,
 // how late timers fired, and what was left out. Plain strings, shown with
 // textContent by the element.
+import { idealText, ioStatements } from "./io-ideal.js";
 import { formatOverhead, formatRatio, formatShortTime, formatTime } from "./timeline-format.js";
 
-/** "elapsed 3.01 s · ideal 3.00 s · overhead +0.3 %" */
-export function elapsedVsIdeal(elapsedMs, idealMs) {
-  return `elapsed ${formatTime(elapsedMs)} · ideal ${formatTime(idealMs)} · overhead ${formatOverhead(elapsedMs, idealMs)}`;
+/**
+ * "elapsed 3.01 s · ideal 3.00 s · overhead +0.3 %"; with real I/O the ideal
+ * is unknown, so no overhead: "elapsed 512 ms · ideal unknown: real I/O".
+ */
+export function elapsedVsIdeal(elapsedMs, idealMs, readsIo = false) {
+  const ideal = idealText(idealMs, readsIo, formatTime);
+  return readsIo
+    ? `elapsed ${formatTime(elapsedMs)} · ${ideal}`
+    : `elapsed ${formatTime(elapsedMs)} · ${ideal} · overhead ${formatOverhead(elapsedMs, idealMs)}`;
 }
 
 /** One line per statement, then the total when there is more than one statement. */
 export function readoutLines(report) {
-  const lines = report.statements.map((statement) => ({
+  const io = ioStatements(report);
+  const statementOf = new Map(report.lanes.map((lane) => [lane.id, lane.statement]));
+  const lines = report.statements.map((statement, index) => ({
     label: statement.label,
-    text: elapsedVsIdeal(statement.elapsedMs, statement.idealMs),
+    text: elapsedVsIdeal(statement.elapsedMs, statement.idealMs, io.has(statementOf.get(statement.lane) ?? index)),
   }));
   if (lines.length !== 1) {
-    lines.push({ label: "total", text: elapsedVsIdeal(report.elapsedMs, report.idealMs) });
+    lines.push({ label: "total", text: elapsedVsIdeal(report.elapsedMs, report.idealMs, !report.idealExact) });
   }
   if (report.cancelled) lines.push({ label: "stopped", text: `at ${formatTime(report.elapsedMs)}` });
   if (!report.idealExact) {
-    lines.push({ label: "note", text: "the ideal counts real I/O as instant, so overhead includes the network" });
+    lines.push({ label: "note", text: "no simulation knows how long real I/O takes, so its ideal is unknown" });
   }
   return lines;
 }

@@ -113,6 +113,52 @@ svg.plot { flex: none; }
 .ideal-label { font: 600 10px system-ui, sans-serif; fill: var(--ideal); }
 .now-line { stroke: var(--now); stroke-width: 1.5; }
 .now-head { fill: var(--now); }
+.scrub-strip { fill: transparent; cursor: ew-resize; touch-action: none; }
+.future { fill: var(--bg); opacity: 0.55; pointer-events: none; }
+.state-dot { stroke: var(--bg); stroke-width: 1.5; fill: var(--muted); pointer-events: none; }
+.state-dot[data-status="waiting"] { fill: var(--value); }
+.state-dot[data-status="busy"] { fill: var(--frozen); }
+.state-dot[data-status="ready"], .state-dot[data-status="running"] { fill: var(--now); }
+.state-dot[data-status="done"] { fill: var(--ok); }
+.state-dot[data-status="failed"], .state-dot[data-status="cancelled"] { fill: var(--error); }
+.state-dot[data-status="pending"] { fill: var(--bg); stroke: var(--muted); }
+.transport {
+  display: flex; flex-wrap: wrap; align-items: center; gap: 6px;
+  padding: 8px 12px 2px; touch-action: manipulation;
+}
+.transport button {
+  min-width: 36px; min-height: 36px; padding: 0 8px;
+  font: inherit; font-size: 15px; color: var(--fg);
+  background: var(--stripe); border: 1px solid var(--rule); border-radius: 6px; cursor: pointer;
+}
+.transport button:focus-visible, .transport input:focus-visible, .transport select:focus-visible {
+  outline: 2px solid var(--focus); outline-offset: 1px;
+}
+.transport .scrubber { flex: 1 1 160px; min-width: 120px; height: 36px; margin: 0; accent-color: var(--now); touch-action: none; }
+.transport .time { font-family: var(--mono); font-size: 12px; color: var(--muted); min-width: 13ch; }
+.transport .speed { font-size: 12px; color: var(--muted); }
+.transport select { font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--rule); border-radius: 4px; min-height: 30px; }
+.moment { padding: 4px 12px 0; display: grid; gap: 4px; contain: layout paint; }
+.moment h3 { margin: 6px 0 0; font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); }
+.moment .loop-line { margin: 2px 0; font-weight: 600; }
+.moment .loop-line[data-mode="busy"] { color: var(--frozen); }
+.moment dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; margin: 0; }
+.moment dt { color: var(--muted); }
+.moment dd { margin: 0; font-family: var(--mono); font-size: 12px; overflow-wrap: anywhere; }
+.lane-states { list-style: none; margin: 0; padding: 0; display: grid; gap: 2px; }
+.lane-states li { contain: layout paint; display: flex; flex-wrap: wrap; gap: 0 8px; font-size: 12px; }
+.lane-states .name { font-family: var(--mono); font-weight: 600; }
+.lane-states li::before { content: ""; width: 9px; height: 9px; border-radius: 50%; margin-top: 4px; background: var(--muted); flex: none; }
+.lane-states li[data-status="waiting"]::before { background: var(--value); }
+.lane-states li[data-status="busy"]::before { background: var(--frozen); }
+.lane-states li[data-status="ready"]::before, .lane-states li[data-status="running"]::before { background: var(--now); }
+.lane-states li[data-status="done"]::before { background: var(--ok); }
+.lane-states li[data-status="failed"]::before, .lane-states li[data-status="cancelled"]::before { background: var(--error); }
+.moment .more { margin: 0; color: var(--muted); font-size: 12px; }
+.moment .log summary { cursor: pointer; color: var(--muted); font-size: 12px; }
+.moment .log ol { margin: 4px 0; padding-left: 22px; font-size: 12px; max-height: 16em; overflow-y: auto; }
+.moment .log li[aria-current] { background: var(--warning-bg); }
+.moment .log time { font-family: var(--mono); color: var(--muted); }
 
 .legend, .readout, .notes, .compare {
   padding: 0 12px;

@@ -8,7 +8,16 @@
 //   await tl.replay(report, speed);   // re-play a finished (virtual) run at speed× real time;
 //                                     // resolves true when done, false if reset() cancelled it
 //   tl.compare(previous, current);    // { label, elapsedMs } each: "sequential 6.0 s vs gather 3.0 s, 2.0×"
+//                                     // (reset() clears it: it describes two runs, not the next)
+//   tl.toSvg();                       // the picture as a standalone SVG document (a string)
 //   tl.xOf(t);                        // x pixel of time t (ms) in the plot SVG, as a marker's cx
+//   tl.attachReplay(replay, { t, speed }); // run-replay.js: the transport and the state at the
+//                                     // cursor appear (while a replay animates, or paused at t)
+//   tl.seek(t); tl.play(); tl.pause(); tl.position  // { t, playing } or null
+//
+// Keyboard (focus in the timeline): Space plays/pauses, ←/→ step between events,
+// Shift+←/→ jump 10 %, Home/End. The scrubber is a range input (touch works);
+// pressing on the plot (mouse) or on its time axis (touch, pen) moves the cursor there and drags it.
 //
 // Attribute: theme = light | dark | auto (default auto: prefers-color-scheme);
 // an ancestor's `theme` (also across shadow roots) applies when it has none.
@@ -16,12 +25,17 @@
 //
 // For tests: lanes are <g data-lane="ID">, value markers
 // <circle data-kind="value" data-t="2000" data-value="20">, freezes
-// <g data-kind="freeze">, ideal lines <g data-ideal="3000">; the shadow root is open.
+// <g data-kind="freeze">, ideal lines <g data-ideal="3000">, the lanes' states at the cursor
+// <circle class="state-dot" data-lane="1" data-status="waiting">; the shadow root is open.
 import { drawComparison } from "./timeline-compare.js";
 import { formatTime } from "./timeline-format.js";
 import { TimelinePlot } from "./timeline-plot.js";
+import { ioStatements } from "./io-ideal.js";
 import { omittedNote, readoutLines, timerLateness } from "./timeline-readout.js";
 import { timelineSheet } from "./timeline-style.js";
+import { MomentPanel } from "./timeline-moment.js";
+import { TimelineTransport, transportAction } from "./timeline-transport.js";
+import { standaloneSvg } from "./svg-export.js";
 
 const THEMES = new Set(["light", "dark", "auto"]);
 const COMPARE_MAX_WIDTH = 520;
@@ -46,6 +60,10 @@ class TimelineView extends HTMLElement {
   /** The replay under way: { report, events, next, speed, startedAt, resolve }. */
   #replay = null;
   #comparison = null;
+  /** The transport's run: { replay (run-replay.js), t, playing, speed, lastFrame } or null. */
+  #scrub = null;
+  #transport;
+  #moment;
   /** The marker whose tooltip is showing. */
   #activeMark = null;
   #themeObserver = new MutationObserver(() => this.#applyTheme());
@@ -57,7 +75,10 @@ class TimelineView extends HTMLElement {
     root.adoptedStyleSheets = [timelineSheet];
     this.#parts = buildSkeleton(root);
     this.#plot = new TimelinePlot(this.#parts.labels, this.#parts.plot);
+    this.#transport = new TimelineTransport(this.#parts.transportSlot, (action, value) => this.#act(action, value));
+    this.#moment = new MomentPanel(this.#parts.momentSlot);
     this.#listenForTooltips();
+    this.#listenForTransport();
     this.#showStatus("no run yet");
   }
 
@@ -84,6 +105,9 @@ class TimelineView extends HTMLElement {
   /** Clears the timeline for a new live run; cancels a replay under way. */
   reset() {
     this.#endReplay(false);
+    this.#scrub = null;
+    this.#transport.hide();
+    this.#moment.hide();
     this.#origin = null;
     this.#latestT = 0;
     this.#plot.clear();
@@ -91,6 +115,8 @@ class TimelineView extends HTMLElement {
     this.#parts.timers.textContent = "";
     this.#parts.warning.textContent = "";
     this.#parts.omitted.textContent = "";
+    this.#comparison = null;
+    this.#parts.compare.hidden = true;
     this.#running = true;
     this.#showStatus("running…");
     this.#requestFrame();
@@ -121,6 +147,47 @@ class TimelineView extends HTMLElement {
       openLanesKind: report.cancelled ? "stopped" : null,
     });
     this.#showReadout(report);
+    if (this.#scrub) this.#showAt(this.#scrub.t);
+  }
+
+  /**
+   * The transport for a finished run: `replay` (run-replay.js) answers what
+   * each lane and the loop are doing at any t. While a replay() animates, the
+   * cursor follows it; otherwise the picture pauses at `t` (default: the end).
+   */
+  attachReplay(replay, { t = null, speed = 1 } = {}) {
+    if (!replay) return;
+    const start = this.#replay ? 0 : (t ?? replay.endMs);
+    this.#scrub = { replay, t: clamp(start, 0, replay.endMs), playing: false, speed: this.#replay?.speed ?? speed, lastFrame: 0 };
+    this.#moment.load(replay, replay.laneCount);
+    if (this.#replay) this.#showMoment(this.#scrub.t, true);
+    else this.#showAt(this.#scrub.t);
+  }
+
+  /** Where the transport is: { t, playing }, or null without one. */
+  get position() {
+    if (!this.#scrub) return null;
+    return { t: this.#scrub.t, playing: this.#scrub.playing || Boolean(this.#replay) };
+  }
+
+  /** Pauses at `t` (ms): the cursor, the lanes' states and the loop's view move there. */
+  seek(t) {
+    if (!this.#scrub) return;
+    this.#pauseAt(t);
+  }
+
+  play() {
+    const scrub = this.#scrub;
+    if (!scrub || this.#replay || scrub.playing) return;
+    if (scrub.t >= scrub.replay.endMs) scrub.t = 0;
+    scrub.playing = true;
+    scrub.lastFrame = performance.now();
+    this.#showAt(scrub.t);
+    this.#requestFrame();
+  }
+
+  pause() {
+    if (this.#scrub) this.#pauseAt(this.#scrub.t);
   }
 
   /**
@@ -152,6 +219,11 @@ class TimelineView extends HTMLElement {
     this.#drawComparison();
   }
 
+  /** The labels and the plot as one SVG document with inline styles: it stands alone. */
+  toSvg() {
+    return standaloneSvg(this.#parts.labels, this.#parts.plot, this.#parts.frame);
+  }
+
   /** The x pixel of time `t` (ms since the run started), in the plot SVG's coordinates. */
   xOf(t) {
     return this.#plot.xOf(t);
@@ -171,16 +243,133 @@ class TimelineView extends HTMLElement {
 
   #tick = () => {
     this.#frame = 0;
-    if (!this.#running) return;
-    if (this.#replay) {
-      this.#advanceReplay();
-    } else if (this.#origin !== null) {
-      const now = Math.max(performance.now() - this.#origin, this.#latestT);
-      this.#plot.setNow(now);
-      this.#showStatus(`running… ${formatTime(now)}`);
+    if (this.#running) {
+      if (this.#replay) {
+        this.#advanceReplay();
+      } else if (this.#origin !== null) {
+        const now = Math.max(performance.now() - this.#origin, this.#latestT);
+        this.#plot.setNow(now);
+        this.#showStatus(`running… ${formatTime(now)}`);
+      }
+    } else if (this.#scrub?.playing) {
+      this.#advanceScrub();
     }
-    if (this.#running) this.#requestFrame();
+    if (this.#running || this.#scrub?.playing) this.#requestFrame();
   };
+
+  /** Playing a finished run: the cursor moves over the whole picture at the chosen speed. */
+  #advanceScrub() {
+    const scrub = this.#scrub;
+    const now = performance.now();
+    scrub.t = Math.min(scrub.t + (now - scrub.lastFrame) * scrub.speed, scrub.replay.endMs);
+    scrub.lastFrame = now;
+    if (scrub.t >= scrub.replay.endMs) scrub.playing = false;
+    this.#showAt(scrub.t);
+  }
+
+  /** The cursor, the lanes' dots, the panel and the transport at `t` of a finished picture. */
+  #showAt(t) {
+    const scrub = this.#scrub;
+    scrub.t = clamp(t, 0, scrub.replay.endMs);
+    this.#showMoment(scrub.t, scrub.playing);
+  }
+
+  #showMoment(t, playing) {
+    const scrub = this.#scrub;
+    const moment = scrub.replay.stateAt(t);
+    this.#plot.setMoment(moment.lanes.map((lane) => lane.status), !this.#replay, t);
+    this.#moment.show(moment);
+    this.#transport.show({ t, endMs: scrub.replay.endMs, playing, speed: scrub.speed });
+  }
+
+  /** Stops playing (an animated replay becomes the finished picture) and shows `t`. */
+  #pauseAt(t) {
+    const scrub = this.#scrub;
+    scrub.playing = false;
+    if (this.#replay) {
+      const { report, resolve } = this.#replay;
+      this.#replay = null;
+      scrub.t = clamp(t, 0, scrub.replay.endMs);
+      this.finish(report);
+      resolve(true);
+    }
+    this.#showAt(t);
+  }
+
+  /** What a transport button, the scrubber or a key asked for. */
+  #act(action, value) {
+    const scrub = this.#scrub;
+    if (!scrub) return;
+    const { steps, endMs } = scrub.replay;
+    const t = scrub.t;
+    switch (action) {
+      case "toggle":
+        if (this.#replay || scrub.playing) this.#pauseAt(t);
+        else this.play();
+        return;
+      case "previous":
+        return this.#pauseAt(stepBefore(steps, t) ?? 0);
+      case "next":
+        return this.#pauseAt(stepAfter(steps, t) ?? endMs);
+      case "back":
+        return this.#pauseAt(t - endMs / 10);
+      case "forward":
+        return this.#pauseAt(t + endMs / 10);
+      case "start":
+        return this.#pauseAt(0);
+      case "end":
+        return this.#pauseAt(endMs);
+      case "seek":
+        return this.#pauseAt(value);
+      case "speed":
+        scrub.speed = value;
+        if (this.#replay) {
+          // Keep the animation's position: now = (performance.now() - startedAt) * speed.
+          const now = (performance.now() - this.#replay.startedAt) * this.#replay.speed;
+          this.#replay.speed = value;
+          this.#replay.startedAt = performance.now() - now / value;
+        }
+        return;
+    }
+  }
+
+  #listenForTransport() {
+    const { frame, plot } = this.#parts;
+    frame.addEventListener("keydown", (event) => {
+      const action = this.#scrub ? transportAction(event) : null;
+      if (!action) return;
+      event.preventDefault();
+      this.#act(action);
+    });
+    // A mouse press on the plot (not on a mark) moves the cursor there and drags it; a
+    // finger or pen does so on the axis strip, so that the rows still scroll by touch.
+    const seekTo = (event) => {
+      const box = plot.getBoundingClientRect();
+      this.#act("seek", this.#plot.tOf(event.clientX - box.left));
+    };
+    plot.addEventListener("pointerdown", (event) => {
+      if (!this.#scrub || event.button !== 0) return;
+      const onStrip = event.target.classList?.contains("scrub-strip");
+      if (event.pointerType !== "mouse" && !onStrip) return;
+      if (event.target.closest?.("[tabindex]")) return;
+      event.preventDefault();
+      try {
+        plot.setPointerCapture(event.pointerId);
+      } catch {
+        // A pointer that is already gone: the drag ends at its first move.
+      }
+      seekTo(event);
+      const move = (moved) => seekTo(moved);
+      const up = () => {
+        plot.removeEventListener("pointermove", move);
+        plot.removeEventListener("pointerup", up);
+        plot.removeEventListener("pointercancel", up);
+      };
+      plot.addEventListener("pointermove", move);
+      plot.addEventListener("pointerup", up);
+      plot.addEventListener("pointercancel", up);
+    });
+  }
 
   #advanceReplay() {
     const replay = this.#replay;
@@ -192,12 +381,17 @@ class TimelineView extends HTMLElement {
     if (due.length) this.addBatch({ events: due });
     if (replay.next >= replay.events.length && now >= endOf(replay.report)) {
       this.#replay = null;
+      if (this.#scrub) Object.assign(this.#scrub, { t: this.#scrub.replay.endMs, playing: false });
       this.finish(replay.report);
       replay.resolve(true);
       return;
     }
     this.#plot.setNow(now);
     this.#showStatus(`replaying at ${replay.speed}×… ${formatTime(now)}`);
+    if (this.#scrub) {
+      this.#scrub.t = Math.min(now, this.#scrub.replay.endMs);
+      this.#showMoment(this.#scrub.t, true);
+    }
   }
 
   #endReplay(completed) {
@@ -347,6 +541,7 @@ function buildSkeleton(root) {
   const canvas = el("div", { class: "canvas" }, viewport);
   const labels = el("svg:svg", { class: "labels", "aria-hidden": "true" }, canvas);
   const plot = el("svg:svg", { class: "plot", role: "group", "aria-label": "Timeline: one row per task, time from left to right" }, canvas);
+  const transportSlot = el("div", { class: "transport-slot" }, frame);
   const legend = el("div", { class: "legend", "aria-hidden": "true" }, frame);
   for (const [key, text] of LEGEND) {
     const item = el("span", {}, legend);
@@ -354,6 +549,7 @@ function buildSkeleton(root) {
     item.append(text);
   }
   const readout = el("div", { class: "readout", role: "status", "aria-live": "polite" }, frame);
+  const momentSlot = el("div", { class: "moment-slot" }, frame);
   const notes = el("div", { class: "notes" }, frame);
   const warning = el("p", { class: "warning", role: "note" }, notes);
   const timers = el("p", { class: "timers" }, notes);
@@ -364,17 +560,48 @@ function buildSkeleton(root) {
   const compareChart = el("svg:svg", { class: "compare-chart" }, compare);
   const tooltip = el("div", { class: "tooltip", role: "tooltip", id: "tooltip" }, frame);
   tooltip.hidden = true;
-  return { frame, viewport, labels, plot, readout, warning, timers, omitted, compare, compareText, compareChart, tooltip };
+  return { frame, viewport, labels, plot, transportSlot, momentSlot, readout, warning, timers, omitted, compare, compareText, compareChart, tooltip };
 }
 
-/** Where each statement would end with zero overhead. */
+/** Where each statement would end with zero overhead; none for real I/O, whose ideal is unknown. */
 function idealLines(report) {
   const statementOfLane = new Map(report.lanes.map((lane) => [lane.id, lane.statement]));
-  return report.statements.map((statement, index) => ({
-    statement: statementOfLane.get(statement.lane) ?? index,
-    startMs: statement.startMs,
-    t: statement.startMs + statement.idealMs,
-  }));
+  const io = ioStatements(report);
+  return report.statements
+    .map((statement, index) => ({
+      statement: statementOfLane.get(statement.lane) ?? index,
+      startMs: statement.startMs,
+      t: statement.startMs + statement.idealMs,
+    }))
+    .filter(({ statement }) => !io.has(statement));
+}
+
+function clamp(value, low, high) {
+  return Math.min(Math.max(Number.isFinite(value) ? value : low, low), high);
+}
+
+/** The last step before `t` in ascending `steps`, or null. */
+function stepBefore(steps, t) {
+  let low = 0;
+  let high = steps.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (steps[mid] < t) low = mid + 1;
+    else high = mid;
+  }
+  return low > 0 ? steps[low - 1] : null;
+}
+
+/** The first step after `t` in ascending `steps`, or null. */
+function stepAfter(steps, t) {
+  let low = 0;
+  let high = steps.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (steps[mid] <= t) low = mid + 1;
+    else high = mid;
+  }
+  return low < steps.length ? steps[low] : null;
 }
 
 /** The last moment the report knows of: its elapsed time or its last event. */

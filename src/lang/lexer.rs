@@ -53,22 +53,33 @@ pub(crate) struct Token {
 /// Splits `text` into tokens, ending with [`TokenKind::EndOfInput`].
 /// Lexical errors are pushed to `diagnostics` and leave an `Invalid` token.
 pub(crate) fn lex(text: &str, diagnostics: &mut Diagnostics) -> Vec<Token> {
+    lex_with_comments(text, diagnostics).0
+}
+
+/// [`lex`], plus the span of every `#` comment (from `#` to the end of its
+/// line), in order: the formatter keeps them.
+pub(crate) fn lex_with_comments(
+    text: &str,
+    diagnostics: &mut Diagnostics,
+) -> (Vec<Token>, Vec<Span>) {
     let mut lexer = Lexer {
         text,
         pos: 0,
         tokens: Vec::new(),
+        comments: Vec::new(),
         diagnostics,
         line_start: true,
         unindented: true,
     };
     lexer.run();
-    lexer.tokens
+    (lexer.tokens, lexer.comments)
 }
 
 struct Lexer<'t, 'd, 'dt> {
     text: &'t str,
     pos: usize,
     tokens: Vec<Token>,
+    comments: Vec<Span>,
     diagnostics: &'d mut Diagnostics<'dt>,
     line_start: bool,
     unindented: bool,
@@ -119,6 +130,7 @@ impl Lexer<'_, '_, '_> {
             if c == '#' {
                 let rest = &self.text[self.pos..];
                 self.pos += rest.find('\n').unwrap_or(rest.len());
+                self.comments.push(Span::new(start, self.pos));
                 continue;
             }
             if c.is_ascii_digit()

@@ -19,6 +19,7 @@ mod habits;
 mod lexer;
 mod parser;
 mod python;
+mod trivia;
 
 pub use check::{MAX_BLOCKING_MS, MAX_DURATION_MS, MAX_LIST, MAX_TASKS, MAX_TIMERS, MAX_VALUES};
 pub use diagnostic::{Diagnostic, LineIndex, MAX_DIAGNOSTICS};
@@ -54,7 +55,7 @@ pub fn parse(text: &str) -> Result<Program, Vec<Diagnostic>> {
 /// The canonical text of `program`: sources first, a blank line, then one
 /// statement per line (long groups broken over lines). For every valid
 /// program, `parse(&format(p))` gives `p` back, apart from spans.
-/// Comments are not part of a [`Program`], so they are not kept.
+/// Comments are not part of a [`Program`]: [`format_text`] keeps them.
 ///
 /// ```
 /// use async_playground::lang::{format, parse};
@@ -63,7 +64,27 @@ pub fn parse(text: &str) -> Result<Program, Vec<Diagnostic>> {
 /// assert_eq!(format(&program), "source a = [1, 2] every 1s\n\nsum(a)\n");
 /// ```
 pub fn format(program: &Program) -> String {
-    format::program(program)
+    format::program(program, &trivia::Trivia::default())
+}
+
+/// The canonical text of a program text, keeping every comment next to the
+/// code it belongs to: before a definition or task, at the end of its line,
+/// or before a group's `)`. Errors as for [`parse`].
+///
+/// ```
+/// use async_playground::lang::format_text;
+///
+/// let text = "# Lesson one.\n\nsum( [1,2] )   # three\ngather(sum([1]), # fast\n  sum([2] every 1000ms))\n";
+/// assert_eq!(
+///     format_text(text).unwrap(),
+///     "# Lesson one.\n\nsum([1, 2])  # three\ngather(\n  sum([1]),  # fast\n  sum([2] every 1s),\n)\n",
+/// );
+/// ```
+pub fn format_text(text: &str) -> Result<String, Vec<Diagnostic>> {
+    let program = parse(text)?;
+    let comments = lexer::lex_with_comments(text, &mut diagnostic::Diagnostics::new(text)).1;
+    let trivia = trivia::Trivia::attach(text, &program, &comments);
+    Ok(format::program(&program, &trivia))
 }
 
 /// `program` as Python asyncio code, in the idiom of the post the playground

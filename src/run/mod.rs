@@ -7,6 +7,7 @@ mod plan;
 mod rebound;
 
 pub use engine::Engine;
+pub(crate) use plan::Node;
 pub use plan::{Plan, PlanError};
 pub use rebound::Rebound;
 
