@@ -4,7 +4,8 @@
 #   bench/profile.sh            names-kept build of the release profile (opt-level from Cargo.toml)
 #   OPT=3 bench/profile.sh      the same with opt-level 3, to compare
 #
-# Builds the crate with symbols kept (no strip, no wasm-opt) into a copy of www/
+# Builds the crate (with the `bench` feature, as ./dev bench) with symbols kept
+# (no strip, no wasm-opt) into www/bench-pkg of a copy of www/
 # under /tmp, then runs `node bench/run.mjs --profile` against it: the DevTools
 # protocol profiler samples B2, B4 (10^5 sources), B6 and B3 and prints the top
 # self-time functions. Numbers are a little off the release build (no wasm-opt).
@@ -16,8 +17,8 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/tmp/tgt-bench}"
 WWW_COPY="${WWW_COPY:-/tmp/bench-www}"
 export CARGO_PROFILE_RELEASE_STRIP=false
 [[ -n "${OPT:-}" ]] && export CARGO_PROFILE_RELEASE_OPT_LEVEL="$OPT"
-cargo build --release --lib --target wasm32-unknown-unknown
+cargo build --release --lib --target wasm32-unknown-unknown --features bench
 rm -rf "$WWW_COPY" && mkdir -p "$WWW_COPY"
-cp -r www/. "$WWW_COPY/" && rm -rf "$WWW_COPY/pkg"
-wasm-bindgen --target web --out-dir "$WWW_COPY/pkg" "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/async_playground.wasm"
+cp -r www/. "$WWW_COPY/" && rm -rf "$WWW_COPY/bench-pkg"
+wasm-bindgen --target web --out-dir "$WWW_COPY/bench-pkg" "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/async_playground.wasm"
 BENCH_WWW="$WWW_COPY" node bench/run.mjs --profile "$@"

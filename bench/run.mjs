@@ -6,6 +6,7 @@
 //   node bench/run.mjs --quick    fewer repetitions and smaller sizes, for trying the driver
 //   node bench/run.mjs --only B2,B4   run some figures (results.json/README untouched)
 //   node bench/run.mjs --profile  CPU profiles (DevTools protocol) of B2 and B4 runs; see README
+//   node bench/run.mjs --peers    also B7: the post's Python under Pyodide (what `./dev bench --peers` does)
 //
 // Every figure is the median of the repetitions plus min and max; every ratio
 // is computed per repetition (both contenders run back to back in the same
@@ -33,12 +34,21 @@ const PROFILE = flag('--profile');
 const ONLY = opt('--only') ? new Set(opt('--only').split(',').map((s) => s.trim().toUpperCase())) : null;
 const want = (fig) => !ONLY || ONLY.has(fig);
 const WRITE = !QUICK && !ONLY && !PROFILE;
+// Pyodide's npm package, installed by `./dev bench --peers` (version pinned in wasm-pack.toml [peers]).
+const PEERS = flag('--peers');
+const PYODIDE_SRC = process.env.BENCH_PYODIDE || path.join(ROOT, '.tools', 'pyodide', 'node_modules', 'pyodide');
 
 const REPS = QUICK ? 3 : 5;
 const B4_SIZES = QUICK ? [1e3, 1e4, 1e5] : [1e3, 1e4, 1e5, 1e6];
 const B4_REPS_1E6 = 3; // time-bound: see README
 const B3_TARGET_N = QUICK ? 1e5 : 1e6;
 const B3_MAX_REP_MS = 20_000; // if one run of ours would take longer, N is scaled down (and the table says so)
+const B7_SIZES = QUICK ? [1e3, 1e4] : [1e4, 1e5];
+const B7_REPS_1E5 = 3; // Pyodide needs tens of seconds per repetition at 10^5 tasks
+// Per task count: no new repetition starts after this much time (at least one
+// runs), and one repetition may take at most B7_REP_TIMEOUT_MS.
+const B7_BUDGET_MS = 240_000;
+const B7_REP_TIMEOUT_MS = 600_000;
 
 const log = (...a) => console.error('  ', ...a);
 
@@ -103,8 +113,9 @@ function failedRow(figure, target, error) {
 }
 
 function table(rs) {
-  const head = ['figure', 'measured: median [min..max]', 'target', 'verdict'];
-  const body = rs.map((r) => [r.figure, r.measured, r.target, r.verdict]);
+  return textTable(['figure', 'measured: median [min..max]', 'target', 'verdict'], rs.map((r) => [r.figure, r.measured, r.target, r.verdict]));
+}
+function textTable(head, body) {
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells) => cells.map((c, i) => c.padEnd(w[i])).join('  ');
   return [line(head), w.map((n) => '-'.repeat(n)).join('  '), ...body.map(line)].join('\n');
@@ -355,6 +366,166 @@ async function figureB6(page) {
   results.B6 = r;
 }
 
+// ---------------------------------------------------------------- B7: Pyodide (--peers)
+const gzipCache = new Map();
+/** Raw and gzip -9 bytes of a file of the snapshot. */
+function fileBytes(file) {
+  if (!gzipCache.has(file)) {
+    const data = readFileSync(file);
+    gzipCache.set(file, { raw: data.length, gzip: gzipSync(data, { level: zc.Z_BEST_COMPRESSION }).length });
+  }
+  return gzipCache.get(file);
+}
+
+/**
+ * One cold load of `url` in a fresh browser context (empty caches): waits for
+ * `window.benchCold` and returns it with the runtime files the page fetched
+ * (those under `runtimeDir`), each with its raw and gzip -9 size on disk.
+ */
+async function coldLoad(url, runtimeDir) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const fetched = [];
+    page.on('requestfinished', (req) => fetched.push(new URL(req.url()).pathname));
+    await page.goto(url);
+    const timing = await page.waitForFunction(() => window.benchCold || window.benchError, null, { timeout: 120_000, polling: 10 })
+      .then((h) => h.jsonValue());
+    if (typeof timing === 'string') throw new Error(`${url}: ${timing}`);
+    const files = [...new Set(fetched)].filter((p) => p.startsWith(`/${runtimeDir}/`))
+      .map((p) => ({ path: p, ...fileBytes(path.join(WWW, p)) }));
+    return { timing, files };
+  } finally {
+    await context.close();
+  }
+}
+const sumOf = (files, key) => files.reduce((a, f) => a + f[key], 0);
+
+/** A fresh page on bench-pyodide.html with Pyodide loaded. */
+async function pyodidePage(baseUrl) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/bench-pyodide.html`);
+  await page.waitForFunction(
+    () => document.documentElement.dataset.ready === 'true' || document.documentElement.dataset.error === 'true',
+    null, { timeout: 120_000, polling: 50 },
+  );
+  const err = await page.evaluate(() => window.benchError || null);
+  if (err) throw new Error(`bench-pyodide.html failed to start: ${err}`);
+  return { page, close: () => context.close().catch(() => {}) };
+}
+const callPy = (page, name, arg, timeoutMs) =>
+  withTimeout(page.evaluate(([n, a]) => window.benchPyodide[n](a), [name, arg]), timeoutMs, `pyodide ${name}`);
+
+/**
+ * B7: the post's Python programs under Pyodide, in the same browser and run.
+ * Cold loads alternate with ours (paired ratios); the gather and the tasks run
+ * in a fresh Pyodide page each (so neither runtime's memory counts against the
+ * other) and are compared with ours' B1 and B4 medians of this run.
+ */
+async function figureB7(baseUrl) {
+  const b7 = { cold: [] };
+  results.B7 = b7;
+  log(`B7: ${REPS} cold loads each of ours and Pyodide, alternating`);
+  for (let r = 0; r < REPS; r++) {
+    const py = await coldLoad(`${baseUrl}/bench-pyodide.html?cold`, 'pyodide');
+    const ours = await coldLoad(`${baseUrl}/bench.html?cold`, 'pkg');
+    b7.cold.push({ pyodide: py, ours });
+  }
+  const version = b7.cold[0].pyodide.timing.version;
+  b7.version = version;
+  const pyReady = b7.cold.map((c) => c.pyodide.timing.ready);
+  const oursReady = b7.cold.map((c) => c.ours.timing.initDone);
+  row(`B7 Pyodide ${version}: navigation → ready (fresh context)`, pyReady, 'ms');
+  row('B7 ours: navigation → ready, bench.html?cold init() done (fresh context, alternating with Pyodide)', oursReady, 'ms');
+  row('B7 cold start to ready: Pyodide / ours', pairwise(pyReady, oursReady, (p, o) => p / o), 'ratio');
+  const pyFiles = b7.cold[0].pyodide.files;
+  const oursFiles = b7.cold[0].ours.files;
+  b7.bytes = { pyodide: pyFiles, ours: oursFiles };
+  row(`B7 Pyodide runtime fetched (${pyFiles.length} files), raw`, [sumOf(pyFiles, 'raw')], 'kb');
+  row(`B7 Pyodide runtime fetched, gzip -9`, [sumOf(pyFiles, 'gzip')], 'kb');
+  row(`B7 ours runtime fetched (${oursFiles.length} files), gzip -9`, [sumOf(oursFiles, 'gzip')], 'kb');
+  row('B7 runtime bytes, gzip -9: Pyodide / ours', [sumOf(pyFiles, 'gzip') / sumOf(oursFiles, 'gzip')], 'ratio');
+
+  let p = await pyodidePage(baseUrl);
+  try {
+    const info = await p.page.evaluate(() => window.benchPyodide.info());
+    b7.loadedWasmBytes = info.wasmBytes;
+    log(`B7: the post's gather and sequential at 100 ms under Pyodide, ${REPS} reps (+1 warm-up)`);
+    const g = await callPy(p.page, 'gather', { reps: REPS, ms: 100 }, 120_000);
+    b7.gather = g;
+    row('B7 Pyodide: the post\'s gather, 100 ms delays: elapsed / ideal', g.gatherElapsed.map((e) => e / g.idealMs), 'ratio');
+    row('B7 Pyodide: the post\'s sequential / gather, 100 ms delays', pairwise(g.seqElapsed, g.gatherElapsed, (s, e) => s / e), 'ratio');
+  } finally {
+    await p.close();
+  }
+  b7.tasks = {};
+  for (const n of B7_SIZES) {
+    const reps = n >= 1e5 ? B7_REPS_1E5 : REPS;
+    const label = count(n);
+    log(`B7: ${n} sleeping tasks under Pyodide, up to ${reps} reps within ${B7_BUDGET_MS / 1000} s, fresh page`);
+    const t = { n, wall: [], elapsed: [], heapPeak: [], wasmBytes: [] };
+    b7.tasks[label] = t;
+    const started = Date.now();
+    p = await pyodidePage(baseUrl);
+    try {
+      // One call per repetition: a stall shows as a timeout of that repetition.
+      for (let r = 0; r < reps && (r === 0 || Date.now() - started < B7_BUDGET_MS); r++) {
+        const one = await callPy(p.page, 'tasks', { reps: 1, n }, B7_REP_TIMEOUT_MS);
+        if (r === 0) { t.loadedHeap = one.loadedHeap; t.loadedWasmBytes = one.loadedWasmBytes; }
+        for (const k of ['wall', 'elapsed', 'heapPeak', 'wasmBytes']) t[k].push(...one[k]);
+      }
+    } catch (e) {
+      log(`B7 ${label} failed: ${e.message}`);
+      t.error = e.message;
+    } finally {
+      await p.close();
+    }
+    if (t.wall.length) {
+      const note = t.wall.length < reps ? `${t.wall.length} of ${reps} repetitions within the ${B7_BUDGET_MS / 1000} s budget` : undefined;
+      row(`B7 ${label} tasks: Pyodide wall / ideal (300 ms)`, t.wall.map((w) => w / 300), 'ratio', { note });
+      row(`B7 ${label} tasks: Pyodide memory (JS heap peak + wasm memory)`, pairwise(t.heapPeak, t.wasmBytes, (h, w) => h + w), 'mb');
+      if (n === B7_SIZES[0]) row('B7 Pyodide memory once loaded (JS heap + wasm memory)', [t.loadedHeap + t.loadedWasmBytes], 'mb');
+    } else {
+      rows.push({ figure: `B7 ${label} tasks: Pyodide wall / ideal (300 ms)`, measured: 'did not complete', target: '—',
+        verdict: `— (${(t.error || '').split('\n')[0].slice(0, 120)})`, n: 0 });
+    }
+  }
+}
+
+/**
+ * The side-by-side comparison with Pyodide from this run's rows (medians), or
+ * null when B7 did not run. Each entry: [what, ours, Pyodide, Pyodide / ours].
+ */
+function sideBySide() {
+  const b7 = results.B7;
+  if (!b7 || !b7.cold) return null;
+  const med = (prefix) => { const r = rows.find((x) => x.figure.startsWith(prefix)); return r && r.n ? r.median : NaN; };
+  const out = [];
+  const add = (what, ours, py, unit) => {
+    const f = units[unit];
+    const show = (x) => (Number.isFinite(x) ? f(x) : '—');
+    out.push([what, show(ours), show(py), Number.isFinite(ours) && Number.isFinite(py) ? units.ratio(py / ours) : '—']);
+  };
+  add('cold start to ready (fresh context)', med('B7 ours: navigation'), med('B7 Pyodide ' + b7.version + ': navigation'), 'ms');
+  add('runtime fetched, gzip -9', med('B7 ours runtime fetched'), med('B7 Pyodide runtime fetched, gzip'), 'kb');
+  add('the post\'s gather, 100 ms delays: elapsed / ideal', med('B1 gather, 100 ms'), med('B7 Pyodide: the post\'s gather'), 'ratio');
+  for (const n of B7_SIZES) {
+    const label = count(n);
+    add(`${label} sleeping tasks (3 × 100 ms): wall / ideal`, med(`B4 ${label} sources: ours wall`), med(`B7 ${label} tasks: Pyodide wall`), 'ratio');
+    add(`${label} sleeping tasks: memory (JS heap peak + wasm)`, med(`B4 ${label}: ours memory`), med(`B7 ${label} tasks: Pyodide memory`), 'mb');
+  }
+  return { version: b7.version, rows: out };
+}
+
+function sideBySideMarkdown(sbs) {
+  return [
+    `| the post's programs, same browser, same run | ours | Pyodide ${sbs.version} | Pyodide / ours |`,
+    '|---|---|---|---|',
+    ...sbs.rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+}
+
 // ---------------------------------------------------------------- profile (--profile)
 /**
  * CPU profiles of our engine alone on the B2, B3, B4 (10^5) and B6 programs,
@@ -415,26 +586,53 @@ async function profile(baseUrl) {
 }
 
 // ---------------------------------------------------------------- README
-function updateReadme(m, notes) {
-  const file = path.join(BENCH_DIR, 'README.md');
-  const start = '<!-- bench:results:start -->';
-  const end = '<!-- bench:results:end -->';
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : `# Benchmarks\n\n${start}\n${end}\n`;
+/** Replaces the text between `<!-- NAME:start -->` and `<!-- NAME:end -->` in `file`; false if the markers are missing. */
+function replaceBlock(file, name, body) {
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  const text = readFileSync(file, 'utf8');
   const i = text.indexOf(start);
   const j = text.indexOf(end);
-  if (i < 0 || j < i) { log(`bench/README.md has no ${start} ... ${end} markers; not updated`); return; }
+  if (i < 0 || j < i) { log(`${path.relative(ROOT, file)} has no ${start} ... ${end} markers; not updated`); return false; }
+  writeFileSync(file, `${text.slice(0, i)}${start}\n${body}\n${text.slice(j)}`);
+  log(`updated ${path.relative(ROOT, file)}`);
+  return true;
+}
+
+const runLine = (m) => `${m.date.slice(0, 10)} on ${m.nproc} CPUs (${m.cpu}), load average ${m.loadavg.start[0].toFixed(1)} at start, ` +
+  `Chromium ${m.chromium.split('.')[0]} headless`;
+
+/** The top-level README's first screen: what the run measured against Pyodide, or that it did not. */
+function headline(m, sbs) {
+  if (!sbs) {
+    return `*Not measured against Pyodide in the latest benchmark run (${runLine(m)}); \`./dev bench --peers\` adds it.*`;
+  }
+  const get = (prefix) => sbs.rows.find((r) => r[0].startsWith(prefix)) || ['', '—', '—', '—'];
+  const [, oReady, pReady, rReady] = get('cold start');
+  const [, oBytes, pBytes, rBytes] = get('runtime fetched');
+  const [, oGather, pGather] = get("the post's gather");
+  const big = count(B7_SIZES[B7_SIZES.length - 1]);
+  const [, oWall, pWall, rWall] = get(`${big} sleeping tasks (`);
+  const [, oMem, pMem, rMem] = get(`${big} sleeping tasks: memory`);
+  return `**Ours against the post's Python under Pyodide ${sbs.version}, same browser, same run** ` +
+    `(\`./dev bench --peers\`, ${runLine(m)}; Pyodide / ours in brackets): cold start to ready ${oReady} against ${pReady} (${rReady}); ` +
+    `runtime ${oBytes} against ${pBytes} gzip (${rBytes}); ${big} concurrent sleeping tasks ${oWall} the ideal time against ${pWall} (${rWall}), ` +
+    `in ${oMem} against ${pMem} (${rMem}); the post's gather at 100 ms ${oGather} the ideal against ${pGather}. ` +
+    'Every figure: [`bench/README.md`](bench/README.md).';
+}
+
+function updateReadme(m, notes, sbs) {
   const block = [
-    start,
-    `Latest run: ${m.date.slice(0, 16).replace('T', ' ')} UTC, source ${m.source}, \`./dev bench\` on ${m.nproc} CPUs (${m.cpu}), ` +
+    `Latest run: ${m.date.slice(0, 16).replace('T', ' ')} UTC, source ${m.source}, \`./dev bench${PEERS ? ' --peers' : ''}\` on ${m.nproc} CPUs (${m.cpu}), ` +
       `${m.memoryGB} GB RAM, Chromium ${m.chromium} headless, Node ${m.node}, ${m.os}.`,
     '',
+    ...(sbs ? ['Side by side with Pyodide (medians of this run; B7 and the rows it compares with):', '', sideBySideMarkdown(sbs), ''] : []),
     markdownTable(rows),
     '',
     ...notes.map((n) => `- ${n}`),
-    end,
   ].join('\n');
-  writeFileSync(file, text.slice(0, i) + block + text.slice(j + end.length));
-  log(`updated ${path.relative(ROOT, file)}`);
+  replaceBlock(path.join(BENCH_DIR, 'README.md'), 'bench:results', block);
+  replaceBlock(path.join(ROOT, 'README.md'), 'bench:headline', headline(m, sbs));
 }
 
 // ---------------------------------------------------------------- main
@@ -443,6 +641,17 @@ const results = { B1: {} };
 async function main() {
   const t0 = Date.now();
   cpSync(SOURCE_WWW, WWW, { recursive: true });
+  if (!existsSync(path.join(WWW, 'bench-pkg', 'async_playground.js'))) {
+    throw new Error(`${SOURCE_WWW}/bench-pkg is missing: ./dev bench builds it (the release package with --features bench)`);
+  }
+  if (PEERS) {
+    if (!existsSync(path.join(PYODIDE_SRC, 'pyodide.mjs'))) {
+      throw new Error(`Pyodide not found at ${PYODIDE_SRC}: ./dev bench --peers installs it (wasm-pack.toml [peers])`);
+    }
+    cpSync(PYODIDE_SRC, path.join(WWW, 'pyodide'), { recursive: true });
+  } else if (ONLY && ONLY.has('B7')) {
+    log('B7 (Pyodide) needs --peers; skipped');
+  }
   const loadStart = os.loadavg();
   server = await startServer({ dir: WWW, logFile: path.join(os.tmpdir(), `bench-server-${process.pid}.log`) });
   browser = await launch();
@@ -483,6 +692,16 @@ async function main() {
     }
   }
 
+  if (PEERS && want('B7')) {
+    try {
+      await figureB7(server.baseUrl);
+    } catch (e) {
+      log(`B7 failed: ${e.message}`);
+      rows.push({ figure: 'B7 Pyodide', measured: 'did not complete', target: '—', verdict: `— (${e.message.split('\n')[0].slice(0, 120)})`, n: 0 });
+      results.B7 = { ...results.B7, error: e.message };
+    }
+  }
+
   // Keep the table in figure order.
   rows.sort((a, b) => a.figure.slice(0, 2).localeCompare(b.figure.slice(0, 2)));
 
@@ -493,6 +712,11 @@ async function main() {
       'one fresh page per N (wasm memory never shrinks); B5 uses a fresh browser context per load.',
   );
   notes.push('Ratios are computed per repetition from the two contenders run back to back in the same page, then summarised; verdicts apply to the median.');
+  if (results.B7 && results.B7.cold) {
+    notes.push('B7 (Pyodide): cold loads alternate with ours, fresh context each, ratios per pair; the gather and each task count run in a fresh ' +
+      `Pyodide page (${REPS} repetitions, ${B7_REPS_1E5} at 10^5 tasks, fewer if a task count has used ${B7_BUDGET_MS / 1000} s; each its own runPythonAsync call), ` +
+      "compared with ours' B1 and B4 medians of this run.");
+  }
   for (const r of rows) if (r.note) notes.push(`${r.figure}: ${r.note}.`);
   const loadEnd = os.loadavg();
   m.loadavg = { start: loadStart, end: loadEnd };
@@ -502,6 +726,11 @@ async function main() {
   console.log('');
   console.log(`async-playground benchmark — ${m.date}; source ${m.source}; ${m.nproc} CPUs (${m.cpu}); Chromium ${m.chromium}`);
   console.log(table(rows));
+  const sbs = sideBySide();
+  if (sbs) {
+    console.log('');
+    console.log(textTable(["the post's programs, same browser, same run", 'ours', `Pyodide ${sbs.version}`, 'Pyodide / ours'], sbs.rows));
+  }
   for (const n of notes) console.log(`note: ${n}`);
   const missed = rows.filter((r) => r.verdict.startsWith('MISSED'));
   console.log(`\n${rows.filter((r) => r.verdict === 'met').length} targets met, ${missed.length} missed`);
@@ -510,7 +739,7 @@ async function main() {
   if (WRITE) {
     writeFileSync(path.join(BENCH_DIR, 'results.json'), JSON.stringify(json, null, 2) + '\n');
     log('wrote bench/results.json');
-    updateReadme(m, notes);
+    updateReadme(m, notes, sbs);
   } else {
     const file = path.join(os.tmpdir(), 'bench-results-partial.json');
     writeFileSync(file, JSON.stringify(json, null, 2) + '\n');

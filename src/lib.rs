@@ -5,6 +5,7 @@
 //! [`source`] streams into [`aggregate`]s) → [`trace`] report → `web` (JS).
 
 pub mod aggregate;
+pub mod budget;
 pub mod clock;
 pub mod examples;
 pub mod json;

@@ -236,8 +236,12 @@ pub enum Group {
     Sequential,
     /// All at once; results in input order.
     Gather,
-    /// All at once; the first to finish wins, the rest are cancelled.
+    /// All at once; the first to finish wins, the rest are cancelled. A
+    /// failure that finishes first wins too (asyncio's `FIRST_COMPLETED`).
     Race,
+    /// All at once; the first to succeed wins, the rest are cancelled
+    /// (`Promise.any`); when every one fails, an error naming each failure.
+    Any,
     /// At most `k` at once; results in input order.
     Limit(u64),
     /// The children one after the other, cancelled after this many ms.
@@ -250,6 +254,7 @@ impl Group {
             Group::Sequential => "sequential",
             Group::Gather => "gather",
             Group::Race => "race",
+            Group::Any => "any",
             Group::Limit(_) => "limit",
             Group::Timeout(_) => "timeout",
         }

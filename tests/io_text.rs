@@ -228,3 +228,25 @@ proptest! {
         prop_assert_eq!(chunked(&format, &body, &cuts), parse_all(&format, &body));
     }
 }
+
+#[test]
+fn a_line_longer_than_the_cap_is_an_error_not_a_buffer() {
+    use async_playground::source::text::{BodyParser, MAX_LINE_BYTES};
+    let mut parser = BodyParser::new(&FetchFormat::Lines);
+    let mut values = Vec::new();
+    parser.feed(b"1\n2\n", &mut values).unwrap();
+    let piece = vec![b'7'; 64 * 1024];
+    let mut fed = 0;
+    let error = loop {
+        match parser.feed(&piece, &mut values) {
+            Ok(()) => fed += piece.len(),
+            Err(message) => break message,
+        }
+        assert!(fed <= MAX_LINE_BYTES, "a {fed}-byte line was carried");
+    };
+    assert_eq!(
+        error,
+        "line 3 is longer than 1 MB; is this a text file of numbers?"
+    );
+    assert_eq!(values, [1.0, 2.0]);
+}

@@ -748,7 +748,7 @@ fn names_are_checked_with_suggestions() {
     );
     assert_eq!(
         error("source afeat2 = [1]\naverage(afeat2)").2,
-        "unknown aggregator 'average'; expected one of collect, count, sum, min, max, mean, stats, var, std, first, last, or a group: sequential, gather, race, limit, timeout"
+        "unknown aggregator 'average'; expected one of collect, count, sum, min, max, mean, stats, var, std, first, last, or a group: sequential, gather, race, any, limit, timeout"
     );
 }
 

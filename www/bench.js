@@ -5,10 +5,14 @@
 //
 // Every function returns raw samples (one per repetition), never a summary:
 // medians, min/max and ratios are computed by the driver from these.
-import init, * as api from './pkg/async_playground.js';
-
 const moduleStart = performance.now();
 const params = new URLSearchParams(location.search);
+
+// The cold load measures the production package (./dev build); the figures
+// need the benchmark build (./dev bench: `--features bench`, www/bench-pkg),
+// which adds reference loops such as `bench_plain_sum`.
+const api = await import(params.has('cold') ? './pkg/async_playground.js' : './bench-pkg/async_playground.js');
+const init = api.default;
 
 const now = () => performance.now();
 const heap = () => (performance.memory ? performance.memory.usedJSHeapSize : NaN);

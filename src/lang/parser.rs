@@ -43,6 +43,7 @@ pub const KEYWORDS: &[&str] = &[
     "sequential",
     "gather",
     "race",
+    "any",
     "collect",
     "count",
     "sum",
@@ -56,7 +57,7 @@ pub const KEYWORDS: &[&str] = &[
     "last",
 ];
 
-const GROUPS: [&str; 5] = ["sequential", "gather", "race", "limit", "timeout"];
+const GROUPS: [&str; 6] = ["sequential", "gather", "race", "any", "limit", "timeout"];
 const TRANSFORMS: [&str; 5] = ["take", "map", "filter", "timeout", "fail"];
 
 static END_OF_LINE: TokenKind = TokenKind::EndOfLine;
@@ -523,6 +524,7 @@ impl Parser<'_> {
                 "sequential" => Group::Sequential,
                 "gather" => Group::Gather,
                 "race" => Group::Race,
+                "any" => Group::Any,
                 "limit" => {
                     let span = p.span();
                     let k = p.whole("how many tasks run at once")?;

@@ -423,6 +423,31 @@ BASE_URL = "http://127.0.0.1:8000/"
 "#,
     ),
     (
+        "any_success",
+        &["TaskError"],
+        r#"async def any_success(*tasks):
+    """All at once; the first to succeed wins and the rest are cancelled
+    (like Promise.any); if every task fails, one error naming the failures."""
+    if not tasks:
+        return None
+    running = [asyncio.ensure_future(task) for task in tasks]
+    failures = []
+    try:
+        for finished in asyncio.as_completed(running):
+            try:
+                return await finished
+            except TaskError as error:
+                failures.append(str(error))
+    finally:
+        for task in running:
+            task.cancel()
+    shown = "; ".join(failures[:3])
+    if len(failures) > 3:
+        shown += f"; and {len(failures) - 3} more"
+    raise TaskError(f"every task failed: {shown}")
+"#,
+    ),
+    (
         "limit",
         &["settle"],
         r#"async def limit(k, *tasks):
@@ -957,6 +982,7 @@ impl Writer {
                     Group::Sequential => ("sequential", None),
                     Group::Gather => ("gather", None),
                     Group::Race => ("race", None),
+                    Group::Any => ("any_success", None),
                     Group::Limit(k) => ("limit", Some(k.to_string())),
                     Group::Timeout(ms) => ("deadline", Some(seconds(*ms))),
                 };

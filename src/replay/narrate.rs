@@ -161,6 +161,11 @@ pub(super) fn step(replay: &Replay, step: usize) -> String {
                 replay.name_of(winner),
                 verb(lanes.len(), "its result is", "their results are")
             ),
+            (Some(Role::Group(Group::Any)), Some(winner)) => format!(
+                "any: {} succeeded first, so {names} {is} cancelled: {} no longer needed",
+                replay.name_of(winner),
+                verb(lanes.len(), "its result is", "their results are")
+            ),
             (Some(Role::Group(Group::Timeout(ms))), _) => {
                 explained.extend(parent);
                 format!(
@@ -220,6 +225,7 @@ pub(super) fn step(replay: &Replay, step: usize) -> String {
             (Group::Gather, _) if let_in.len() > 1 => format!("gather starts {names} at once"),
             (Group::Gather, _) => format!("gather starts {names}"),
             (Group::Race, _) => format!("race starts {names}: the first to finish wins"),
+            (Group::Any, _) => format!("any starts {names}: the first to succeed wins"),
             (Group::Limit(k), first) => {
                 let waiting: Vec<u32> = replay.children[parent as usize]
                     .iter()

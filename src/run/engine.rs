@@ -8,9 +8,10 @@ use futures::FutureExt;
 
 use super::plan::{Node, Plan};
 use crate::aggregate::{AnyFold, Fold, Outcome};
+use crate::budget::{yield_now, BYTES_PER_COLLECTED_VALUE};
 use crate::clock::Clock;
 use crate::program::{format_duration, Group};
-use crate::source::{open, Budget, Notes, OpenIo, SourcePlan};
+use crate::source::{open, Budget, Notes, OpenIo, SourcePlan, Tick};
 use crate::trace::{EventKind, Report, StatementReport, Trace, UNTRACED};
 
 /// Runs a [`Plan`] on a clock, recording a [`Trace`].
@@ -71,9 +72,14 @@ impl<C: Clock> Drop for LaneGuard<'_, C> {
 
 impl<C: Clock> Engine<C> {
     pub fn new(clock: C, plan: &Plan, io: Rc<dyn OpenIo>) -> Engine<C> {
+        Engine::with_budget(clock, plan, io, Budget::default())
+    }
+
+    /// An engine whose run spends from `budget` (its caps, its turn check).
+    pub fn with_budget(clock: C, plan: &Plan, io: Rc<dyn OpenIo>, budget: Budget) -> Engine<C> {
         Engine {
             clock,
-            budget: Budget::default(),
+            budget,
             io,
             trace: Rc::new(RefCell::new(plan.trace.clone())),
             statements: RefCell::default(),
@@ -104,10 +110,24 @@ impl<C: Clock> Engine<C> {
         self.trace.borrow_mut().record(lane, t, kind);
     }
 
+    /// The run's budgets: work per poll, blocking, values, bytes held.
+    pub fn budget(&self) -> &Budget {
+        &self.budget
+    }
+
     /// Runs every statement in order. `ideals` gives each statement's ideal
     /// time (from a virtual run); without it, the elapsed time is the ideal,
-    /// which is exact on the virtual clock.
-    pub async fn run(&self, plan: &Plan, ideals: Option<&[f64]>) {
+    /// which is exact on the virtual clock. Every poll of it does a bounded
+    /// amount of work ([`Budget`]).
+    pub fn run<'a>(
+        &'a self,
+        plan: &'a Plan,
+        ideals: Option<&'a [f64]>,
+    ) -> impl Future<Output = ()> + 'a {
+        self.budget.sliced(self.statements(plan, ideals))
+    }
+
+    async fn statements(&self, plan: &Plan, ideals: Option<&[f64]>) {
         for (index, node) in plan.statements.iter().enumerate() {
             let start_ms = self.clock.now();
             let outcome = self.node(node).await;
@@ -135,7 +155,7 @@ impl<C: Clock> Engine<C> {
 
     /// Runs one statement alone, for [`ideal_times`](super::ideal_times).
     pub(crate) async fn statement(&self, node: &Node) -> Outcome {
-        self.node(node).await
+        self.budget.sliced(self.node(node)).await
     }
 
     /// Lanes and events recorded since the last call, for live delivery.
@@ -202,6 +222,11 @@ impl<C: Clock> Engine<C> {
         }
         let mut count = 0u64;
         let mut batch = Vec::new();
+        // Collected values are held until the run ends: they count.
+        let held_per_value = match fold {
+            AnyFold::Collect(_) => BYTES_PER_COLLECTED_VALUE,
+            _ => 0,
+        };
         let check_batches = source.may_yield_non_finite();
         let may_batch = source.may_be_ready();
         // `first` stops pulling after one value; the fused path pulls many.
@@ -212,6 +237,12 @@ impl<C: Clock> Engine<C> {
                 if folded > 0 {
                     count += folded as u64;
                     self.trace.borrow_mut().omit_values(lane, folded);
+                    if let Err(message) = self.budget.hold(held_per_value * folded as u64) {
+                        break Outcome::Error(message);
+                    }
+                    if !self.budget.work(folded as u32) {
+                        yield_now().await;
+                    }
                     continue;
                 }
             }
@@ -223,16 +254,16 @@ impl<C: Clock> Engine<C> {
                     break not_finite(count + bad as u64 + 1, batch[bad]);
                 }
                 count += batch.len() as u64;
-                let mut trace = self.trace.borrow_mut();
-                if trace.wants_value(lane) {
-                    trace.record_values(lane, self.clock.now(), &batch);
-                } else {
-                    trace.omit_values(lane, batch.len());
-                }
-                drop(trace);
+                self.trace_values(lane, &batch);
                 fold.push_all(&batch);
                 if fold.is_settled() {
                     break fold.finish();
+                }
+                if let Err(message) = self.budget.hold(held_per_value * batch.len() as u64) {
+                    break Outcome::Error(message);
+                }
+                if !self.budget.work(batch.len() as u32) {
+                    yield_now().await;
                 }
                 continue;
             }
@@ -241,23 +272,7 @@ impl<C: Clock> Engine<C> {
                 Some(Err(message)) => break Outcome::Error(message),
                 Some(Ok(tick)) => {
                     count += 1;
-                    let mut trace = self.trace.borrow_mut();
-                    if let Some(late_ms) = tick.late_ms {
-                        trace.record_lateness(late_ms);
-                    }
-                    if !trace.wants_value(lane) && tick.blocked_ms == 0.0 {
-                        trace.omit_values(lane, 1);
-                    } else {
-                        let now = self.clock.now();
-                        if tick.blocked_ms > 0.0 {
-                            let ms = tick.blocked_ms;
-                            trace.record(lane, now - ms, EventKind::Block { ms });
-                        }
-                        let late_ms = tick.late_ms.unwrap_or(0.0);
-                        let value = tick.value;
-                        trace.record(lane, now, EventKind::Value { value, late_ms });
-                    }
-                    drop(trace);
+                    self.trace_tick(lane, &tick);
                     if !tick.value.is_finite() {
                         break not_finite(count, tick.value);
                     }
@@ -265,11 +280,49 @@ impl<C: Clock> Engine<C> {
                     if fold.is_settled() {
                         break fold.finish();
                     }
+                    if held_per_value > 0 {
+                        if let Err(message) = self.budget.hold(held_per_value) {
+                            break Outcome::Error(message);
+                        }
+                    }
+                    if !self.budget.work(Budget::POLLED_WORK) {
+                        yield_now().await;
+                    }
                 }
             }
         };
         guard.finish(&outcome);
         outcome
+    }
+
+    fn trace_values(&self, lane: u32, values: &[f64]) {
+        let mut trace = self.trace.borrow_mut();
+        if trace.wants_value(lane) {
+            trace.record_values(lane, self.clock.now(), values);
+        } else {
+            trace.omit_values(lane, values.len());
+        }
+    }
+
+    fn trace_tick(&self, lane: u32, tick: &Tick) {
+        let mut trace = self.trace.borrow_mut();
+        if let Some(late_ms) = tick.late_ms {
+            trace.record_lateness(late_ms);
+        }
+        // Past a lane's traced values, busy-waits are counted too: 10^6 tiny
+        // ones must not make a 200 000-event report.
+        if !trace.wants_value(lane) {
+            trace.omit_values(lane, 1);
+            return;
+        }
+        let now = self.clock.now();
+        if tick.blocked_ms > 0.0 {
+            let ms = tick.blocked_ms;
+            trace.record(lane, now - ms, EventKind::Block { ms });
+        }
+        let late_ms = tick.late_ms.unwrap_or(0.0);
+        let value = tick.value;
+        trace.record(lane, now, EventKind::Value { value, late_ms });
     }
 
     async fn group(&self, lane: u32, group: Group, children: &[Node]) -> Outcome {
@@ -283,6 +336,7 @@ impl<C: Clock> Engine<C> {
                 // Dropping the other racers cancels them.
                 racers.next().await.unwrap_or(Outcome::Empty)
             }
+            Group::Any => first_success(children.iter().map(|c| self.node(c)).collect()).await,
             Group::Limit(k) => Outcome::Group(self.limited(k, children).await),
             Group::Timeout(ms) => {
                 let mut deadline = self.clock.sleep(ms);
@@ -346,6 +400,35 @@ impl<C: Clock> Engine<C> {
 const READY_BATCH: usize = 1024;
 /// Values folded per step of the fused path (no buffer, so it can be long).
 const FUSED_BATCH: usize = 1 << 16;
+
+/// The first outcome that is not an error, cancelling the rest by dropping
+/// them; when every one fails, an error naming the failures in the order
+/// they came.
+async fn first_success<F: Future<Output = Outcome>>(mut racers: FuturesUnordered<F>) -> Outcome {
+    /// Failures named in the message; the rest are counted.
+    const NAMED: usize = 3;
+    let mut failures = Vec::new();
+    let mut failed = 0usize;
+    while let Some(outcome) = racers.next().await {
+        match outcome {
+            Outcome::Error(message) => {
+                failed += 1;
+                if failures.len() < NAMED {
+                    failures.push(message);
+                }
+            }
+            success => return success,
+        }
+    }
+    if failed == 0 {
+        return Outcome::Empty;
+    }
+    let mut message = format!("every task failed: {}", failures.join("; "));
+    if failed > NAMED {
+        message.push_str(&format!("; and {} more", failed - NAMED));
+    }
+    Outcome::Error(message)
+}
 
 fn not_finite(position: u64, value: f64) -> Outcome {
     Outcome::Error(format!(

@@ -1,5 +1,5 @@
 //! The engine: runs a program's statements in order, each task an aggregator
-//! over a fresh source or a group (sequential, gather, race, limit, timeout),
+//! over a fresh source or a group (sequential, gather, race, any, limit, timeout),
 //! generic over the [`Clock`](crate::clock::Clock).
 
 mod engine;
@@ -24,21 +24,57 @@ use crate::trace::Report;
 /// delay anywhere is 0 without simulating it. Real I/O is not simulated and
 /// counts as instant.
 pub fn ideal_times(program: &Program) -> Result<Vec<f64>, PlanError> {
-    let plan = Plan::compile_for_ideal(program)?;
-    let clock = VirtualClock::new();
-    let engine = Engine::new(clock.clone(), &plan, Rc::new(NoIo));
-    Ok(plan
-        .statements
-        .iter()
-        .map(|node| {
-            if !node.takes_time() {
-                return 0.0;
-            }
-            let start = clock.now();
-            clock.block_on(engine.statement(node));
-            clock.now() - start
+    let ideals = Ideals::new(program)?;
+    Ok(ideals.clock().block_on(ideals.times()).unwrap_or_default())
+}
+
+/// The simulation behind [`ideal_times`], to drive in slices
+/// ([`VirtualClock::advance`]) so a long one neither freezes the page nor
+/// ignores a stop.
+///
+/// ```
+/// use async_playground::{lang, run::Ideals};
+/// let program = lang::parse("sum([1, 2] every 1s)\nsum([3])").unwrap();
+/// let ideals = Ideals::new(&program).unwrap();
+/// assert_eq!(ideals.clock().block_on(ideals.times()), Some(vec![2000.0, 0.0]));
+/// ```
+pub struct Ideals {
+    plan: Plan,
+    clock: VirtualClock,
+    engine: Engine<VirtualClock>,
+}
+
+impl Ideals {
+    pub fn new(program: &Program) -> Result<Ideals, PlanError> {
+        let plan = Plan::compile_for_ideal(program)?;
+        let clock = VirtualClock::new();
+        let engine = Engine::new(clock.clone(), &plan, Rc::new(NoIo));
+        Ok(Ideals {
+            plan,
+            clock,
+            engine,
         })
-        .collect())
+    }
+
+    /// The clock to drive [`Ideals::times`] on.
+    pub fn clock(&self) -> &VirtualClock {
+        &self.clock
+    }
+
+    /// Each statement's ideal time, in order.
+    pub async fn times(&self) -> Vec<f64> {
+        let mut times = Vec::with_capacity(self.plan.statements.len());
+        for node in &self.plan.statements {
+            if !node.takes_time() {
+                times.push(0.0);
+                continue;
+            }
+            let start = self.clock.now();
+            self.engine.statement(node).await;
+            times.push(self.clock.now() - start);
+        }
+        times
+    }
 }
 
 /// Runs a program on the virtual clock: instantly, deterministically, with

@@ -271,7 +271,10 @@ impl Compiler {
                         task.span,
                     ));
                 }
-                let concurrent = matches!(self.enclosing, Some(Group::Gather | Group::Race));
+                let concurrent = matches!(
+                    self.enclosing,
+                    Some(Group::Gather | Group::Race | Group::Any)
+                );
                 if self.collapse_fan_out && concurrent {
                     let one = self.task(inner, parent, depth, statement)?;
                     if !one.iter().any(Node::blocks) {

@@ -34,6 +34,8 @@ use std::task::{Context, Poll, Wake, Waker};
 pub struct Rebound<F> {
     inner: Pin<Box<F>>,
     waker: Arc<ReboundWaker>,
+    /// Asked before each re-poll: `false` ends the page's turn early.
+    keep_going: Box<dyn FnMut() -> bool>,
 }
 
 #[derive(Default)]
@@ -64,9 +66,17 @@ impl<F> Rebound<F> {
     pub const BUDGET: u32 = 1024;
 
     pub fn new(inner: F) -> Rebound<F> {
+        Rebound::with_turn(inner, || true)
+    }
+
+    /// Like [`Rebound::new`], but re-polls only while `keep_going` says
+    /// yes (on the real clock: while the page's turn lasts), asked before
+    /// every re-poll, so it must be cheap.
+    pub fn with_turn(inner: F, keep_going: impl FnMut() -> bool + 'static) -> Rebound<F> {
         Rebound {
             inner: Box::pin(inner),
             waker: Arc::default(),
+            keep_going: Box::new(keep_going),
         }
     }
 }
@@ -90,7 +100,10 @@ impl<F: Future> Future for Rebound<F> {
                 .woken_while_polling
                 .store(false, Ordering::Relaxed);
             polled = self.inner.as_mut().poll(&mut inner_cx);
-            if polled.is_ready() || !self.waker.woken_while_polling.load(Ordering::Relaxed) {
+            if polled.is_ready()
+                || !self.waker.woken_while_polling.load(Ordering::Relaxed)
+                || !(self.keep_going)()
+            {
                 break;
             }
         }

@@ -14,11 +14,12 @@ pub mod text;
 mod timed;
 mod timeout;
 
+pub use crate::budget::Budget;
 pub use fail_after::FailAfter;
 pub use filter::Filter;
 pub use map::Map;
 pub use merge::Merge;
-pub use plan::{open, Budget, NoIo, Notes, OpenIo, SourcePlan, ValueSeq};
+pub use plan::{open, NoIo, Notes, OpenIo, SourcePlan, ValueSeq};
 pub use take::Take;
 pub use timed::Timed;
 pub use timeout::Timeout;

@@ -1,5 +1,6 @@
-use std::cell::Cell;
 use std::rc::Rc;
+
+use crate::budget::Budget;
 
 use super::{FailAfter, Filter, Map, Merge, Take, TickStream, Timed, Timeout};
 use crate::clock::Clock;
@@ -169,41 +170,6 @@ fn splitmix64(seed: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Milliseconds of busy-waiting a run may still spend: the blocking cap.
-///
-/// ```
-/// use async_playground::source::Budget;
-/// let budget = Budget::new(1000.0);
-/// assert!(budget.spend(600.0).is_ok());
-/// assert!(budget.spend(600.0).is_err());
-/// ```
-#[derive(Clone, Debug)]
-pub struct Budget(Rc<Cell<f64>>);
-
-impl Budget {
-    pub fn new(ms: f64) -> Budget {
-        Budget(Rc::new(Cell::new(ms)))
-    }
-
-    pub fn spend(&self, ms: f64) -> Result<(), String> {
-        let left = self.0.get() - ms;
-        if left < 0.0 {
-            return Err(format!(
-                "blocking cap reached: a run may busy-wait at most {} in all",
-                crate::program::format_duration(crate::program::MAX_BLOCKING_MS)
-            ));
-        }
-        self.0.set(left);
-        Ok(())
-    }
-}
-
-impl Default for Budget {
-    fn default() -> Self {
-        Budget::new(crate::program::MAX_BLOCKING_MS)
-    }
-}
-
 /// Opens a fresh stream of `plan` on `clock`. Real I/O sources open through
 /// `io`, which the browser provides; elsewhere they fail with a clear error.
 pub fn open<C: Clock>(
@@ -243,9 +209,12 @@ pub fn open<C: Clock>(
         SourcePlan::Map(inner, op, operand) => {
             Box::new(Map::new(open(inner, clock, budget, io), *op, *operand))
         }
-        SourcePlan::Filter(inner, op, operand) => {
-            Box::new(Filter::new(open(inner, clock, budget, io), *op, *operand))
-        }
+        SourcePlan::Filter(inner, op, operand) => Box::new(Filter::new(
+            open(inner, clock, budget, io),
+            *op,
+            *operand,
+            budget.clone(),
+        )),
         SourcePlan::Timeout(inner, ms) => Box::new(Timeout::new(
             open(inner, clock, budget, io),
             clock.clone(),

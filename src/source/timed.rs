@@ -75,7 +75,9 @@ impl<C: Clock> Stream for Timed<C> {
                 this.index = this.values.len();
                 return Poll::Ready(Some(Err(message)));
             }
+            let start = this.clock.now();
             this.clock.busy_wait(delay);
+            this.budget.busy_waited(start, this.clock.now(), delay);
             tick.blocked_ms = delay;
         } else if delay == 0.0 && !matches!(*this.delays, Delays::None) {
             if !this.yielded {
@@ -89,6 +91,10 @@ impl<C: Clock> Stream for Timed<C> {
             ready!(sleep.poll_unpin(cx));
             tick.late_ms = Some(sleep.late_ms());
             this.sleep = None;
+        }
+        if let Err(message) = this.budget.pull(1) {
+            this.index = this.values.len();
+            return Poll::Ready(Some(Err(message)));
         }
         tick.value = this.values.get(this.index);
         this.index += 1;
@@ -150,6 +156,10 @@ impl<C: Clock> Timed<C> {
         }
         let start = self.index;
         let end = self.values.len().min(start.saturating_add(max as u64));
+        if self.budget.pull(end - start).is_err() {
+            // `poll_next` reports it.
+            return 0;
+        }
         match &self.values {
             ValueSeq::List(values) => {
                 sink.take(values[start as usize..end as usize].iter().copied())

@@ -1,6 +1,7 @@
 //! Exports used only by the benchmark page (`www/bench.html`): reference
 //! loops in the same wasm module, so the engine's figures have a limit to be
-//! compared with in the same run.
+//! compared with in the same run. Built only with the `bench` feature
+//! (`./dev bench` builds `www/bench-pkg` with it), so production ships none of it.
 
 use wasm_bindgen::prelude::*;
 

@@ -25,7 +25,7 @@ use web_sys::{
 
 use crate::program::FetchFormat;
 use crate::source::text::BodyParser;
-use crate::source::{Notes, OpenIo, SourceError, Tick, TickStream};
+use crate::source::{Budget, Notes, OpenIo, SourceError, Tick, TickStream};
 
 /// Bodies larger than this stop with an error: a typo'd URL should not
 /// download a video into the page.
@@ -59,11 +59,23 @@ struct Shared {
     next_id: Cell<u64>,
     /// Set by [`BrowserIo::abort_all`]: no new requests.
     stopped: Cell<bool>,
+    /// The run's budget: bodies count towards the bytes it may hold.
+    budget: Budget,
 }
 
 impl BrowserIo {
     pub fn new() -> BrowserIo {
         BrowserIo::default()
+    }
+
+    /// I/O whose bodies count towards `budget`'s bytes held (the run's).
+    pub fn with_budget(budget: Budget) -> BrowserIo {
+        BrowserIo {
+            shared: Rc::new(Shared {
+                budget,
+                ..Shared::default()
+            }),
+        }
     }
 
     /// Aborts every request in flight and refuses new ones: the run was
@@ -113,6 +125,7 @@ impl OpenIo for BrowserIo {
             reader: None,
             pending: VecDeque::new(),
             scratch: Vec::new(),
+            fed: 0,
             bytes: 0,
             phase: Phase::Start,
             deferred: None,
@@ -206,7 +219,10 @@ struct FetchState {
     reader: Option<ReadableStreamDefaultReader>,
     /// Values parsed from the last chunk, handed out one by one.
     pending: VecDeque<f64>,
+    /// The last chunk read, parsed a piece at a time from `fed` on: a big
+    /// chunk is not parsed in one go while the page waits.
     scratch: Vec<u8>,
+    fed: usize,
     bytes: u64,
     phase: Phase,
     /// A parse error, reported after the values before it.
@@ -221,6 +237,10 @@ impl Reader for FetchState {
             }
             if let Some(value) = self.pending.pop_front() {
                 return Some(Ok(Tick::ready(value)));
+            }
+            if self.fed < self.scratch.len() {
+                self.feed_piece();
+                continue;
             }
             if let Some(message) = self.deferred.take() {
                 return Some(self.fail(message));
@@ -258,6 +278,8 @@ impl FetchState {
     fn fail(&mut self, message: String) -> Result<Tick, SourceError> {
         self.phase = Phase::Done;
         self.pending.clear();
+        self.scratch.clear();
+        self.fed = 0;
         self.reader = None;
         self.request = None;
         Err(message)
@@ -376,19 +398,34 @@ impl FetchState {
         if self.bytes > MAX_BODY_BYTES {
             return Err(too_big(url));
         }
+        // Every body of a run counts towards the bytes it may hold.
+        self.shared
+            .budget
+            .hold(length as u64)
+            .map_err(|message| format!("GET {url}: {message}"))?;
         self.scratch.resize(length, 0);
         chunk.copy_to(&mut self.scratch);
+        self.fed = 0;
+        Ok(true)
+    }
+
+    /// Parses the next piece of the last chunk into `pending`.
+    fn feed_piece(&mut self) {
+        /// Bytes parsed at a time: well under a millisecond of work.
+        const PIECE: usize = 16 * 1024;
+        let end = self.scratch.len().min(self.fed + PIECE);
         let mut values = Vec::new();
-        let fed = self.parser.feed(&self.scratch, &mut values);
+        let fed = self.parser.feed(&self.scratch[self.fed..end], &mut values);
+        self.fed = end;
         // The values before a bad row still count; the error comes after them.
         self.pending.extend(values);
         if let Err(message) = fed {
-            self.deferred = Some(format!("{url}: {message}"));
+            self.deferred = Some(format!("{}: {message}", self.url));
+            self.fed = self.scratch.len();
             self.phase = Phase::Done;
             self.reader = None;
             self.request = None;
         }
-        Ok(true)
     }
 }
 

@@ -9,9 +9,11 @@
 //! The types are in the generated `async_playground.d.ts` (the section
 //! below); the README documents the report.
 
+#[cfg(feature = "bench")]
 mod bench;
 pub mod io;
 mod replay;
+mod turns;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -27,10 +29,11 @@ use crate::clock::{Clock, Progress, RealClock, VirtualClock};
 use crate::examples::EXAMPLES;
 use crate::lang::{self, Diagnostic};
 use crate::program::Program;
-use crate::run::{ideal_times, Engine, Plan, Rebound};
+use crate::run::{Engine, Ideals, Plan, Rebound};
 use crate::schema;
-use crate::source::{NoIo, OpenIo};
+use crate::source::{Budget, NoIo, OpenIo};
 use crate::trace::Report;
+use turns::{TakingTurns, Turn};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
@@ -64,7 +67,7 @@ export type Outcome =
 export interface Lane {
   id: number; parent: number | null; depth: number; statement: number;
   label: string;
-  /** "task", or the group: "sequential" | "gather" | "race" | "limit" | "timeout". */
+  /** "task", or the group: "sequential" | "gather" | "race" | "any" | "limit" | "timeout". */
   kind: string;
 }
 export interface TraceEvent {
@@ -274,6 +277,27 @@ fn deliver<C: Clock>(engine: &Engine<C>, on_event: Option<&Function>) {
 /// a turn: a run of 10^6 events stays responsive and can be stopped.
 const VIRTUAL_SLICE_MS: f64 = 30.0;
 
+/// Drives `work` on the virtual `clock` in slices of [`VIRTUAL_SLICE_MS`]
+/// with a turn for the page in between; `None` when `aborted` says so
+/// first, or when the work stalls.
+async fn in_slices<F: Future>(
+    clock: &VirtualClock,
+    mut work: Pin<&mut F>,
+    aborted: &dyn Fn() -> bool,
+) -> Option<F::Output> {
+    loop {
+        if aborted() {
+            return None;
+        }
+        let slice_end = js_sys::Date::now() + VIRTUAL_SLICE_MS;
+        match clock.advance(work.as_mut(), || js_sys::Date::now() < slice_end) {
+            Progress::Done(output) => return Some(output),
+            Progress::Stalled => return None,
+            Progress::Paused => gloo_timers::future::TimeoutFuture::new(0).await,
+        }
+    }
+}
+
 fn run_virtual(program: &Program, options: Options) -> Promise {
     let plan = match plan_or_reject(program) {
         Ok(plan) => plan,
@@ -283,22 +307,11 @@ fn run_virtual(program: &Program, options: Options) -> Promise {
     let engine = Engine::new(clock.clone(), &plan, Rc::new(NoIo));
     let aborted = move || options.signal.as_ref().is_some_and(|s| s.aborted());
     wasm_bindgen_futures::future_to_promise(async move {
-        let finished = {
-            let mut work = std::pin::pin!(engine.run(&plan, None));
-            loop {
-                if aborted() {
-                    break false;
-                }
-                let slice_end = js_sys::Date::now() + VIRTUAL_SLICE_MS;
-                match clock.advance(work.as_mut(), || js_sys::Date::now() < slice_end) {
-                    Progress::Done(()) => break true,
-                    Progress::Stalled => break false,
-                    Progress::Paused => gloo_timers::future::TimeoutFuture::new(0).await,
-                }
-            }
-        };
+        let finished = in_slices(&clock, std::pin::pin!(engine.run(&plan, None)), &aborted)
+            .await
+            .is_some();
         deliver(&engine, options.on_event.as_ref());
-        Ok(report_to_js(&engine.report(!finished)))
+        report_to_js(&engine.report(!finished))
     })
 }
 
@@ -325,15 +338,37 @@ fn run_real(program: Program, options: Options) -> Promise {
         Ok(plan) => Rc::new(plan),
         Err(error) => return Promise::reject(&error),
     };
-    let ideals = match ideal_times(&program) {
+    let ideals = match Ideals::new(&program) {
         Ok(ideals) => ideals,
         Err(error) => return Promise::reject(&js_sys::Error::new(&error.message)),
     };
+    let signal = options.signal.clone();
+    let aborted = move || signal.as_ref().is_some_and(|s| s.aborted());
+    wasm_bindgen_futures::future_to_promise(async move {
+        // The ideal times come from a virtual run, sliced like any other.
+        let ideals = in_slices(ideals.clock(), std::pin::pin!(ideals.times()), &aborted).await;
+        run_on_real_clock(plan, ideals.unwrap_or_default(), options).await
+    })
+}
+
+async fn run_on_real_clock(
+    plan: Rc<Plan>,
+    ideals: Vec<f64>,
+    options: Options,
+) -> Result<JsValue, JsValue> {
+    // The run holds the page for at most a turn at a time; its budget's
+    // work, its re-polls and its wakes all end with the turn.
+    let turn = Turn::new();
+    let budget = Budget::default();
+    budget.watch_turn({
+        let turn = turn.clone();
+        move || turn.is_over()
+    });
     // Real fetch and IndexedDB; stopping the run aborts its requests.
-    let browser_io = io::BrowserIo::new();
+    let browser_io = io::BrowserIo::with_budget(budget.clone());
     let io: Rc<dyn OpenIo> = Rc::new(browser_io.clone());
     let clock = RealClock::new();
-    let engine = Rc::new(Engine::new(clock.clone(), &plan, io));
+    let engine = Rc::new(Engine::with_budget(clock.clone(), &plan, io, budget));
     let (abort, registration) = AbortHandle::new_pair();
     let on_abort = options.signal.as_ref().map(|signal| {
         let (on_abort, clock, browser_io) = (abort.clone(), clock.clone(), browser_io.clone());
@@ -352,23 +387,33 @@ fn run_real(program: Program, options: Options) -> Promise {
         let engine = engine.clone();
         async move { engine.run(&plan, Some(&ideals)).await }
     };
+    let rebound = Rebound::with_turn(work, {
+        let turn = turn.clone();
+        move || !turn.seems_over()
+    });
     let live = LiveEvents {
-        run: Box::pin(Abortable::new(Rebound::new(work), registration)),
+        run: Box::pin(Abortable::new(rebound, registration)),
         engine: engine.clone(),
         on_event: options.on_event,
     };
-    wasm_bindgen_futures::future_to_promise(async move {
-        let finished = live.await.is_ok();
-        clock.shut_down();
-        browser_io.abort_all();
-        if let Some((signal, listener)) = on_abort {
-            let _ = signal
-                .remove_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
-        }
-        Ok(report_to_js(&engine.report(!finished)))
-    })
+    let finished = TakingTurns::new(live, turn).await.is_ok();
+    clock.shut_down();
+    browser_io.abort_all();
+    if let Some((signal, listener)) = on_abort {
+        let _ =
+            signal.remove_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
+    }
+    report_to_js(&engine.report(!finished))
 }
 
-fn report_to_js(report: &Report) -> JsValue {
-    from_json(&schema::report(report))
+/// The report as a JS object, or an error saying why not: the run's
+/// promise always settles with one or the other.
+fn report_to_js(report: &Report) -> Result<JsValue, JsValue> {
+    js_sys::JSON::parse(&schema::report(report)).map_err(|error| {
+        js_sys::Error::new(&format!(
+            "the run ended, but its report could not be handed over ({})",
+            error.as_string().unwrap_or_else(|| "too large".into())
+        ))
+        .into()
+    })
 }

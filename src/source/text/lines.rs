@@ -2,6 +2,9 @@
 
 use super::{lossy, number, quoted};
 
+/// The longest line a body may have.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
 /// Splits bytes into lines across chunk boundaries. Lines end at `\n`; a
 /// `\r` before it is dropped, and so is a UTF-8 byte-order mark at the start.
 #[derive(Debug, Default)]
@@ -14,7 +17,9 @@ pub struct LineSplitter {
 
 impl LineSplitter {
     /// Calls `each(line_number, bytes)` for every line `chunk` completes.
-    pub fn feed<E>(
+    /// A line longer than [`MAX_LINE_BYTES`] is an error: no number needs
+    /// it, and carrying it would hold the whole body in memory.
+    pub fn feed<E: From<String>>(
         &mut self,
         chunk: &[u8],
         mut each: impl FnMut(u64, &[u8]) -> Result<(), E>,
@@ -35,6 +40,13 @@ impl LineSplitter {
                 result?;
             }
             rest = tail.get(1..).unwrap_or_default();
+        }
+        if self.partial.len() + rest.len() > MAX_LINE_BYTES {
+            return Err(E::from(format!(
+                "line {} is longer than {} MB; is this a text file of numbers?",
+                self.line + 1,
+                MAX_LINE_BYTES >> 20
+            )));
         }
         self.partial.extend_from_slice(rest);
         Ok(())
@@ -102,7 +114,7 @@ mod tests {
     fn lines(chunks: &[&[u8]]) -> Vec<(u64, String)> {
         let mut splitter = LineSplitter::default();
         let mut seen = Vec::new();
-        let mut push = |n: u64, b: &[u8]| -> Result<(), ()> {
+        let mut push = |n: u64, b: &[u8]| -> Result<(), String> {
             seen.push((n, String::from_utf8_lossy(b).into_owned()));
             Ok(())
         };

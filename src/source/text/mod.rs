@@ -26,7 +26,7 @@ mod lines;
 mod ndjson;
 
 pub use csv::CsvParser;
-pub use lines::{LineParser, LineSplitter};
+pub use lines::{LineParser, LineSplitter, MAX_LINE_BYTES};
 pub use ndjson::NdjsonParser;
 
 use crate::program::FetchFormat;
