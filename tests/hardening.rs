@@ -85,6 +85,7 @@ fn random_program(low: f64, high: f64) -> Program {
     };
     Program {
         sources: vec![],
+        seed: None,
         statements: vec![Task {
             label: None,
             kind: TaskKind::Aggregate {
@@ -122,7 +123,7 @@ fn a_run_of_one_bad_character_is_one_error() {
         ["1:1: unexpected character '@' (30000 in a row)"]
     );
     // The page's parse result stays small: one line's window, not the line.
-    let json = schema::parse_result(&text, &lang::parse(&text), &[]);
+    let json = schema::parse_result(&text, &lang::parse(&text), &[], false);
     assert!(json.len() < 1000, "{} bytes", json.len());
 }
 
@@ -138,7 +139,7 @@ fn errors_are_capped_in_total() {
     ] {
         let parsed = lang::parse(&text).unwrap_err();
         assert_eq!(parsed.len(), MAX_DIAGNOSTICS);
-        let json = schema::parse_result(&text, &Err(parsed), &[]);
+        let json = schema::parse_result(&text, &Err(parsed), &[], false);
         assert!(json.len() < 100_000, "{} bytes", json.len());
     }
     let took = start.elapsed();
@@ -354,6 +355,7 @@ fn nested_copies_built_in_rust_get_a_plan_error_not_all_memory() {
     let inner = gather(vec![copies(2_000_000, leaf)]);
     let program = Program {
         sources: vec![],
+        seed: None,
         statements: vec![gather(vec![copies(2_000_000, inner)])],
     };
     let start = Instant::now();
@@ -365,7 +367,7 @@ fn nested_copies_built_in_rust_get_a_plan_error_not_all_memory() {
 #[test]
 fn parse_results_give_utf16_offsets_on_any_line() {
     let text = "# é😀\nsum(nope)";
-    let json = schema::parse_result(text, &lang::parse(text), &[]);
+    let json = schema::parse_result(text, &lang::parse(text), &[], false);
     // "# é😀\n" is 6 UTF-16 units: '#', ' ', 'é', two for '😀', '\n'.
     assert!(
         json.contains(r#""line":2,"column":5,"from":10,"to":14"#),

@@ -20,7 +20,8 @@ fn parse_like_the_page(text: &str) -> usize {
     let parsed = lang::parse(text);
     let plan = parsed.as_ref().ok().and_then(|p| Plan::compile(p).ok());
     let labels: Vec<&str> = plan.iter().flat_map(Plan::statement_labels).collect();
-    let json = schema::parse_result(text, &parsed, &labels);
+    let random_delays = plan.as_ref().is_some_and(Plan::draws);
+    let json = schema::parse_result(text, &parsed, &labels, random_delays);
     let formatted = parsed.as_ref().map_or(0, |p| lang::format(p).len());
     json.len() + formatted
 }

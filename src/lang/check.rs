@@ -220,9 +220,9 @@ impl<'p> Checker<'p, '_, '_> {
             SourceKind::Take { source, count } | SourceKind::FailAfter { source, count, .. } => {
                 self.source_cost(source, visible).at_most(*count)
             }
-            SourceKind::Map { source, .. } | SourceKind::Timeout { source, .. } => {
-                self.source_cost(source, visible)
-            }
+            SourceKind::Map { source, .. }
+            | SourceKind::Timeout { source, .. }
+            | SourceKind::Delay { source, .. } => self.source_cost(source, visible),
             SourceKind::Filter { source, .. } => Cost {
                 filtered: true,
                 ..self.source_cost(source, visible)
@@ -271,6 +271,8 @@ fn pacing_cost(count: u64, pacing: &Pacing) -> Cost {
             list.iter().filter(|ms| **ms > 0.0).count() as u64,
             list.iter().copied().map(busy_wait_cost).sum(),
         ),
+        // The parser refuses `blocking` with random delays.
+        Delays::Drawn(_) => (count, 0.0),
     };
     Cost {
         values: count,

@@ -21,8 +21,14 @@ pub(crate) fn program(program: &Program, trivia: &Trivia) -> String {
         trailing(&mut out, attached);
         out.push('\n');
     }
-    if !program.sources.is_empty() && !program.statements.is_empty() {
+    let seed = program.seed;
+    if !program.sources.is_empty() && (!program.statements.is_empty() || seed.is_some()) {
         blank_line(&mut out);
+    }
+    // Just before the statements it seeds: lesson text above the
+    // definitions stays at the top.
+    if let Some(seed) = seed {
+        let _ = writeln!(out, "seed {seed}");
     }
     for statement in &program.statements {
         let attached = trivia.of(statement.span);
@@ -226,6 +232,9 @@ fn source(expr: &SourceExpr) -> String {
             count,
             message,
         } => format!("{} | fail after {count} {}", source(inner), string(message)),
+        SourceKind::Delay { source: inner, ms } => {
+            format!("{} | delay {}", source(inner), duration(*ms))
+        }
     }
 }
 
@@ -237,6 +246,7 @@ fn pacing(pacing: &Pacing) -> String {
             let items: Vec<String> = list.iter().map(|ms| duration(*ms)).collect();
             format!(" after [{}]", items.join(", "))
         }
+        Delays::Drawn(distribution) => format!(" every {distribution}"),
     };
     if pacing.blocking {
         text.push_str(" blocking");

@@ -14,6 +14,8 @@ use crate::program::{
 };
 use crate::suggest::closest;
 
+mod delays;
+
 /// How deeply a statement may nest: each bracket `(` or `[`, each `N *` and
 /// each `|` around a source is one level. Deeper input is rejected before it
 /// can exhaust the stack.
@@ -39,6 +41,8 @@ pub const KEYWORDS: &[&str] = &[
     "field",
     "db",
     "keys",
+    "delay",
+    "spike",
     "limit",
     "sequential",
     "gather",
@@ -58,7 +62,7 @@ pub const KEYWORDS: &[&str] = &[
 ];
 
 const GROUPS: [&str; 6] = ["sequential", "gather", "race", "any", "limit", "timeout"];
-const TRANSFORMS: [&str; 5] = ["take", "map", "filter", "timeout", "fail"];
+const TRANSFORMS: [&str; 6] = ["take", "map", "filter", "timeout", "fail", "delay"];
 
 static END_OF_LINE: TokenKind = TokenKind::EndOfLine;
 
@@ -356,6 +360,8 @@ impl Parser<'_> {
                 Err(Reported)
             } else if self.at_word("source") {
                 self.source_def(&mut program.sources)
+            } else if self.at_word("seed") {
+                self.seed_line(&mut program.seed)
             } else {
                 self.top_level_task()
                     .map(|task| program.statements.push(task))
@@ -829,7 +835,7 @@ impl Parser<'_> {
     fn pacing(&mut self, count: u64) -> Parsed<Pacing> {
         let mut delays = Delays::None;
         if self.eat_word("every").is_some() {
-            delays = Delays::Every(self.duration()?);
+            delays = self.every_delays()?;
         } else if let Some(after) = self.eat_word("after") {
             if !self.at(&TokenKind::LBracket) {
                 return Err(self.expected("a list of delays like [100ms, 1s]"));
@@ -848,8 +854,15 @@ impl Parser<'_> {
             }
             delays = Delays::Each(list);
         }
-        let blocking = self.eat_word("blocking").is_some();
-        Ok(Pacing { delays, blocking })
+        let blocking = self.eat_word("blocking");
+        if let (Some(span), Delays::Drawn(_)) = (blocking, &delays) {
+            let message = "random delays can't be 'blocking'; busy-wait a fixed delay instead";
+            self.error(span, message);
+        }
+        Ok(Pacing {
+            delays,
+            blocking: blocking.is_some(),
+        })
     }
 
     /// `[ITEM, ...]` with a trailing comma allowed; returns the items and the
@@ -952,6 +965,11 @@ impl Parser<'_> {
                 let ms = self.duration()?;
                 SourceKind::Timeout { source, ms }
             }
+            "delay" => {
+                self.bump();
+                let ms = self.duration()?;
+                SourceKind::Delay { source, ms }
+            }
             "fail" => {
                 self.bump();
                 if self.eat_word("after").is_none() {
@@ -973,8 +991,9 @@ impl Parser<'_> {
                         return Err(Reported);
                     }
                 }
-                return Err(self
-                    .expected("a transform after '|': take, map, filter, timeout or fail after"));
+                return Err(self.expected(
+                    "a transform after '|': take, map, filter, timeout, delay or fail after",
+                ));
             }
         };
         Ok(SourceExpr {

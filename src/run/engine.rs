@@ -10,6 +10,7 @@ use super::plan::{Node, Plan};
 use crate::aggregate::{AnyFold, Fold, Outcome};
 use crate::budget::{yield_now, BYTES_PER_COLLECTED_VALUE};
 use crate::clock::Clock;
+use crate::distribution::Draws;
 use crate::program::{format_duration, Group};
 use crate::source::{open, Budget, Notes, OpenIo, SourcePlan, Tick};
 use crate::trace::{EventKind, Report, StatementReport, Trace, UNTRACED};
@@ -22,6 +23,7 @@ use crate::trace::{EventKind, Report, StatementReport, Trace, UNTRACED};
 pub struct Engine<C: Clock> {
     clock: C,
     budget: Budget,
+    draws: Draws,
     io: Rc<dyn OpenIo>,
     trace: Rc<RefCell<Trace>>,
     statements: RefCell<Vec<StatementReport>>,
@@ -80,11 +82,19 @@ impl<C: Clock> Engine<C> {
         Engine {
             clock,
             budget,
+            draws: Draws::new(plan.seed),
             io,
             trace: Rc::new(RefCell::new(plan.trace.clone())),
             statements: RefCell::default(),
             uses_io: plan.uses_io,
         }
+    }
+
+    /// Draws random delays from `seed` instead of the program's: Run ×N
+    /// runs one plan under many seeds.
+    pub fn with_seed(mut self, seed: u64) -> Engine<C> {
+        self.draws = Draws::new(seed);
+        self
     }
 
     pub fn clock(&self) -> &C {
@@ -129,6 +139,7 @@ impl<C: Clock> Engine<C> {
 
     async fn statements(&self, plan: &Plan, ideals: Option<&[f64]>) {
         for (index, node) in plan.statements.iter().enumerate() {
+            self.draws.begin_statement(index);
             let start_ms = self.clock.now();
             let outcome = self.node(node).await;
             let elapsed_ms = self.clock.now() - start_ms;
@@ -153,8 +164,24 @@ impl<C: Clock> Engine<C> {
         }
     }
 
-    /// Runs one statement alone, for [`ideal_times`](super::ideal_times).
-    pub(crate) async fn statement(&self, node: &Node) -> Outcome {
+    /// Runs every statement in order and returns only their elapsed times:
+    /// the lightweight path of [`SeedRuns`](super::SeedRuns), for untraced plans.
+    pub fn elapsed_times<'a>(&'a self, plan: &'a Plan) -> impl Future<Output = Vec<f64>> + 'a {
+        self.budget.sliced(async move {
+            let mut times = Vec::with_capacity(plan.statements.len());
+            for (index, node) in plan.statements.iter().enumerate() {
+                self.draws.begin_statement(index);
+                let start_ms = self.clock.now();
+                self.node(node).await;
+                times.push(self.clock.now() - start_ms);
+            }
+            times
+        })
+    }
+
+    /// Runs statement number `index` alone, for [`ideal_times`](super::ideal_times).
+    pub(crate) async fn statement(&self, index: usize, node: &Node) -> Outcome {
+        self.draws.begin_statement(index);
         self.budget.sliced(self.node(node)).await
     }
 
@@ -216,7 +243,7 @@ impl<C: Clock> Engine<C> {
         if self.uses_io {
             self.io.set_notes(Some(self.notes(lane)));
         }
-        let mut stream = open(source, &self.clock, &self.budget, &*self.io);
+        let mut stream = open(source, &self.clock, &self.budget, &self.draws, &*self.io);
         if self.uses_io {
             self.io.set_notes(None);
         }
@@ -449,6 +476,14 @@ impl Node {
         match self {
             Node::Leaf { source, .. } => source.takes_time(),
             Node::Group { children, .. } => children.iter().any(Node::takes_time),
+        }
+    }
+
+    /// Whether any source below draws random delays.
+    pub(crate) fn draws(&self) -> bool {
+        match self {
+            Node::Leaf { source, .. } => source.draws(),
+            Node::Group { children, .. } => children.iter().any(Node::draws),
         }
     }
 

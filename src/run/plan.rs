@@ -7,7 +7,7 @@ use crate::program::{
     Task, TaskKind,
 };
 use crate::source::{SourcePlan, ValueSeq};
-use crate::trace::Trace;
+use crate::trace::{Trace, UNTRACED};
 
 /// A program ready to run: names resolved, `N * task` expanded, lanes laid
 /// out depth-first.
@@ -18,6 +18,8 @@ pub struct Plan {
     pub(crate) trace: Trace,
     /// Whether any source does real I/O.
     pub(crate) uses_io: bool,
+    /// The seed of the random delays (`seed N`, or 0).
+    pub(crate) seed: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -57,6 +59,7 @@ impl Plan {
     ///         },
     ///         span: Span::NONE,
     ///     }],
+    ///     seed: None,
     /// };
     /// assert_eq!(Plan::compile(&program).unwrap_err().message, "unknown source 'nope'");
     /// ```
@@ -71,32 +74,56 @@ impl Plan {
         Plan::compile_with(program, true)
     }
 
+    /// A plan that records nothing (every lane untraced), for runs that
+    /// only need the statements' elapsed times, like [`SeedRuns`](super::SeedRuns).
+    pub fn compile_untraced(program: &Program) -> Result<Plan, PlanError> {
+        let mut compiler = Compiler::new(false);
+        compiler.traced = false;
+        compiler.compile(program)
+    }
+
     fn compile_with(program: &Program, collapse_fan_out: bool) -> Result<Plan, PlanError> {
-        let mut compiler = Compiler {
+        Compiler::new(collapse_fan_out).compile(program)
+    }
+}
+
+impl Compiler {
+    fn new(collapse_fan_out: bool) -> Compiler {
+        Compiler {
             sources: HashMap::new(),
             trace: Trace::default(),
             uses_io: false,
             collapse_fan_out,
+            traced: true,
             enclosing: None,
             leaves: 0,
-        };
+        }
+    }
+
+    fn compile(mut self, program: &Program) -> Result<Plan, PlanError> {
         for def in &program.sources {
-            let plan = compiler.source(&def.body)?;
-            compiler.sources.insert(def.name.clone(), Rc::new(plan));
+            let plan = self.source(&def.body)?;
+            self.sources.insert(def.name.clone(), Rc::new(plan));
         }
         let mut statements = Vec::with_capacity(program.statements.len());
         for (index, task) in program.statements.iter().enumerate() {
-            statements.extend(compiler.task(task, None, 0, index as u32)?);
+            statements.extend(self.task(task, None, 0, index as u32)?);
         }
         Ok(Plan {
             statements,
-            trace: compiler.trace,
-            uses_io: compiler.uses_io,
+            trace: self.trace,
+            uses_io: self.uses_io,
+            seed: program.seed.unwrap_or(0),
         })
     }
 }
 
 impl Plan {
+    /// Whether some statement draws random delays, so that seeds matter.
+    pub fn draws(&self) -> bool {
+        self.statements.iter().any(Node::draws)
+    }
+
     /// Each top-level statement's lane label, in order.
     pub fn statement_labels(&self) -> impl Iterator<Item = &str> {
         self.statements.iter().map(|node| {
@@ -113,6 +140,8 @@ struct Compiler {
     trace: Trace,
     uses_io: bool,
     collapse_fan_out: bool,
+    /// Whether lanes are recorded at all.
+    traced: bool,
     /// The group whose children are being compiled.
     enclosing: Option<Group>,
     /// Leaf tasks compiled so far: nested `N * task` in a program built in
@@ -197,12 +226,27 @@ impl Compiler {
                 operand,
             } => SourcePlan::Filter(inner(self, source)?, *op, *operand),
             SourceKind::Timeout { source, ms } => SourcePlan::Timeout(inner(self, source)?, *ms),
+            SourceKind::Delay { source, ms } => SourcePlan::Delay(inner(self, source)?, *ms),
             SourceKind::FailAfter {
                 source,
                 count,
                 message,
             } => SourcePlan::FailAfter(inner(self, source)?, *count, Rc::from(message.as_str())),
         })
+    }
+
+    fn lane(
+        &mut self,
+        parent: Option<u32>,
+        depth: u32,
+        statement: u32,
+        label: Rc<str>,
+        kind: &'static str,
+    ) -> u32 {
+        if !self.traced {
+            return UNTRACED;
+        }
+        self.trace.add_lane(parent, depth, statement, label, kind)
     }
 
     /// Compiles one task; `N * task` yields N nodes.
@@ -217,7 +261,7 @@ impl Compiler {
             return Err(error("tasks are nested too deeply", task.span));
         }
         // Past the traced lanes a label is never shown: skip formatting it.
-        let has_room = self.trace.has_room();
+        let has_room = self.traced && self.trace.has_room();
         let label = |described: &dyn Fn() -> String| match (&task.label, has_room) {
             (Some(label), _) => Rc::from(label.as_str()),
             (None, true) => Rc::from(described()),
@@ -228,9 +272,7 @@ impl Compiler {
                 self.count_leaves(1, task.span)?;
                 let plan = Rc::new(self.source(source)?);
                 let described = || format!("{}({})", aggregator.name(), describe_source(source));
-                let lane = self
-                    .trace
-                    .add_lane(parent, depth, statement, label(&described), "task");
+                let lane = self.lane(parent, depth, statement, label(&described), "task");
                 Ok(vec![Node::Leaf {
                     lane,
                     aggregator: *aggregator,
@@ -246,9 +288,7 @@ impl Compiler {
                     Group::Timeout(ms) => format!("timeout {}", format_duration(*ms)),
                     other => other.name().to_string(),
                 };
-                let lane =
-                    self.trace
-                        .add_lane(parent, depth, statement, label(&described), group.name());
+                let lane = self.lane(parent, depth, statement, label(&described), group.name());
                 let mut nodes = Vec::with_capacity(children.len());
                 let outer = self.enclosing.replace(*group);
                 for child in children {
@@ -277,7 +317,8 @@ impl Compiler {
                 );
                 if self.collapse_fan_out && concurrent {
                     let one = self.task(inner, parent, depth, statement)?;
-                    if !one.iter().any(Node::blocks) {
+                    // Copies that draw random delays differ: simulate them all.
+                    if !one.iter().any(|node| node.blocks() || node.draws()) {
                         return Ok(one);
                     }
                 }
@@ -291,7 +332,7 @@ impl Compiler {
                         nodes.extend(copy.iter().cloned());
                         continue;
                     }
-                    let traced = self.trace.has_room();
+                    let traced = self.traced && self.trace.has_room();
                     let leaves_before = self.leaves;
                     let copy = self.task(inner, parent, depth, statement)?;
                     if !traced {
@@ -360,6 +401,7 @@ fn describe_source(source: &SourceExpr) -> String {
             pipe(source, format!("timeout {}", format_duration(*ms)))
         }
         SourceKind::FailAfter { source, count, .. } => pipe(source, format!("fail after {count}")),
+        SourceKind::Delay { source, ms } => pipe(source, format!("delay {}", format_duration(*ms))),
     }
 }
 
@@ -368,6 +410,7 @@ fn describe_pacing(pacing: &Pacing) -> String {
         Delays::None => String::new(),
         Delays::Every(ms) => format!(" every {}", format_duration(*ms)),
         Delays::Each(_) => " after […]".to_string(),
+        Delays::Drawn(distribution) => format!(" every {distribution}"),
     };
     let blocking = if pacing.blocking { " blocking" } else { "" };
     format!("{delays}{blocking}")

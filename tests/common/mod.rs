@@ -30,7 +30,8 @@ fn strip_source(source: &mut SourceExpr) {
         | SourceKind::Map { source, .. }
         | SourceKind::Filter { source, .. }
         | SourceKind::Timeout { source, .. }
-        | SourceKind::FailAfter { source, .. } => strip_source(source),
+        | SourceKind::FailAfter { source, .. }
+        | SourceKind::Delay { source, .. } => strip_source(source),
         _ => {}
     }
 }
