@@ -308,6 +308,15 @@ fn env(name: &str) -> Option<u64> {
 
 #[test]
 fn fuzz_programs() {
+    // Debug builds of the program generator (recursive strategies, now with
+    // random delays) overflowed the 2 MB test stack; the referee uses 64 MB too.
+    let fuzzer = std::thread::Builder::new().stack_size(64 << 20).spawn(fuzz);
+    if let Err(panic) = fuzzer.expect("a fuzzer thread").join() {
+        panic::resume_unwind(panic);
+    }
+}
+
+fn fuzz() {
     let seed = env("FUZZ_SEED").unwrap_or_else(|| {
         let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
         now.map_or(0, |d| d.as_nanos() as u64)
