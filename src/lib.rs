@@ -17,5 +17,6 @@ pub mod schema;
 pub mod source;
 mod suggest;
 pub mod trace;
+pub mod url;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -13,6 +13,7 @@ use crate::program::{
     SourceKind, Span, Task, TaskKind,
 };
 use crate::suggest::closest;
+use crate::url::url_problem;
 
 /// How deeply groups, sources and pipes may nest; deeper input is rejected
 /// before it can exhaust the stack.
@@ -1046,37 +1047,4 @@ fn shorten(text: &str) -> String {
         Some((cut, _)) => format!("{}...", &text[..cut]),
         None => text.to_string(),
     }
-}
-
-/// Why a fetch URL is refused, if it is. Allowed: `http://`, `https://`, and
-/// URLs relative to the page. Anything with another scheme (`javascript:`,
-/// `data:`, `file:`) is refused, as are control characters, which browsers
-/// strip before reading the scheme.
-fn url_problem(url: &str) -> Option<String> {
-    if url.trim().is_empty() {
-        return Some("a fetch needs a URL".to_string());
-    }
-    if url.chars().any(char::is_control) {
-        return Some("a URL can't contain control characters".to_string());
-    }
-    let trimmed = url.trim_start();
-    let scheme_end = trimmed.find(':')?;
-    let scheme = &trimmed[..scheme_end];
-    let looks_like_scheme = scheme
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    // A ':' after a '/', '?' or '#' is part of a relative path, not a scheme.
-    if !looks_like_scheme
-        || scheme.eq_ignore_ascii_case("http")
-        || scheme.eq_ignore_ascii_case("https")
-    {
-        return None;
-    }
-    Some(format!(
-        "fetch only reads http(s) or relative URLs, not '{scheme}:'"
-    ))
 }

@@ -213,13 +213,8 @@ impl<C: Clock> Engine<C> {
 
     async fn leaf(&self, lane: u32, mut fold: AnyFold, source: &SourcePlan) -> Outcome {
         let guard = LaneGuard::start(self, lane);
-        if self.uses_io {
-            self.io.set_notes(Some(self.notes(lane)));
-        }
-        let mut stream = open(source, &self.clock, &self.budget, &*self.io);
-        if self.uses_io {
-            self.io.set_notes(None);
-        }
+        let notes = self.uses_io.then(|| self.notes(lane));
+        let mut stream = open(source, &self.clock, &self.budget, &*self.io, notes.as_ref());
         let mut count = 0u64;
         let mut batch = Vec::new();
         // Collected values are held until the run ends: they count.

@@ -9,6 +9,7 @@ mod filter;
 mod map;
 mod merge;
 mod plan;
+pub mod sample;
 mod take;
 pub mod text;
 mod timed;

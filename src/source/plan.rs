@@ -160,12 +160,14 @@ fn splitmix64(seed: u64) -> u64 {
 }
 
 /// Opens a fresh stream of `plan` on `clock`. Real I/O sources open through
-/// `io`, which the browser provides; elsewhere they fail with a clear error.
+/// `io`, which the browser provides, and report to `notes` (the task's lane);
+/// elsewhere they fail with a clear error.
 pub fn open<C: Clock>(
     plan: &SourcePlan,
     clock: &C,
     budget: &Budget,
     io: &dyn OpenIo,
+    notes: Option<&Notes>,
 ) -> TickStream {
     match plan {
         SourcePlan::Timed {
@@ -179,38 +181,40 @@ pub fn open<C: Clock>(
             *blocking,
             budget.clone(),
         )),
-        SourcePlan::Fetch { url, format } => io.fetch(url, format),
+        SourcePlan::Fetch { url, format } => io.fetch(url, format, notes.cloned()),
         SourcePlan::Database {
             store,
             field,
             keys,
             limit,
-        } => io.database(store, field, *keys, *limit),
+        } => io.database(store, field, *keys, *limit, notes.cloned()),
         SourcePlan::Merge(inputs) => Box::new(Merge::new(
             inputs
                 .iter()
-                .map(|input| open(input, clock, budget, io))
+                .map(|input| open(input, clock, budget, io, notes))
                 .collect(),
         )),
         SourcePlan::Take(inner, count) => {
-            Box::new(Take::new(open(inner, clock, budget, io), *count))
+            Box::new(Take::new(open(inner, clock, budget, io, notes), *count))
         }
-        SourcePlan::Map(inner, op, operand) => {
-            Box::new(Map::new(open(inner, clock, budget, io), *op, *operand))
-        }
+        SourcePlan::Map(inner, op, operand) => Box::new(Map::new(
+            open(inner, clock, budget, io, notes),
+            *op,
+            *operand,
+        )),
         SourcePlan::Filter(inner, op, operand) => Box::new(Filter::new(
-            open(inner, clock, budget, io),
+            open(inner, clock, budget, io, notes),
             *op,
             *operand,
             budget.clone(),
         )),
         SourcePlan::Timeout(inner, ms) => Box::new(Timeout::new(
-            open(inner, clock, budget, io),
+            open(inner, clock, budget, io, notes),
             clock.clone(),
             *ms,
         )),
         SourcePlan::FailAfter(inner, count, message) => Box::new(FailAfter::new(
-            open(inner, clock, budget, io),
+            open(inner, clock, budget, io, notes),
             *count,
             message.to_string(),
         )),
@@ -219,20 +223,19 @@ pub fn open<C: Clock>(
 
 /// Opens real I/O sources. The browser build implements it with `fetch` and
 /// IndexedDB; [`NoIo`] says plainly that they are not available.
+///
+/// `notes`, when given, is where the source reports what happens on its lane
+/// that is not a value (a request sent, response headers).
 pub trait OpenIo {
-    fn fetch(&self, url: &str, format: &FetchFormat) -> TickStream;
+    fn fetch(&self, url: &str, format: &FetchFormat, notes: Option<Notes>) -> TickStream;
     fn database(
         &self,
         store: &str,
         field: &str,
         keys: Option<(f64, f64)>,
         limit: Option<u64>,
+        notes: Option<Notes>,
     ) -> TickStream;
-
-    /// Where the sources opened next report what happens on their lane that
-    /// is not a value (a request sent, response headers). The engine sets it
-    /// around opening each I/O task's source; by default notes are dropped.
-    fn set_notes(&self, _notes: Option<Notes>) {}
 }
 
 /// Records a note on a task's lane, at the current time.
@@ -242,12 +245,19 @@ pub type Notes = Rc<dyn Fn(&str)>;
 pub struct NoIo;
 
 impl OpenIo for NoIo {
-    fn fetch(&self, url: &str, _format: &FetchFormat) -> TickStream {
+    fn fetch(&self, url: &str, _format: &FetchFormat, _notes: Option<Notes>) -> TickStream {
         let message = format!("fetch(\"{url}\") needs the browser and the real clock");
         Box::new(futures::stream::iter([Err(message)]))
     }
 
-    fn database(&self, store: &str, _: &str, _: Option<(f64, f64)>, _: Option<u64>) -> TickStream {
+    fn database(
+        &self,
+        store: &str,
+        _: &str,
+        _: Option<(f64, f64)>,
+        _: Option<u64>,
+        _: Option<Notes>,
+    ) -> TickStream {
         let message = format!("db(\"{store}\") needs the browser and the real clock");
         Box::new(futures::stream::iter([Err(message)]))
     }
