@@ -10,6 +10,7 @@ pub mod clock;
 pub mod examples;
 pub mod json;
 pub mod lang;
+pub mod limits;
 pub mod program;
 pub mod replay;
 pub mod run;

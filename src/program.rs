@@ -338,8 +338,3 @@ pub fn format_duration(ms: f64) -> String {
         format!("{ms}ms")
     }
 }
-
-/// The most a program may busy-wait in all (blocking sources), in ms:
-/// blocking freezes the page, so a little goes a long way. The checker
-/// refuses programs over it; the engine stops a run that reaches it.
-pub const MAX_BLOCKING_MS: f64 = 10_000.0;

@@ -53,8 +53,8 @@ fn csv(column: &str) -> FetchFormat {
 async fn run_with_io(text: &str) -> Report {
     let program = lang::parse(text).expect("valid program");
     let plan = Plan::compile(&program).expect("plan");
-    let engine = Engine::new(RealClock::new(), &plan, Rc::new(BrowserIo::new()));
-    engine.run(&plan, None).await;
+    let engine = Engine::new(RealClock::new(), plan, Rc::new(BrowserIo::new()));
+    engine.run(None).await;
     engine.report(false)
 }
 

@@ -8,18 +8,9 @@ use super::diagnostic::{line_column, Diagnostic};
 use crate::program::{Delays, Pacing, Program, SourceExpr, SourceKind, Span, Task, TaskKind};
 use crate::suggest::closest;
 
-/// The engine enforces the same busy-wait cap at run time.
-pub use crate::program::MAX_BLOCKING_MS;
-/// Any single duration over 1 h is surely a mistake.
-pub const MAX_DURATION_MS: f64 = 3_600_000.0;
-/// Leaf tasks after expanding `N * task`.
-pub const MAX_TASKS: u64 = 2_000_000;
-/// Values produced by all sources together (an upper bound).
-pub const MAX_VALUES: u64 = 100_000_000;
-/// Timed values (values with a delay > 0) in all.
-pub const MAX_TIMERS: u64 = 10_000_000;
-/// Items in one literal list.
-pub const MAX_LIST: usize = 100_000;
+pub use crate::limits::{
+    MAX_BLOCKING_MS, MAX_DURATION_MS, MAX_LIST, MAX_TASKS, MAX_TIMERS, MAX_VALUES,
+};
 
 /// Checks `program` (parsed from `text`) and appends what is wrong.
 pub(crate) fn check(program: &Program, text: &str, diagnostics: &mut Vec<Diagnostic>) {

@@ -23,9 +23,10 @@ pub struct Engine<C: Clock> {
     clock: C,
     budget: Budget,
     io: Rc<dyn OpenIo>,
+    /// The plan it runs; its lanes moved into `trace`.
+    plan: Plan,
     trace: Rc<RefCell<Trace>>,
     statements: RefCell<Vec<StatementReport>>,
-    uses_io: bool,
 }
 
 /// Records `start` now, and `cancel` if dropped before [`LaneGuard::finish`].
@@ -71,19 +72,20 @@ impl<C: Clock> Drop for LaneGuard<'_, C> {
 }
 
 impl<C: Clock> Engine<C> {
-    pub fn new(clock: C, plan: &Plan, io: Rc<dyn OpenIo>) -> Engine<C> {
+    pub fn new(clock: C, plan: Plan, io: Rc<dyn OpenIo>) -> Engine<C> {
         Engine::with_budget(clock, plan, io, Budget::default())
     }
 
     /// An engine whose run spends from `budget` (its caps, its turn check).
-    pub fn with_budget(clock: C, plan: &Plan, io: Rc<dyn OpenIo>, budget: Budget) -> Engine<C> {
+    pub fn with_budget(clock: C, mut plan: Plan, io: Rc<dyn OpenIo>, budget: Budget) -> Engine<C> {
+        let trace = std::mem::take(&mut plan.trace);
         Engine {
             clock,
             budget,
             io,
-            trace: Rc::new(RefCell::new(plan.trace.clone())),
+            plan,
+            trace: Rc::new(RefCell::new(trace)),
             statements: RefCell::default(),
-            uses_io: plan.uses_io,
         }
     }
 
@@ -119,16 +121,17 @@ impl<C: Clock> Engine<C> {
     /// time (from a virtual run); without it, the elapsed time is the ideal,
     /// which is exact on the virtual clock. Every poll of it does a bounded
     /// amount of work ([`Budget`]).
-    pub fn run<'a>(
-        &'a self,
-        plan: &'a Plan,
-        ideals: Option<&'a [f64]>,
-    ) -> impl Future<Output = ()> + 'a {
-        self.budget.sliced(self.statements(plan, ideals))
+    pub fn run<'a>(&'a self, ideals: Option<&'a [f64]>) -> impl Future<Output = ()> + 'a {
+        self.budget.sliced(self.statements(ideals))
     }
 
-    async fn statements(&self, plan: &Plan, ideals: Option<&[f64]>) {
-        for (index, node) in plan.statements.iter().enumerate() {
+    /// The plan this engine runs.
+    pub(crate) fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    async fn statements(&self, ideals: Option<&[f64]>) {
+        for (index, node) in self.plan.statements.iter().enumerate() {
             let start_ms = self.clock.now();
             let outcome = self.node(node).await;
             let elapsed_ms = self.clock.now() - start_ms;
@@ -168,11 +171,6 @@ impl<C: Clock> Engine<C> {
         deliver(lanes, events)
     }
 
-    /// Whether the plan reads real I/O, which no virtual run can time.
-    pub fn uses_io(&self) -> bool {
-        self.uses_io
-    }
-
     /// The report so far: after the run, or after it was stopped.
     pub fn report(&self, cancelled: bool) -> Report {
         let statements = self.statements.borrow().clone();
@@ -182,7 +180,7 @@ impl<C: Clock> Engine<C> {
             cancelled,
             elapsed_ms,
             ideal_ms: statements.iter().map(|s| s.ideal_ms).sum(),
-            ideal_exact: !self.uses_io,
+            ideal_exact: !self.plan.uses_io,
             statements,
             lanes: Vec::new(),
             events: Vec::new(),
@@ -213,7 +211,7 @@ impl<C: Clock> Engine<C> {
 
     async fn leaf(&self, lane: u32, mut fold: AnyFold, source: &SourcePlan) -> Outcome {
         let guard = LaneGuard::start(self, lane);
-        let notes = self.uses_io.then(|| self.notes(lane));
+        let notes = self.plan.uses_io.then(|| self.notes(lane));
         let mut stream = open(source, &self.clock, &self.budget, &*self.io, notes.as_ref());
         let mut count = 0u64;
         let mut batch = Vec::new();

@@ -264,9 +264,9 @@ impl Compiler {
                 if parent.is_none() {
                     return Err(error("`N * task` belongs inside a group", task.span));
                 }
-                if *count > crate::lang::MAX_TASKS {
+                if *count > crate::limits::MAX_TASKS {
                     return Err(error(
-                        format!("at most {} copies of a task", crate::lang::MAX_TASKS),
+                        format!("at most {} copies of a task", crate::limits::MAX_TASKS),
                         task.span,
                     ));
                 }

@@ -304,10 +304,10 @@ fn run_virtual(program: &Program, options: Options) -> Promise {
         Err(error) => return Promise::reject(&error),
     };
     let clock = VirtualClock::new();
-    let engine = Engine::new(clock.clone(), &plan, Rc::new(NoIo));
+    let engine = Engine::new(clock.clone(), plan, Rc::new(NoIo));
     let aborted = move || options.signal.as_ref().is_some_and(|s| s.aborted());
     wasm_bindgen_futures::future_to_promise(async move {
-        let finished = in_slices(&clock, std::pin::pin!(engine.run(&plan, None)), &aborted)
+        let finished = in_slices(&clock, std::pin::pin!(engine.run(None)), &aborted)
             .await
             .is_some();
         deliver(&engine, options.on_event.as_ref());
@@ -335,7 +335,7 @@ impl<F: Future> Future for LiveEvents<F> {
 
 fn run_real(program: Program, options: Options) -> Promise {
     let plan = match plan_or_reject(&program) {
-        Ok(plan) => Rc::new(plan),
+        Ok(plan) => plan,
         Err(error) => return Promise::reject(&error),
     };
     let ideals = match Ideals::new(&program) {
@@ -352,7 +352,7 @@ fn run_real(program: Program, options: Options) -> Promise {
 }
 
 async fn run_on_real_clock(
-    plan: Rc<Plan>,
+    plan: Plan,
     ideals: Vec<f64>,
     options: Options,
 ) -> Result<JsValue, JsValue> {
@@ -368,7 +368,7 @@ async fn run_on_real_clock(
     let browser_io = io::BrowserIo::with_budget(budget.clone());
     let io: Rc<dyn OpenIo> = Rc::new(browser_io.clone());
     let clock = RealClock::new();
-    let engine = Rc::new(Engine::with_budget(clock.clone(), &plan, io, budget));
+    let engine = Rc::new(Engine::with_budget(clock.clone(), plan, io, budget));
     let (abort, registration) = AbortHandle::new_pair();
     let on_abort = options.signal.as_ref().map(|signal| {
         let (on_abort, clock, browser_io) = (abort.clone(), clock.clone(), browser_io.clone());
@@ -385,7 +385,7 @@ async fn run_on_real_clock(
     });
     let work = {
         let engine = engine.clone();
-        async move { engine.run(&plan, Some(&ideals)).await }
+        async move { engine.run(Some(&ideals)).await }
     };
     let rebound = Rebound::with_turn(work, {
         let turn = turn.clone();
