@@ -33,7 +33,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use crate::program::format_duration;
+use crate::display::format_duration;
 
 pub use crate::limits::{MAX_BLOCKING_MS, MAX_HELD_BYTES, MAX_VALUES};
 

@@ -317,24 +317,3 @@ impl Aggregator {
         Aggregator::ALL.into_iter().find(|a| a.name() == name)
     }
 }
-
-/// A duration in its shortest exact form: `1s`, `1.5s`, `100ms`, `0.5ms`.
-///
-/// ```
-/// use async_playground::program::format_duration;
-/// assert_eq!(format_duration(1000.0), "1s");
-/// assert_eq!(format_duration(1500.0), "1.5s");
-/// assert_eq!(format_duration(100.0), "100ms");
-/// assert_eq!(format_duration(0.5), "0.5ms");
-/// assert_eq!(format_duration(0.0), "0s");
-/// ```
-pub fn format_duration(ms: f64) -> String {
-    let seconds = ms / 1000.0;
-    if ms == 0.0 {
-        "0s".to_string()
-    } else if ms >= 1000.0 && seconds * 1000.0 == ms {
-        format!("{seconds}s")
-    } else {
-        format!("{ms}ms")
-    }
-}

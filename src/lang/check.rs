@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use super::diagnostic::{line_column, Diagnostic};
+use crate::display::seconds;
 use crate::program::{Delays, Pacing, Program, SourceExpr, SourceKind, Span, Task, TaskKind};
 use crate::suggest::closest;
 
@@ -144,7 +145,7 @@ impl<'p> Checker<'p, '_> {
             if running.blocking_ms > MAX_BLOCKING_MS && before.1.blocking_ms <= MAX_BLOCKING_MS {
                 let message = format!(
                     "this program busy-waits {} s in all; the cap is {} s",
-                    seconds(total.blocking_ms),
+                    seconds(total.blocking_ms.round()),
                     seconds(MAX_BLOCKING_MS)
                 );
                 self.error(span, message);
@@ -244,10 +245,4 @@ fn pacing_cost(count: u64, pacing: &Pacing) -> Cost {
         timers,
         blocking_ms: if pacing.blocking { waited_ms } else { 0.0 },
     }
-}
-
-/// Milliseconds as seconds for messages: `12`, `10.5`.
-fn seconds(ms: f64) -> String {
-    let rounded = (ms / 1000.0 * 1000.0).round() / 1000.0;
-    super::format::number(rounded)
 }

@@ -12,6 +12,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write;
 
 use super::format::{number, string};
+use crate::display::seconds;
 use crate::program::{
     Aggregator, ArithOp, Delays, FetchFormat, Group, Pacing, Program, SourceExpr, SourceKind, Task,
     TaskKind,
@@ -1036,11 +1037,6 @@ fn float(value: f64) -> String {
         return "-0.0".to_string();
     }
     number(value)
-}
-
-/// Milliseconds as a Python number of seconds: `1`, `0.1`, `1.5`.
-fn seconds(ms: f64) -> String {
-    number(ms / 1000.0)
 }
 
 /// A Python string literal: the playground's escapes are Python's too.

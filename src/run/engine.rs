@@ -10,7 +10,8 @@ use super::plan::{Node, Plan};
 use crate::aggregate::{AnyFold, Fold, Outcome};
 use crate::budget::{yield_now, BYTES_PER_COLLECTED_VALUE};
 use crate::clock::Clock;
-use crate::program::{format_duration, Group};
+use crate::display::format_duration;
+use crate::program::Group;
 use crate::source::{open, Budget, Notes, OpenIo, SourcePlan, Tick};
 use crate::trace::{EventKind, Report, StatementReport, Trace, UNTRACED};
 

@@ -1,10 +1,9 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::aggregate::format_number;
+use crate::display::{format_duration, source_label};
 use crate::program::{
-    format_duration, Aggregator, Delays, Group, Pacing, Program, SourceExpr, SourceKind, Span,
-    Task, TaskKind,
+    Aggregator, Group, Pacing, Program, SourceExpr, SourceKind, Span, Task, TaskKind,
 };
 use crate::source::{SourcePlan, ValueSeq};
 use crate::trace::Trace;
@@ -226,7 +225,7 @@ impl Compiler {
         match &task.kind {
             TaskKind::Aggregate { aggregator, source } => {
                 let plan = Rc::new(self.source(source)?);
-                let described = || format!("{}({})", aggregator.name(), describe_source(source));
+                let described = || format!("{}({})", aggregator.name(), source_label(source));
                 let lane = self
                     .trace
                     .add_lane(parent, depth, statement, label(&described), "task");
@@ -300,61 +299,4 @@ impl Compiler {
             }
         }
     }
-}
-
-fn describe_source(source: &SourceExpr) -> String {
-    let pipe = |inner: &SourceExpr, what: String| format!("{} | {what}", describe_source(inner));
-    match &source.kind {
-        SourceKind::Named(name) => name.clone(),
-        SourceKind::Values { values, pacing } => {
-            let shown: Vec<String> = values.iter().take(4).map(|v| format_number(*v)).collect();
-            let more = if values.len() > 4 { ", …" } else { "" };
-            format!("[{}{more}]{}", shown.join(", "), describe_pacing(pacing))
-        }
-        SourceKind::Range { count, pacing } => format!("range({count}){}", describe_pacing(pacing)),
-        SourceKind::Random { count, pacing, .. } => {
-            format!("random({count}){}", describe_pacing(pacing))
-        }
-        SourceKind::Fetch { url, .. } => format!("fetch(\"{url}\")"),
-        SourceKind::Database { store, field, .. } => format!("db(\"{store}\", field \"{field}\")"),
-        SourceKind::Merge(inputs) => format!(
-            "merge({})",
-            inputs
-                .iter()
-                .map(describe_source)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        SourceKind::Take { source, count } => pipe(source, format!("take {count}")),
-        SourceKind::Map {
-            source,
-            op,
-            operand,
-        } => pipe(
-            source,
-            format!("map {} {}", op.symbol(), format_number(*operand)),
-        ),
-        SourceKind::Filter {
-            source,
-            op,
-            operand,
-        } => pipe(
-            source,
-            format!("filter {} {}", op.symbol(), format_number(*operand)),
-        ),
-        SourceKind::Timeout { source, ms } => {
-            pipe(source, format!("timeout {}", format_duration(*ms)))
-        }
-        SourceKind::FailAfter { source, count, .. } => pipe(source, format!("fail after {count}")),
-    }
-}
-
-fn describe_pacing(pacing: &Pacing) -> String {
-    let delays = match &pacing.delays {
-        Delays::None => String::new(),
-        Delays::Every(ms) => format!(" every {}", format_duration(*ms)),
-        Delays::Each(_) => " after […]".to_string(),
-    };
-    let blocking = if pacing.blocking { " blocking" } else { "" };
-    format!("{delays}{blocking}")
 }
