@@ -291,6 +291,7 @@ fn source_in(expr: &SourceExpr, form: Form) -> String {
             format!("merge({})", inputs.join(", "))
         }
         SourceKind::Take { source, count } => pipe(source, format!("take {count}")),
+        SourceKind::Skip { source, count } => pipe(source, format!("skip {count}")),
         SourceKind::Map {
             source,
             op,

@@ -54,6 +54,57 @@ pub struct SourceExpr {
     pub span: Span,
 }
 
+impl SourceExpr {
+    /// The sources this one reads: a transform's input, a merge's inputs,
+    /// none for the others. The one walk over sources: every structural
+    /// question that does not care which transform it is goes through it.
+    ///
+    /// ```
+    /// use async_playground::lang::parse;
+    /// use async_playground::program::TaskKind;
+    /// let program = parse("sum(merge([1], [2] | take 1) | map * 2)").unwrap();
+    /// let TaskKind::Aggregate { source, .. } = &program.statements[0].kind else { panic!() };
+    /// assert_eq!(source.inputs().len(), 1);
+    /// assert_eq!(source.inputs()[0].inputs().len(), 2);
+    /// ```
+    pub fn inputs(&self) -> &[SourceExpr] {
+        match &self.kind {
+            SourceKind::Merge(inputs) => inputs,
+            SourceKind::Take { source, .. }
+            | SourceKind::Skip { source, .. }
+            | SourceKind::Map { source, .. }
+            | SourceKind::Filter { source, .. }
+            | SourceKind::Timeout { source, .. }
+            | SourceKind::FailAfter { source, .. } => std::slice::from_ref(&**source),
+            SourceKind::Named(_)
+            | SourceKind::Values { .. }
+            | SourceKind::Range { .. }
+            | SourceKind::Random { .. }
+            | SourceKind::Fetch { .. }
+            | SourceKind::Database { .. } => &[],
+        }
+    }
+
+    /// [`SourceExpr::inputs`], to change them.
+    pub fn inputs_mut(&mut self) -> &mut [SourceExpr] {
+        match &mut self.kind {
+            SourceKind::Merge(inputs) => inputs,
+            SourceKind::Take { source, .. }
+            | SourceKind::Skip { source, .. }
+            | SourceKind::Map { source, .. }
+            | SourceKind::Filter { source, .. }
+            | SourceKind::Timeout { source, .. }
+            | SourceKind::FailAfter { source, .. } => std::slice::from_mut(&mut **source),
+            SourceKind::Named(_)
+            | SourceKind::Values { .. }
+            | SourceKind::Range { .. }
+            | SourceKind::Random { .. }
+            | SourceKind::Fetch { .. }
+            | SourceKind::Database { .. } => &mut [],
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum SourceKind {
     /// A use of a defined source: a fresh instance, like calling `afeat1()`.
@@ -83,6 +134,8 @@ pub enum SourceKind {
     Merge(Vec<SourceExpr>),
     /// `a | take 2`
     Take { source: Box<SourceExpr>, count: u64 },
+    /// `a | skip 2`: drops the first 2 values, passes the rest.
+    Skip { source: Box<SourceExpr>, count: u64 },
     /// `a | map * 2`
     Map {
         source: Box<SourceExpr>,

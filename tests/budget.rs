@@ -21,13 +21,7 @@ fn widened(text: &str, count: u64) -> Program {
     fn source(expr: &mut SourceExpr, count: u64) {
         match &mut expr.kind {
             SourceKind::Range { count: c, .. } => *c = count,
-            SourceKind::Merge(inputs) => inputs.iter_mut().for_each(|i| source(i, count)),
-            SourceKind::Take { source: s, .. }
-            | SourceKind::Map { source: s, .. }
-            | SourceKind::Filter { source: s, .. }
-            | SourceKind::Timeout { source: s, .. }
-            | SourceKind::FailAfter { source: s, .. } => source(s, count),
-            _ => {}
+            _ => expr.inputs_mut().iter_mut().for_each(|i| source(i, count)),
         }
     }
     fn task(task_: &mut Task, count: u64) {

@@ -192,15 +192,13 @@ impl<'p> Checker<'p, '_> {
                 values: limit.unwrap_or(0),
                 ..Cost::default()
             },
-            SourceKind::Merge(inputs) => inputs.iter().fold(Cost::default(), |cost, input| {
-                cost.plus(self.source_cost(input, visible))
-            }),
             SourceKind::Take { source, count } | SourceKind::FailAfter { source, count, .. } => {
                 self.source_cost(source, visible).at_most(*count)
             }
-            SourceKind::Map { source, .. }
-            | SourceKind::Filter { source, .. }
-            | SourceKind::Timeout { source, .. } => self.source_cost(source, visible),
+            // Merges and the other transforms cost what their inputs cost.
+            _ => source.inputs().iter().fold(Cost::default(), |cost, input| {
+                cost.plus(self.source_cost(input, visible))
+            }),
         }
     }
 

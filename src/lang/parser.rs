@@ -58,7 +58,7 @@ pub const KEYWORDS: &[&str] = &[
 ];
 
 const GROUPS: [&str; 6] = ["sequential", "gather", "race", "any", "limit", "timeout"];
-const TRANSFORMS: [&str; 5] = ["take", "map", "filter", "timeout", "fail"];
+const TRANSFORMS: [&str; 6] = ["take", "skip", "map", "filter", "timeout", "fail"];
 /// Whole numbers stay exact in an f64 up to 2^53.
 const MAX_WHOLE: f64 = 9_007_199_254_740_992.0;
 /// After this many errors the rest are likely echoes of the first ones.
@@ -901,6 +901,11 @@ impl Parser<'_> {
                 let count = self.whole("how many values to take")?;
                 SourceKind::Take { source, count }
             }
+            "skip" => {
+                self.bump();
+                let count = self.whole("how many values to skip")?;
+                SourceKind::Skip { source, count }
+            }
             "map" => {
                 self.bump();
                 let op = match self.kind() {
@@ -963,8 +968,9 @@ impl Parser<'_> {
                         return Err(Reported);
                     }
                 }
-                return Err(self
-                    .expected("a transform after '|': take, map, filter, timeout or fail after"));
+                return Err(self.expected(
+                    "a transform after '|': take, skip, map, filter, timeout or fail after",
+                ));
             }
         };
         Ok(SourceExpr {

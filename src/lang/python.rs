@@ -184,6 +184,18 @@ BASE_URL = "http://127.0.0.1:8000/"
 "#,
     ),
     (
+        "skip",
+        &[],
+        r#"async def skip(values, count):
+    """Drops the first `count` values, then passes the rest."""
+    seen = 0
+    async for value in values:
+        seen += 1
+        if seen > count:
+            yield value
+"#,
+    ),
+    (
         "apply",
         &[],
         r#"async def apply(values, function):
@@ -889,6 +901,10 @@ impl Writer {
                 self.use_helper("take");
                 format!("take({}, {count})", self.source(source))
             }
+            SourceKind::Skip { source, count } => {
+                self.use_helper("skip");
+                format!("skip({}, {count})", self.source(source))
+            }
             SourceKind::Map {
                 source,
                 op,
@@ -1015,12 +1031,10 @@ fn may_be_non_finite(expr: &SourceExpr, named: &HashSet<String>) -> bool {
     match &expr.kind {
         SourceKind::Map { .. } | SourceKind::Fetch { .. } | SourceKind::Database { .. } => true,
         SourceKind::Named(name) => named.contains(name),
-        SourceKind::Merge(inputs) => inputs.iter().any(|i| may_be_non_finite(i, named)),
-        SourceKind::Take { source, .. }
-        | SourceKind::Filter { source, .. }
-        | SourceKind::Timeout { source, .. }
-        | SourceKind::FailAfter { source, .. } => may_be_non_finite(source, named),
-        _ => false,
+        _ => expr
+            .inputs()
+            .iter()
+            .any(|input| may_be_non_finite(input, named)),
     }
 }
 

@@ -185,6 +185,7 @@ impl Compiler {
                     .collect::<Result<Rc<[_]>, _>>()?,
             ),
             SourceKind::Take { source, count } => SourcePlan::Take(inner(self, source)?, *count),
+            SourceKind::Skip { source, count } => SourcePlan::Skip(inner(self, source)?, *count),
             SourceKind::Map {
                 source,
                 op,

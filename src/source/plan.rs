@@ -2,7 +2,7 @@ use std::rc::Rc;
 
 use crate::budget::Budget;
 
-use super::{FailAfter, Filter, Map, Merge, Take, TickStream, Timed, Timeout};
+use super::{FailAfter, Filter, Map, Merge, Skip, Take, TickStream, Timed, Timeout};
 use crate::clock::Clock;
 use crate::program::{ArithOp, CmpOp, Delays, FetchFormat};
 
@@ -26,6 +26,7 @@ pub enum SourcePlan {
     },
     Merge(Rc<[SourcePlan]>),
     Take(Rc<SourcePlan>, u64),
+    Skip(Rc<SourcePlan>, u64),
     Map(Rc<SourcePlan>, ArithOp, f64),
     Filter(Rc<SourcePlan>, CmpOp, f64),
     Timeout(Rc<SourcePlan>, f64),
@@ -43,6 +44,7 @@ impl SourcePlan {
         match self {
             SourcePlan::Merge(inputs) => inputs.iter().any(|input| input.anywhere(answer)),
             SourcePlan::Take(inner, _)
+            | SourcePlan::Skip(inner, _)
             | SourcePlan::Map(inner, ..)
             | SourcePlan::Filter(inner, ..)
             | SourcePlan::Timeout(inner, _)
@@ -197,6 +199,11 @@ pub fn open<C: Clock>(
         SourcePlan::Take(inner, count) => {
             Box::new(Take::new(open(inner, clock, budget, io, notes), *count))
         }
+        SourcePlan::Skip(inner, count) => Box::new(Skip::new(
+            open(inner, clock, budget, io, notes),
+            *count,
+            budget.clone(),
+        )),
         SourcePlan::Map(inner, op, operand) => Box::new(Map::new(
             open(inner, clock, budget, io, notes),
             *op,
