@@ -18,11 +18,11 @@ mod timeout;
 
 pub use crate::budget::Budget;
 pub use fail_after::FailAfter;
-pub use filter::Filter;
+pub use filter::{Comparison, Filter, Keep, Keeps};
 pub use map::Map;
 pub use merge::Merge;
 pub use plan::{open, NoIo, Notes, OpenIo, SourcePlan, ValueSeq};
-pub use skip::Skip;
+pub use skip::{AfterFirst, Skip};
 pub use take::Take;
 pub use timed::Timed;
 pub use timeout::Timeout;

@@ -194,24 +194,7 @@ impl Writer {
     /// A named source: an `async def` generator, written out in the post's
     /// style when it is a paced list, or returning a composed stream.
     fn source_def(&mut self, name: &str, body: &SourceExpr) -> String {
-        let literal = match &body.kind {
-            SourceKind::Values { values, pacing } => Some((list(values), pacing)),
-            SourceKind::Range { count, pacing } => Some((format!("range({count})"), pacing)),
-            SourceKind::Random {
-                count,
-                low,
-                high,
-                seed,
-                pacing,
-            } => {
-                self.use_helper("seeded");
-                Some((
-                    format!("seeded({count}, {}, {}, {seed})", float(*low), float(*high)),
-                    pacing,
-                ))
-            }
-            _ => None,
-        };
+        let literal = self.literal(body);
         let Some((values, pacing)) = literal else {
             let stream = self.source(body);
             return format!("def {name}():\n    return {stream}\n");
@@ -255,12 +238,11 @@ impl Writer {
         }
     }
 
-    /// A Python expression making a fresh async iterator.
-    fn source(&mut self, expr: &SourceExpr) -> String {
+    /// A literal source's values as a Python iterable, and its pacing.
+    fn literal<'e>(&mut self, expr: &'e SourceExpr) -> Option<(String, &'e Pacing)> {
         match &expr.kind {
-            SourceKind::Named(name) => format!("{}()", self.names.get(name).unwrap_or(name)),
-            SourceKind::Values { values, pacing } => self.paced(list(values), pacing),
-            SourceKind::Range { count, pacing } => self.paced(format!("range({count})"), pacing),
+            SourceKind::Values { values, pacing } => Some((list(values), pacing)),
+            SourceKind::Range { count, pacing } => Some((format!("range({count})"), pacing)),
             SourceKind::Random {
                 count,
                 low,
@@ -270,6 +252,21 @@ impl Writer {
             } => {
                 self.use_helper("seeded");
                 let values = format!("seeded({count}, {}, {}, {seed})", float(*low), float(*high));
+                Some((values, pacing))
+            }
+            _ => None,
+        }
+    }
+
+    /// A Python expression making a fresh async iterator.
+    fn source(&mut self, expr: &SourceExpr) -> String {
+        match &expr.kind {
+            SourceKind::Named(name) => format!("{}()", self.names.get(name).unwrap_or(name)),
+            SourceKind::Values { .. } | SourceKind::Range { .. } | SourceKind::Random { .. } => {
+                // `literal` knows these kinds: never `None` here.
+                let Some((values, pacing)) = self.literal(expr) else {
+                    return String::new();
+                };
                 self.paced(values, pacing)
             }
             SourceKind::Fetch { url, format } => {
