@@ -5,6 +5,7 @@
 //   node bench/run.mjs            the full run (what `./dev bench` does after building)
 //   node bench/run.mjs --quick    fewer repetitions and smaller sizes, for trying the driver
 //   node bench/run.mjs --only B2,B4   run some figures (results.json/README untouched)
+//   node bench/run.mjs --only B8      Run ×N: seeds per second of a 100-call gather
 //   node bench/run.mjs --profile  CPU profiles (DevTools protocol) of B2 and B4 runs; see README
 //   node bench/run.mjs --peers    also B7: the post's Python under Pyodide (what `./dev bench --peers` does)
 //
@@ -366,6 +367,16 @@ async function figureB6(page) {
   results.B6 = r;
 }
 
+async function figureB8(page) {
+  const seeds = QUICK ? 1e3 : 1e4;
+  log(`B8: Run ×N, ${seeds} seeds of a 100-call gather, ${REPS} reps (+1 warm-up)`);
+  const r = await call(page, 'b8', { reps: REPS, seeds, calls: 100 }, 300_000);
+  row(`B8 Run ×N: seeded virtual runs of gather(100 * first(call))`, r.ms.map((ms) => seeds / (ms / 1000)), 'items',
+    { check: { op: '>=', value: 5000 } });
+  row(`B8 Run ×N: ${count(seeds)} seeds of a 100-call gather, wall`, r.ms, 'ms', { check: { op: '<=', value: 2000 * (seeds / 1e4) } });
+  results.B8 = r;
+}
+
 // ---------------------------------------------------------------- B7: Pyodide (--peers)
 const gzipCache = new Map();
 /** Raw and gzip -9 bytes of a file of the snapshot. */
@@ -662,11 +673,11 @@ async function main() {
 
   const notes = [];
   // B1, B2, B3, B6: one page, in this order.
-  if (['B1', 'B2', 'B3', 'B6'].some(want)) {
+  if (['B1', 'B2', 'B3', 'B6', 'B8'].some(want)) {
     let main = await benchPage(`${server.baseUrl}/bench.html`);
     const info = await main.page.evaluate(() => window.bench.info());
     if (!info.preciseMemory || !info.gc) log(`warning: precise memory ${info.preciseMemory}, gc ${info.gc}`);
-    for (const [fig, fn] of [['B1', figureB1], ['B2', figureB2], ['B3', figureB3], ['B6', figureB6]]) {
+    for (const [fig, fn] of [['B1', figureB1], ['B2', figureB2], ['B3', figureB3], ['B6', figureB6], ['B8', figureB8]]) {
       if (!want(fig)) continue;
       try {
         await fn(main.page);

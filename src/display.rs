@@ -311,6 +311,7 @@ fn source_in(expr: &SourceExpr, form: Form) -> String {
         SourceKind::Timeout { source, ms } => {
             pipe(source, format!("timeout {}", format_duration(*ms)))
         }
+        SourceKind::Delay { source, ms } => pipe(source, format!("delay {}", format_duration(*ms))),
         SourceKind::FailAfter { source, count, .. } if label => {
             pipe(source, format!("fail after {count}"))
         }
@@ -326,6 +327,7 @@ fn pacing(pacing: &Pacing, form: Form) -> String {
     let mut text = match &pacing.delays {
         Delays::None => String::new(),
         Delays::Every(ms) => format!(" every {}", format_duration(*ms)),
+        Delays::Drawn(distribution) => format!(" every {distribution}"),
         Delays::Each(_) if form == Form::Label => " after […]".to_string(),
         Delays::Each(list) => {
             let items: Vec<String> = list.iter().map(|ms| format_duration(*ms)).collect();

@@ -62,6 +62,8 @@ examples![
     "gather-error",
     "merge",
     "fanout",
+    "fanout-tail",
+    "hedge-tail",
     "transforms",
     "io-csv-stats",
     "io-limit",

@@ -8,6 +8,7 @@ pub mod aggregate;
 pub mod budget;
 pub mod clock;
 pub mod display;
+pub mod distribution;
 pub mod examples;
 pub mod json;
 pub mod lang;

@@ -6,6 +6,8 @@
 //!
 //! Times are milliseconds as `f64`; values are `f64`.
 
+pub use crate::distribution::Distribution;
+
 /// A byte range in the program text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Span {
@@ -36,6 +38,8 @@ impl Span {
 pub struct Program {
     pub sources: Vec<SourceDef>,
     pub statements: Vec<Task>,
+    /// `seed 42`: picks the random delays of a run (0 when not given).
+    pub seed: Option<u64>,
 }
 
 /// `source afeat1 = [10, 20, 40] every 1s`
@@ -75,7 +79,8 @@ impl SourceExpr {
             | SourceKind::Map { source, .. }
             | SourceKind::Filter { source, .. }
             | SourceKind::Timeout { source, .. }
-            | SourceKind::FailAfter { source, .. } => std::slice::from_ref(&**source),
+            | SourceKind::FailAfter { source, .. }
+            | SourceKind::Delay { source, .. } => std::slice::from_ref(&**source),
             SourceKind::Named(_)
             | SourceKind::Values { .. }
             | SourceKind::Range { .. }
@@ -94,7 +99,8 @@ impl SourceExpr {
             | SourceKind::Map { source, .. }
             | SourceKind::Filter { source, .. }
             | SourceKind::Timeout { source, .. }
-            | SourceKind::FailAfter { source, .. } => std::slice::from_mut(&mut **source),
+            | SourceKind::FailAfter { source, .. }
+            | SourceKind::Delay { source, .. } => std::slice::from_mut(&mut **source),
             SourceKind::Named(_)
             | SourceKind::Values { .. }
             | SourceKind::Range { .. }
@@ -156,6 +162,8 @@ pub enum SourceKind {
         count: u64,
         message: String,
     },
+    /// `a | delay 50ms`: starts after the delay (a hedge's duplicate).
+    Delay { source: Box<SourceExpr>, ms: f64 },
 }
 
 /// How a literal source waits before each value.
@@ -175,15 +183,19 @@ pub enum Delays {
     Every(f64),
     /// `after [100ms, 2s, 50ms]`: one delay per value.
     Each(Vec<f64>),
+    /// `every exp(100ms)`, `every 100ms spike 1% 2s`: drawn for each value.
+    Drawn(Distribution),
 }
 
 impl Delays {
-    /// The delay before value number `index` (from 0).
-    pub fn before(&self, index: usize) -> f64 {
+    /// The delay before value number `index` (from 0) of a stream that
+    /// draws from `stream` ([`Draws::next_stream`](crate::distribution::Draws::next_stream)).
+    pub fn before(&self, index: usize, stream: u64) -> f64 {
         match self {
             Delays::None => 0.0,
             Delays::Every(ms) => *ms,
             Delays::Each(list) => list.get(index).copied().unwrap_or(0.0),
+            Delays::Drawn(distribution) => distribution.draw(stream, index as u64),
         }
     }
 }

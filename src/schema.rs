@@ -9,6 +9,7 @@ use crate::examples::Example;
 use crate::json::{Fields, Json};
 use crate::lang::Diagnostic;
 use crate::program::Program;
+use crate::run::StatementSpread;
 use crate::trace::{Event, EventKind, Lane, Report};
 
 /// Byte offset → UTF-16 offset, for editors working on JS strings.
@@ -40,21 +41,24 @@ pub fn diagnostics(text: &str, list: &[Diagnostic]) -> String {
     json.finish()
 }
 
-/// `ParseResult`: the program's sources and statements, or its diagnostics.
+/// `ParseResult`: the program's sources and statements (and whether it
+/// draws random delays, so Run ×N is worth offering), or its diagnostics.
 ///
 /// ```
-/// let json = async_playground::schema::parse_result("sum(nope)", &async_playground::lang::parse("sum(nope)"), &[]);
+/// let json = async_playground::schema::parse_result("sum(nope)", &async_playground::lang::parse("sum(nope)"), &[], false);
 /// assert!(json.starts_with(r#"{"ok":false,"diagnostics":[{"line":1,"column":5,"from":4,"to":8,"#));
 /// ```
 pub fn parse_result(
     text: &str,
     parsed: &Result<Program, Vec<Diagnostic>>,
     statement_labels: &[&str],
+    random_delays: bool,
 ) -> String {
     let mut json = Json::default();
     json.object(|o| match parsed {
         Ok(program) => {
             o.boolean("ok", true);
+            o.boolean("randomDelays", random_delays);
             o.key("sources").array(&program.sources, |json, def| {
                 json.object(|o| {
                     o.string("name", &def.name);
@@ -198,6 +202,44 @@ pub fn report(report: &Report) -> String {
                 Some(warning) => o.string("warning", &warning),
                 None => o.key("warning").null(),
             }
+        });
+    });
+    json.finish()
+}
+
+/// `SeedSpread[]`: each statement's elapsed times over the seeds run so far.
+///
+/// ```
+/// let program = async_playground::lang::parse("sum([1] every uniform(10ms..20ms))").unwrap();
+/// let mut runs = async_playground::run::SeedRuns::new(&program).unwrap();
+/// runs.run(3);
+/// let json = async_playground::schema::spreads(&runs.spreads(2));
+/// assert!(json.starts_with(r#"[{"label":"sum([1] every uniform(10ms..20ms))","kind":"task","runs":3,"#));
+/// ```
+pub fn spreads(list: &[StatementSpread]) -> String {
+    let mut json = Json::default();
+    json.array(list, |json, spread| {
+        json.object(|o| {
+            o.string("label", &spread.label);
+            o.string("kind", spread.kind);
+            o.integer("runs", spread.runs as u64);
+            o.number("minMs", spread.min_ms);
+            o.number("meanMs", spread.mean_ms);
+            o.number("p50Ms", spread.p50_ms);
+            o.number("p90Ms", spread.p90_ms);
+            o.number("p99Ms", spread.p99_ms);
+            o.number("maxMs", spread.max_ms);
+            o.key("bins").array(&spread.bins, |json, bin| {
+                json.object(|o| {
+                    o.number("fromMs", bin.from_ms);
+                    o.number("toMs", bin.to_ms);
+                    o.integer("count", bin.count);
+                    match bin.seed {
+                        Some(seed) => o.integer("seed", seed),
+                        None => o.key("seed").null(),
+                    }
+                });
+            });
         });
     });
     json.finish()

@@ -253,6 +253,7 @@ fn the_blocking_cap_stops_a_runaway_program_with_a_clear_error() {
             },
             span: Span::NONE,
         }],
+        seed: None,
     };
     let report = run_virtual(&program).unwrap();
     assert_eq!(

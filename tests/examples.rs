@@ -2,9 +2,10 @@
 //! Every built-in example parses and runs on the virtual clock with the
 //! results and ideal time its header documents.
 
+use async_playground::display::format_duration;
 use async_playground::examples::EXAMPLES;
 use async_playground::lang;
-use async_playground::run::run_virtual;
+use async_playground::run::{run_virtual, SeedRuns};
 
 /// `300ms`, `3s`, `1.5s` → milliseconds.
 fn duration(text: &str) -> f64 {
@@ -43,6 +44,40 @@ fn every_example_gives_its_documented_results_and_ideal_time() {
         assert_eq!(report.ideal_ms, report.elapsed_ms, "{}", example.name);
         assert!(!report.cancelled, "{}", example.name);
     }
+}
+
+/// Examples with a `# runs: N` header document each statement's spread
+/// over seeds 0..N as `# spread: LABEL: p50 X, p90 X, p99 X, max X`.
+#[test]
+fn examples_with_runs_give_their_documented_percentiles() {
+    let mut checked = 0;
+    for example in EXAMPLES {
+        let Some(runs) = example.header("runs") else {
+            continue;
+        };
+        let program = lang::parse(example.text).unwrap();
+        let mut seeds = SeedRuns::new(&program).unwrap();
+        seeds.run(runs.parse().unwrap());
+        let spreads: Vec<String> = seeds
+            .spreads(1)
+            .iter()
+            .map(|s| {
+                let d = format_duration;
+                format!(
+                    "{}: p50 {}, p90 {}, p99 {}, max {}",
+                    s.label,
+                    d(s.p50_ms),
+                    d(s.p90_ms),
+                    d(s.p99_ms),
+                    d(s.max_ms)
+                )
+            })
+            .collect();
+        let documented: Vec<&str> = example.headers("spread").collect();
+        assert_eq!(spreads, documented, "{}", example.name);
+        checked += 1;
+    }
+    assert!(checked >= 2, "the tail lessons document their percentiles");
 }
 
 #[test]

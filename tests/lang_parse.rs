@@ -853,3 +853,120 @@ fn every_built_in_example_parses_and_formats_back() {
         assert_eq!(strip(parse_ok(&formatted)), strip(program), "{name}");
     }
 }
+
+// ---- random delays, seed, delay ------------------------------------------------
+
+#[test]
+fn random_delays_parse_and_format_back() {
+    use async_playground::distribution::{Distribution, Spike, Spread};
+    let drawn = |text: &str| match source_of(&format!("source a = [1, 2] every {text}")).kind {
+        SourceKind::Values { pacing, .. } => pacing.delays,
+        other => panic!("{other:?}"),
+    };
+    let plain = |spread| {
+        Delays::Drawn(Distribution {
+            spread,
+            spike: None,
+        })
+    };
+    assert_eq!(
+        drawn("uniform(50ms..150ms)"),
+        plain(Spread::Uniform {
+            low: 50.0,
+            high: 150.0
+        })
+    );
+    assert_eq!(drawn("exp(100ms)"), plain(Spread::Exp { mean: 100.0 }));
+    assert_eq!(
+        drawn("lognormal(100ms, p99 1s)"),
+        plain(Spread::LogNormal {
+            median: 100.0,
+            p99: 1000.0
+        })
+    );
+    assert_eq!(
+        drawn("100ms spike 1% 2s"),
+        Delays::Drawn(Distribution {
+            spread: Spread::Fixed(100.0),
+            spike: Some(Spike {
+                percent: 1.0,
+                ms: 2000.0
+            }),
+        })
+    );
+    assert_eq!(drawn("100ms"), Delays::Every(100.0));
+    let text = "source call = [1] every exp(100ms) spike 0.5% 3s\n\nseed 42\n\
+                race(first(call), first(call | delay 50ms))\n";
+    let program = parse_ok(text);
+    assert_eq!(program.seed, Some(42));
+    assert_eq!(lang::format(&program), text);
+}
+
+#[test]
+fn random_delay_mistakes_point_at_their_place() {
+    let cases: &[(&str, (u32, u32, &str))] = &[
+        (
+            "sum([1] every uniform(2s..1s))",
+            (1, 15, "this range is empty: 2s is above 1s"),
+        ),
+        (
+            "sum([1] every lognormal(1s, p99 100ms))",
+            (
+                1,
+                15,
+                "p99 100ms is below the median 1s: the 99th percentile can't be under the 50th",
+            ),
+        ),
+        (
+            "sum([1] every lognormal(0s, p99 1s))",
+            (1, 15, "a lognormal median must be above 0ms"),
+        ),
+        (
+            "sum([1] every lognormal(100ms, 1s))",
+            (
+                1,
+                32,
+                "expected 'p99' and a duration, like p99 1s, found 1s",
+            ),
+        ),
+        (
+            "sum([1] every 100ms spike 150% 2s)",
+            (1, 15, "a spike's chance is a percentage from 0% to 100%"),
+        ),
+        (
+            "sum([1] every 100ms spike 1 2s)",
+            (
+                1,
+                29,
+                "expected '%' after the spike's chance, like 1%, found 2s",
+            ),
+        ),
+        (
+            "sum([1] every exp(100) )",
+            (1, 19, "expected a duration like 100ms or 1s, found 100"),
+        ),
+        (
+            "sum([1] every exp(10ms) blocking)",
+            (
+                1,
+                25,
+                "random delays can't be 'blocking'; busy-wait a fixed delay instead",
+            ),
+        ),
+        (
+            "sum([1] | delay 5)",
+            (1, 17, "expected a duration like 100ms or 1s, found 5"),
+        ),
+        (
+            "seed 1\nseed 2\nsum([1])",
+            (2, 1, "the seed is already set above; keep one 'seed' line"),
+        ),
+        (
+            "seed -1\nsum([1])",
+            (1, 6, "the seed can't be negative, found -1"),
+        ),
+    ];
+    for (text, (line, column, message)) in cases {
+        assert_eq!(error(text), (*line, *column, message.to_string()), "{text}");
+    }
+}

@@ -29,6 +29,7 @@ import { DraftStore, draftKey } from "./draft-store.js";
 import { ActionNotice } from "./action-notice.js";
 import { chromeTrace } from "./trace-export.js";
 import "./python-view.js";
+import "./seed-histogram.js";
 
 const DEFAULT_EXAMPLE = "gather";
 const PARSE_DELAY_MS = 250;
@@ -101,6 +102,7 @@ template.innerHTML = `
       <button type="button" id="export-trace" title="Chrome Trace Event JSON: opens in ui.perfetto.dev and chrome://tracing">Download trace</button>
       <button type="button" id="export-svg" title="A standalone SVG of the timeline, for a post or a slide">Copy timeline as SVG</button>
     </div>
+    <seed-histogram hidden></seed-histogram>
   </div>
 `;
 
@@ -238,8 +240,9 @@ export class AsyncPlayground extends HTMLElement {
   /**
    * Runs the program; a run in progress is stopped first. Resolves to the report, or null.
    * With `at` (ms), it runs on the virtual clock at once and opens paused at that moment.
+   * `seed` overrides the program's `seed` line (a Run ×N bar opens its seed).
    */
-  async run({ at = null } = {}) {
+  async run({ at = null, seed } = {}) {
     if (!this.#engine) return null;
     this.stop({ quiet: true });
     clearTimeout(this.#parseTimer);
@@ -279,6 +282,7 @@ export class AsyncPlayground extends HTMLElement {
     try {
       report = await this.#engine.run(text, {
         clock,
+        seed,
         signal: current.controller.signal,
         onEvent:
           clock === "real"
@@ -331,7 +335,8 @@ export class AsyncPlayground extends HTMLElement {
       // A stopped run breaks the pair the comparison would describe.
       this.#summaries = [];
     } else {
-      this.#say(opening ? `${this.#doneText(report)} Paused at ${formatMoment(at)}.` : this.#doneText(report));
+      const done = opening ? `${this.#doneText(report)} Paused at ${formatMoment(at)}.` : this.#doneText(report);
+      this.#say(`${seed === undefined ? "" : `Seed ${seed}: `}${done}`);
       this.#remember(parsed.statements, report);
     }
     return report;
@@ -488,6 +493,7 @@ export class AsyncPlayground extends HTMLElement {
       return;
     }
     this.#fillExamplePicker();
+    this.#wireSeedRuns();
     try {
       await this.#loadInitialProgram();
     } catch (error) {
@@ -506,6 +512,18 @@ export class AsyncPlayground extends HTMLElement {
     if (!this.#pendingMoment && at !== null) this.#pendingMoment = { t: at };
     if (this.#pendingMoment) this.#openPendingMoment();
     else if (this.hasAttribute("autorun")) this.run();
+  }
+
+  /** Run ×N shares the engine and the program; a bar opens its seed here. */
+  #wireSeedRuns() {
+    const seeds = this.#parts.root.querySelector("seed-histogram");
+    seeds.engine = this.#engine;
+    seeds.program = () => this.#editor.value;
+    seeds.addEventListener("open-seed", (event) => {
+      // Seeds are virtual runs: the one opened is the one Run ×N measured.
+      this.setAttribute("clock", "virtual");
+      this.run({ seed: event.detail.seed });
+    });
   }
 
   #mountTimeline() {
@@ -735,6 +753,8 @@ export class AsyncPlayground extends HTMLElement {
     const parsed = this.#engine.parse(text);
     this.#showDiagnostics(parsed.ok ? [] : parsed.diagnostics);
     this.#parts.python.show({ text, diagnostics: parsed.ok ? [] : parsed.diagnostics, toPython: this.#engine.toPython });
+    // Run ×N only matters when seeds change the run; errors keep it as it was.
+    if (parsed.ok) this.#parts.root.querySelector("seed-histogram").hidden = !parsed.randomDelays;
   }
 
   #showDiagnostics(diagnostics) {

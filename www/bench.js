@@ -30,6 +30,8 @@ const sequentialText = (ms) =>
 const readyText = (n) => `sum(range(${n}))\n`;
 const hopText = (n) => `sum(range(${n}) every 0s)\n`;
 const scaleText = (n) => `source a = [10, 20, 40] every 100ms\n\ngather(${n} * sum(a))\n`;
+const tailText = (calls) =>
+  `source call = [1] every 100ms spike 1% 2s\n\ngather(${calls} * first(call))\n`;
 const virtualText = (sources, values) =>
   `source t = range(${values}) every 1ms\n\ngather(${sources} * count(t))\n`;
 
@@ -114,6 +116,23 @@ async function withPeakHeap(fn) {
 
 // ---------------------------------------------------------------- figures
 const bench = {
+  /** B8: Run ×N: seeded virtual runs of a `calls`-call gather, `seeds` per repetition. */
+  async b8({ reps = 5, seeds = 1e4, calls = 100, warmup = 1 } = {}) {
+    const out = { ms: [], seeds, calls };
+    for (let r = -warmup; r < reps; r++) {
+      await settle();
+      const batch = new api.SeedBatch(tailText(calls));
+      const t0 = now();
+      batch.run(seeds);
+      const ms = now() - t0;
+      const [spread] = batch.spreads(10);
+      batch.free();
+      expect(spread.runs === seeds && spread.p50Ms === 2000 && spread.minMs === 100, JSON.stringify(spread).slice(0, 200));
+      if (r >= 0) out.ms.push(ms);
+    }
+    return out;
+  },
+
   /** B1: gather and sequential at `ms` delays on the real clock, interleaved. */
   async b1({ reps = 5, ms = 100, warmup = 1 } = {}) {
     const out = { gatherWall: [], gatherElapsed: [], gatherIdeal: [], seqWall: [], seqElapsed: [], seqIdeal: [] };

@@ -19,8 +19,14 @@ pub(crate) fn program(program: &Program, trivia: &Trivia) -> String {
         trailing(&mut out, attached);
         out.push('\n');
     }
-    if !program.sources.is_empty() && !program.statements.is_empty() {
+    let seed = program.seed;
+    if !program.sources.is_empty() && (!program.statements.is_empty() || seed.is_some()) {
         blank_line(&mut out);
+    }
+    // Just before the statements it seeds: lesson text above the
+    // definitions stays at the top.
+    if let Some(seed) = seed {
+        let _ = writeln!(out, "seed {seed}");
     }
     for statement in &program.statements {
         let attached = trivia.of(statement.span);

@@ -32,6 +32,8 @@ pub(crate) enum TokenKind {
     Ge,
     EqEq,
     Ne,
+    /// `%`, in `spike 1% 2s`.
+    Percent,
     /// Text the lexer already reported as an error; the parser stays quiet
     /// about it so one mistake gives one message.
     Invalid,
@@ -170,6 +172,7 @@ impl Lexer<'_, '_> {
                 (_, '/') => (TokenKind::Slash, 1),
                 (_, '<') => (TokenKind::Lt, 1),
                 (_, '>') => (TokenKind::Gt, 1),
+                (_, '%') => (TokenKind::Percent, 1),
                 _ => {
                     self.pos += c.len_utf8();
                     let shown = c.escape_debug();

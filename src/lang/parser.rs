@@ -15,6 +15,8 @@ use crate::program::{
 use crate::suggest::closest;
 use crate::url::url_problem;
 
+mod delays;
+
 /// How deeply groups, sources and pipes may nest; deeper input is rejected
 /// before it can exhaust the stack.
 pub const MAX_DEPTH: u32 = 64;
@@ -39,6 +41,8 @@ pub const KEYWORDS: &[&str] = &[
     "field",
     "db",
     "keys",
+    "delay",
+    "spike",
     "limit",
     "sequential",
     "gather",
@@ -58,7 +62,7 @@ pub const KEYWORDS: &[&str] = &[
 ];
 
 const GROUPS: [&str; 6] = ["sequential", "gather", "race", "any", "limit", "timeout"];
-const TRANSFORMS: [&str; 6] = ["take", "skip", "map", "filter", "timeout", "fail"];
+const TRANSFORMS: [&str; 7] = ["take", "skip", "map", "filter", "timeout", "fail", "delay"];
 /// Whole numbers stay exact in an f64 up to 2^53.
 const MAX_WHOLE: f64 = 9_007_199_254_740_992.0;
 /// After this many errors the rest are likely echoes of the first ones.
@@ -352,6 +356,8 @@ impl Parser<'_> {
                 Err(Reported)
             } else if self.at_word("source") {
                 self.source_def(&mut program.sources)
+            } else if self.at_word("seed") {
+                self.seed_line(&mut program.seed)
             } else {
                 self.top_level_task()
                     .map(|task| program.statements.push(task))
@@ -819,7 +825,7 @@ impl Parser<'_> {
     fn pacing(&mut self, count: u64) -> Parsed<Pacing> {
         let mut delays = Delays::None;
         if self.eat_word("every").is_some() {
-            delays = Delays::Every(self.duration()?);
+            delays = self.every_delays()?;
         } else if let Some(after) = self.eat_word("after") {
             if !self.at(&TokenKind::LBracket) {
                 return Err(self.expected("a list of delays like [100ms, 1s]"));
@@ -838,8 +844,15 @@ impl Parser<'_> {
             }
             delays = Delays::Each(list);
         }
-        let blocking = self.eat_word("blocking").is_some();
-        Ok(Pacing { delays, blocking })
+        let blocking = self.eat_word("blocking");
+        if let (Some(span), Delays::Drawn(_)) = (blocking, &delays) {
+            let message = "random delays can't be 'blocking'; busy-wait a fixed delay instead";
+            self.error(span, message);
+        }
+        Ok(Pacing {
+            delays,
+            blocking: blocking.is_some(),
+        })
     }
 
     /// `[ITEM, ...]` with a trailing comma allowed; returns the items and the
@@ -947,6 +960,11 @@ impl Parser<'_> {
                 let ms = self.duration()?;
                 SourceKind::Timeout { source, ms }
             }
+            "delay" => {
+                self.bump();
+                let ms = self.duration()?;
+                SourceKind::Delay { source, ms }
+            }
             "fail" => {
                 self.bump();
                 if self.eat_word("after").is_none() {
@@ -969,7 +987,7 @@ impl Parser<'_> {
                     }
                 }
                 return Err(self.expected(
-                    "a transform after '|': take, skip, map, filter, timeout or fail after",
+                    "a transform after '|': take, skip, map, filter, timeout, delay or fail after",
                 ));
             }
         };

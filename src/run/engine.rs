@@ -11,6 +11,7 @@ use crate::aggregate::{AnyFold, Fold, Outcome};
 use crate::budget::{yield_now, BYTES_PER_COLLECTED_VALUE};
 use crate::clock::Clock;
 use crate::display::format_duration;
+use crate::distribution::Draws;
 use crate::program::Group;
 use crate::source::{open, Budget, Notes, OpenIo, SourcePlan, Tick};
 use crate::trace::{EventKind, Report, StatementReport, Trace, UNTRACED};
@@ -23,9 +24,10 @@ use crate::trace::{EventKind, Report, StatementReport, Trace, UNTRACED};
 pub struct Engine<C: Clock> {
     clock: C,
     budget: Budget,
+    draws: Draws,
     io: Rc<dyn OpenIo>,
-    /// The plan it runs; its lanes moved into `trace`.
-    plan: Plan,
+    /// The plan it runs (shared: Run ×N runs one plan under many seeds).
+    plan: Rc<Plan>,
     trace: Rc<RefCell<Trace>>,
     statements: RefCell<Vec<StatementReport>>,
 }
@@ -73,21 +75,35 @@ impl<C: Clock> Drop for LaneGuard<'_, C> {
 }
 
 impl<C: Clock> Engine<C> {
-    pub fn new(clock: C, plan: Plan, io: Rc<dyn OpenIo>) -> Engine<C> {
+    /// An engine that runs `plan` (given once: [`Engine::run`] runs it).
+    pub fn new(clock: C, plan: impl Into<Rc<Plan>>, io: Rc<dyn OpenIo>) -> Engine<C> {
         Engine::with_budget(clock, plan, io, Budget::default())
     }
 
     /// An engine whose run spends from `budget` (its caps, its turn check).
-    pub fn with_budget(clock: C, mut plan: Plan, io: Rc<dyn OpenIo>, budget: Budget) -> Engine<C> {
-        let trace = std::mem::take(&mut plan.trace);
+    pub fn with_budget(
+        clock: C,
+        plan: impl Into<Rc<Plan>>,
+        io: Rc<dyn OpenIo>,
+        budget: Budget,
+    ) -> Engine<C> {
+        let plan = plan.into();
         Engine {
             clock,
             budget,
+            draws: Draws::new(plan.seed),
             io,
+            trace: Rc::new(RefCell::new(plan.trace.clone())),
             plan,
-            trace: Rc::new(RefCell::new(trace)),
             statements: RefCell::default(),
         }
+    }
+
+    /// Draws random delays from `seed` instead of the program's: Run ×N
+    /// runs one plan under many seeds.
+    pub fn with_seed(mut self, seed: u64) -> Engine<C> {
+        self.draws = Draws::new(seed);
+        self
     }
 
     pub fn clock(&self) -> &C {
@@ -133,6 +149,7 @@ impl<C: Clock> Engine<C> {
 
     async fn statements(&self, ideals: Option<&[f64]>) {
         for (index, node) in self.plan.statements.iter().enumerate() {
+            self.draws.begin_statement(index);
             let start_ms = self.clock.now();
             let outcome = self.node(node).await;
             let elapsed_ms = self.clock.now() - start_ms;
@@ -157,8 +174,25 @@ impl<C: Clock> Engine<C> {
         }
     }
 
-    /// Runs one statement alone, for [`ideal_times`](super::ideal_times).
-    pub(crate) async fn statement(&self, node: &Node) -> Outcome {
+    /// Runs every statement in order and returns only their elapsed times:
+    /// the lightweight path of [`SeedRuns`](super::SeedRuns), for untraced plans.
+    pub fn elapsed_times(&self) -> impl Future<Output = Vec<f64>> + '_ {
+        self.budget.sliced(async move {
+            let statements = &self.plan.statements;
+            let mut times = Vec::with_capacity(statements.len());
+            for (index, node) in statements.iter().enumerate() {
+                self.draws.begin_statement(index);
+                let start_ms = self.clock.now();
+                self.node(node).await;
+                times.push(self.clock.now() - start_ms);
+            }
+            times
+        })
+    }
+
+    /// Runs statement number `index` alone, for [`ideal_times`](super::ideal_times).
+    pub(crate) async fn statement(&self, index: usize, node: &Node) -> Outcome {
+        self.draws.begin_statement(index);
         self.budget.sliced(self.node(node)).await
     }
 
@@ -213,7 +247,14 @@ impl<C: Clock> Engine<C> {
     async fn leaf(&self, lane: u32, mut fold: AnyFold, source: &SourcePlan) -> Outcome {
         let guard = LaneGuard::start(self, lane);
         let notes = self.plan.uses_io.then(|| self.notes(lane));
-        let mut stream = open(source, &self.clock, &self.budget, &*self.io, notes.as_ref());
+        let mut stream = open(
+            source,
+            &self.clock,
+            &self.budget,
+            &self.draws,
+            &*self.io,
+            notes.as_ref(),
+        );
         let mut count = 0u64;
         let mut batch = Vec::new();
         // Collected values are held until the run ends: they count.
@@ -443,6 +484,14 @@ impl Node {
         match self {
             Node::Leaf { source, .. } => source.takes_time(),
             Node::Group { children, .. } => children.iter().any(Node::takes_time),
+        }
+    }
+
+    /// Whether any source below draws random delays.
+    pub(crate) fn draws(&self) -> bool {
+        match self {
+            Node::Leaf { source, .. } => source.draws(),
+            Node::Group { children, .. } => children.iter().any(Node::draws),
         }
     }
 

@@ -5,11 +5,13 @@
 mod engine;
 mod plan;
 mod rebound;
+mod seeds;
 
 pub use engine::Engine;
 pub(crate) use plan::Node;
 pub use plan::{Plan, PlanError};
 pub use rebound::Rebound;
+pub use seeds::{percentile, Bin, SeedRuns, StatementSpread};
 
 use std::rc::Rc;
 
@@ -60,13 +62,13 @@ impl Ideals {
     pub async fn times(&self) -> Vec<f64> {
         let statements = &self.engine.plan().statements;
         let mut times = Vec::with_capacity(statements.len());
-        for node in statements {
+        for (index, node) in statements.iter().enumerate() {
             if !node.takes_time() {
                 times.push(0.0);
                 continue;
             }
             let start = self.clock.now();
-            self.engine.statement(node).await;
+            self.engine.statement(index, node).await;
             times.push(self.clock.now() - start);
         }
         times
@@ -99,7 +101,7 @@ impl Ideals {
 ///     },
 ///     span: Span::NONE,
 /// };
-/// let report = run_virtual(&Program { sources: vec![], statements: vec![gather] }).unwrap();
+/// let report = run_virtual(&Program { statements: vec![gather], ..Program::default() }).unwrap();
 /// assert_eq!(report.elapsed_ms, 3000.0);
 /// assert_eq!(report.statements[0].outcome.to_string(), "[[10, 20, 40], [50, 500, 5000]]");
 /// ```

@@ -6,7 +6,7 @@ use crate::program::{
     Aggregator, Group, Pacing, Program, SourceExpr, SourceKind, Span, Task, TaskKind,
 };
 use crate::source::{SourcePlan, ValueSeq};
-use crate::trace::Trace;
+use crate::trace::{Trace, UNTRACED};
 
 /// A program ready to run: names resolved, `N * task` expanded, lanes laid
 /// out depth-first.
@@ -17,6 +17,8 @@ pub struct Plan {
     pub(crate) trace: Trace,
     /// Whether any source does real I/O.
     pub(crate) uses_io: bool,
+    /// The seed of the random delays (`seed N`, or 0).
+    pub(crate) seed: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -56,6 +58,7 @@ impl Plan {
     ///         },
     ///         span: Span::NONE,
     ///     }],
+    ///     seed: None,
     /// };
     /// assert_eq!(Plan::compile(&program).unwrap_err().message, "unknown source 'nope'");
     /// ```
@@ -70,31 +73,55 @@ impl Plan {
         Plan::compile_with(program, true)
     }
 
+    /// A plan that records nothing (every lane untraced), for runs that
+    /// only need the statements' elapsed times, like [`SeedRuns`](super::SeedRuns).
+    pub fn compile_untraced(program: &Program) -> Result<Plan, PlanError> {
+        let mut compiler = Compiler::new(false);
+        compiler.traced = false;
+        compiler.compile(program)
+    }
+
     fn compile_with(program: &Program, collapse_fan_out: bool) -> Result<Plan, PlanError> {
-        let mut compiler = Compiler {
+        Compiler::new(collapse_fan_out).compile(program)
+    }
+}
+
+impl Compiler {
+    fn new(collapse_fan_out: bool) -> Compiler {
+        Compiler {
             sources: HashMap::new(),
             trace: Trace::default(),
             uses_io: false,
             collapse_fan_out,
+            traced: true,
             enclosing: None,
-        };
+        }
+    }
+
+    fn compile(mut self, program: &Program) -> Result<Plan, PlanError> {
         for def in &program.sources {
-            let plan = compiler.source(&def.body)?;
-            compiler.sources.insert(def.name.clone(), Rc::new(plan));
+            let plan = self.source(&def.body)?;
+            self.sources.insert(def.name.clone(), Rc::new(plan));
         }
         let mut statements = Vec::with_capacity(program.statements.len());
         for (index, task) in program.statements.iter().enumerate() {
-            statements.extend(compiler.task(task, None, 0, index as u32)?);
+            statements.extend(self.task(task, None, 0, index as u32)?);
         }
         Ok(Plan {
             statements,
-            trace: compiler.trace,
-            uses_io: compiler.uses_io,
+            trace: self.trace,
+            uses_io: self.uses_io,
+            seed: program.seed.unwrap_or(0),
         })
     }
 }
 
 impl Plan {
+    /// Whether some statement draws random delays, so that seeds matter.
+    pub fn draws(&self) -> bool {
+        self.statements.iter().any(Node::draws)
+    }
+
     /// Each top-level statement's lane label, in order.
     pub fn statement_labels(&self) -> impl Iterator<Item = &str> {
         self.statements.iter().map(|node| {
@@ -111,6 +138,8 @@ struct Compiler {
     trace: Trace,
     uses_io: bool,
     collapse_fan_out: bool,
+    /// Whether lanes are recorded at all.
+    traced: bool,
     /// The group whose children are being compiled.
     enclosing: Option<Group>,
 }
@@ -197,12 +226,27 @@ impl Compiler {
                 operand,
             } => SourcePlan::Filter(inner(self, source)?, *op, *operand),
             SourceKind::Timeout { source, ms } => SourcePlan::Timeout(inner(self, source)?, *ms),
+            SourceKind::Delay { source, ms } => SourcePlan::Delay(inner(self, source)?, *ms),
             SourceKind::FailAfter {
                 source,
                 count,
                 message,
             } => SourcePlan::FailAfter(inner(self, source)?, *count, Rc::from(message.as_str())),
         })
+    }
+
+    fn lane(
+        &mut self,
+        parent: Option<u32>,
+        depth: u32,
+        statement: u32,
+        label: Rc<str>,
+        kind: &'static str,
+    ) -> u32 {
+        if !self.traced {
+            return UNTRACED;
+        }
+        self.trace.add_lane(parent, depth, statement, label, kind)
     }
 
     /// Compiles one task; `N * task` yields N nodes.
@@ -217,7 +261,7 @@ impl Compiler {
             return Err(error("tasks are nested too deeply", task.span));
         }
         // Past the traced lanes a label is never shown: skip formatting it.
-        let has_room = self.trace.has_room();
+        let has_room = self.traced && self.trace.has_room();
         let label = |described: &dyn Fn() -> String| match (&task.label, has_room) {
             (Some(label), _) => Rc::from(label.as_str()),
             (None, true) => Rc::from(described()),
@@ -227,9 +271,7 @@ impl Compiler {
             TaskKind::Aggregate { aggregator, source } => {
                 let plan = Rc::new(self.source(source)?);
                 let described = || format!("{}({})", aggregator.name(), source_label(source));
-                let lane = self
-                    .trace
-                    .add_lane(parent, depth, statement, label(&described), "task");
+                let lane = self.lane(parent, depth, statement, label(&described), "task");
                 Ok(vec![Node::Leaf {
                     lane,
                     aggregator: *aggregator,
@@ -245,9 +287,7 @@ impl Compiler {
                     Group::Timeout(ms) => format!("timeout {}", format_duration(*ms)),
                     other => other.name().to_string(),
                 };
-                let lane =
-                    self.trace
-                        .add_lane(parent, depth, statement, label(&described), group.name());
+                let lane = self.lane(parent, depth, statement, label(&described), group.name());
                 let mut nodes = Vec::with_capacity(children.len());
                 let outer = self.enclosing.replace(*group);
                 for child in children {
@@ -276,7 +316,8 @@ impl Compiler {
                 );
                 if self.collapse_fan_out && concurrent {
                     let one = self.task(inner, parent, depth, statement)?;
-                    if !one.iter().any(Node::blocks) {
+                    // Copies that draw random delays differ: simulate them all.
+                    if !one.iter().any(|node| node.blocks() || node.draws()) {
                         return Ok(one);
                     }
                 }
@@ -289,7 +330,7 @@ impl Compiler {
                         nodes.extend(copy.iter().cloned());
                         continue;
                     }
-                    let traced = self.trace.has_room();
+                    let traced = self.traced && self.trace.has_room();
                     let copy = self.task(inner, parent, depth, statement)?;
                     if !traced {
                         untraced = Some(copy.clone());

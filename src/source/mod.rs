@@ -4,6 +4,7 @@
 //! [`SourcePlan`] is a source with its names resolved, cheap to open many
 //! times (lists are shared, not copied). One file per source or transform.
 
+mod delay;
 mod fail_after;
 mod filter;
 mod map;
@@ -17,6 +18,7 @@ mod timed;
 mod timeout;
 
 pub use crate::budget::Budget;
+pub use delay::Delay;
 pub use fail_after::FailAfter;
 pub use filter::{Comparison, Filter, Keep, Keeps};
 pub use map::Map;

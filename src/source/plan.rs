@@ -2,8 +2,9 @@ use std::rc::Rc;
 
 use crate::budget::Budget;
 
-use super::{FailAfter, Filter, Map, Merge, Skip, Take, TickStream, Timed, Timeout};
+use super::{Delay, FailAfter, Filter, Map, Merge, Skip, Take, TickStream, Timed, Timeout};
 use crate::clock::Clock;
+use crate::distribution::{splitmix64, Draws};
 use crate::program::{ArithOp, CmpOp, Delays, FetchFormat};
 
 /// A source with names resolved: opening it makes a fresh stream.
@@ -31,6 +32,8 @@ pub enum SourcePlan {
     Filter(Rc<SourcePlan>, CmpOp, f64),
     Timeout(Rc<SourcePlan>, f64),
     FailAfter(Rc<SourcePlan>, u64, Rc<str>),
+    /// `a | delay 50ms`: starts after this many ms.
+    Delay(Rc<SourcePlan>, f64),
 }
 
 impl SourcePlan {
@@ -48,7 +51,8 @@ impl SourcePlan {
             | SourcePlan::Map(inner, ..)
             | SourcePlan::Filter(inner, ..)
             | SourcePlan::Timeout(inner, _)
-            | SourcePlan::FailAfter(inner, ..) => inner.anywhere(answer),
+            | SourcePlan::FailAfter(inner, ..)
+            | SourcePlan::Delay(inner, _) => inner.anywhere(answer),
             SourcePlan::Timed { .. } | SourcePlan::Fetch { .. } | SourcePlan::Database { .. } => {
                 false
             }
@@ -89,7 +93,17 @@ impl SourcePlan {
                 Delays::None => false,
                 Delays::Every(ms) => *ms > 0.0,
                 Delays::Each(list) => list.iter().any(|ms| *ms > 0.0),
+                Delays::Drawn(distribution) => !distribution.is_zero(),
             }),
+            SourcePlan::Delay(_, ms) if *ms > 0.0 => Some(true),
+            _ => None,
+        })
+    }
+
+    /// Whether it draws random delays: then every copy of it differs.
+    pub fn draws(&self) -> bool {
+        self.anywhere(&|part| match part {
+            SourcePlan::Timed { delays, .. } => Some(matches!(**delays, Delays::Drawn(_))),
             _ => None,
         })
     }
@@ -153,21 +167,15 @@ impl ValueSeq {
     }
 }
 
-/// SplitMix64: a tiny, well-mixed, stateless-by-index generator.
-fn splitmix64(seed: u64) -> u64 {
-    let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
 /// Opens a fresh stream of `plan` on `clock`. Real I/O sources open through
 /// `io`, which the browser provides, and report to `notes` (the task's lane);
 /// elsewhere they fail with a clear error.
+/// Sources with random delays draw from the next stream of `draws`.
 pub fn open<C: Clock>(
     plan: &SourcePlan,
     clock: &C,
     budget: &Budget,
+    draws: &Draws,
     io: &dyn OpenIo,
     notes: Option<&Notes>,
 ) -> TickStream {
@@ -176,13 +184,19 @@ pub fn open<C: Clock>(
             values,
             delays,
             blocking,
-        } => Box::new(Timed::new(
-            clock.clone(),
-            values.clone(),
-            delays.clone(),
-            *blocking,
-            budget.clone(),
-        )),
+        } => {
+            let timed = Timed::new(
+                clock.clone(),
+                values.clone(),
+                delays.clone(),
+                *blocking,
+                budget.clone(),
+            );
+            match **delays {
+                Delays::Drawn(_) => Box::new(timed.drawing_from(draws.next_stream())),
+                _ => Box::new(timed),
+            }
+        }
         SourcePlan::Fetch { url, format } => io.fetch(url, format, notes.cloned()),
         SourcePlan::Database {
             store,
@@ -193,37 +207,43 @@ pub fn open<C: Clock>(
         SourcePlan::Merge(inputs) => Box::new(Merge::new(
             inputs
                 .iter()
-                .map(|input| open(input, clock, budget, io, notes))
+                .map(|input| open(input, clock, budget, draws, io, notes))
                 .collect(),
         )),
-        SourcePlan::Take(inner, count) => {
-            Box::new(Take::new(open(inner, clock, budget, io, notes), *count))
-        }
+        SourcePlan::Take(inner, count) => Box::new(Take::new(
+            open(inner, clock, budget, draws, io, notes),
+            *count,
+        )),
         SourcePlan::Skip(inner, count) => Box::new(Skip::new(
-            open(inner, clock, budget, io, notes),
+            open(inner, clock, budget, draws, io, notes),
             *count,
             budget.clone(),
         )),
         SourcePlan::Map(inner, op, operand) => Box::new(Map::new(
-            open(inner, clock, budget, io, notes),
+            open(inner, clock, budget, draws, io, notes),
             *op,
             *operand,
         )),
         SourcePlan::Filter(inner, op, operand) => Box::new(Filter::new(
-            open(inner, clock, budget, io, notes),
+            open(inner, clock, budget, draws, io, notes),
             *op,
             *operand,
             budget.clone(),
         )),
         SourcePlan::Timeout(inner, ms) => Box::new(Timeout::new(
-            open(inner, clock, budget, io, notes),
+            open(inner, clock, budget, draws, io, notes),
             clock.clone(),
             *ms,
         )),
         SourcePlan::FailAfter(inner, count, message) => Box::new(FailAfter::new(
-            open(inner, clock, budget, io, notes),
+            open(inner, clock, budget, draws, io, notes),
             *count,
             message.to_string(),
+        )),
+        SourcePlan::Delay(inner, ms) => Box::new(Delay::new(
+            open(inner, clock, budget, draws, io, notes),
+            clock.clone(),
+            *ms,
         )),
     }
 }

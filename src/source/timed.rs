@@ -32,6 +32,8 @@ pub struct Timed<C: Clock> {
     delays: Rc<Delays>,
     blocking: bool,
     budget: Budget,
+    /// The random stream drawn delays come from.
+    stream: u64,
     index: u64,
     sleep: Option<Sleep>,
     /// A zero delay yields once to the event loop (like `asyncio.sleep(0)`)
@@ -53,10 +55,18 @@ impl<C: Clock> Timed<C> {
             delays,
             blocking,
             budget,
+            stream: 0,
             index: 0,
             sleep: None,
             yielded: false,
         }
+    }
+
+    /// Draws random delays ([`Delays::Drawn`]) from `stream`, a key from
+    /// [`Draws::next_stream`](crate::distribution::Draws::next_stream).
+    pub fn drawing_from(mut self, stream: u64) -> Timed<C> {
+        self.stream = stream;
+        self
     }
 }
 
@@ -68,7 +78,7 @@ impl<C: Clock> Stream for Timed<C> {
         if this.index >= this.values.len() {
             return Poll::Ready(None);
         }
-        let delay = this.delays.before(this.index as usize);
+        let delay = this.delays.before(this.index as usize, this.stream);
         let mut tick = Tick::ready(0.0);
         if this.blocking && delay > 0.0 {
             if let Err(message) = this.budget.spend(delay) {

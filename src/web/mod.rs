@@ -13,6 +13,7 @@
 mod bench;
 pub mod io;
 mod replay;
+mod seeds;
 mod turns;
 
 use std::future::Future;
@@ -45,7 +46,9 @@ export interface Diagnostic {
   rendered: string;
 }
 export type ParseResult =
-  | { ok: true; sources: { name: string; line: number }[]; statements: { label: string; line: number }[] }
+  | { ok: true; sources: { name: string; line: number }[]; statements: { label: string; line: number }[];
+      /** Whether some source draws random delays (`every exp(100ms)`, ...): Run ×N shows their spread. */
+      randomDelays: boolean }
   | { ok: false; diagnostics: Diagnostic[] };
 /** Thrown (rejected) by `run` and `format` for a program with errors. */
 export interface ProgramError extends Error { name: "ProgramError"; diagnostics: Diagnostic[] }
@@ -56,6 +59,18 @@ export interface RunOptions {
   onEvent?: (batch: { lanes: Lane[]; events: TraceEvent[] }) => void;
   /** Aborting it stops the run: pending timers are cancelled and the report says `cancelled`. */
   signal?: AbortSignal;
+  /** Overrides the program's `seed` line: which random delays this run draws. */
+  seed?: number;
+}
+/** One statement's elapsed times over the seeds a `SeedBatch` has run. */
+export interface SeedSpread {
+  label: string;
+  /** "task", or the statement's group: "sequential" | "gather" | "race" | "limit" | "timeout". */
+  kind: string;
+  runs: number;
+  minMs: number; meanMs: number; p50Ms: number; p90Ms: number; p99Ms: number; maxMs: number;
+  /** Equal-width bars over one range shared by every statement; `seed`: the first seed in the bar. */
+  bins: { fromMs: number; toMs: number; count: number; seed: number | null }[];
 }
 export type Outcome =
   | { type: "number"; text: string; value: number }
@@ -153,7 +168,8 @@ pub fn parse(text: &str) -> JsValue {
     let parsed = lang::parse(text);
     let plan = parsed.as_ref().ok().and_then(|p| Plan::compile(p).ok());
     let labels: Vec<&str> = plan.iter().flat_map(Plan::statement_labels).collect();
-    from_json(&schema::parse_result(text, &parsed, &labels))
+    let random_delays = plan.as_ref().is_some_and(Plan::draws);
+    from_json(&schema::parse_result(text, &parsed, &labels, random_delays))
 }
 
 /// The canonical text of a program, comments kept; throws a `ProgramError` if it has errors.
@@ -193,6 +209,7 @@ pub fn examples() -> JsValue {
 
 struct Options {
     virtual_clock: bool,
+    seed: Option<u64>,
     on_event: Option<Function>,
     signal: Option<web_sys::AbortSignal>,
 }
@@ -230,8 +247,19 @@ fn read_options(options: &JsValue) -> Result<Options, JsValue> {
             return Err(js_sys::TypeError::new("options.signal must be an AbortSignal").into())
         }
     };
+    let seed = get("seed");
+    let seed = match seed.as_f64() {
+        None if seed.is_undefined() || seed.is_null() => None,
+        Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_992.0 => Some(n as u64),
+        _ => {
+            return Err(
+                js_sys::TypeError::new("options.seed must be a whole number 0 or more").into(),
+            )
+        }
+    };
     Ok(Options {
         virtual_clock,
+        seed,
         on_event,
         signal,
     })
@@ -245,7 +273,11 @@ pub fn run(
     #[wasm_bindgen(unchecked_param_type = "RunOptions | undefined")] options: JsValue,
 ) -> Promise {
     let prepared = read_options(&options).and_then(|options| {
-        let program = lang::parse(text).map_err(|diagnostics| program_error(text, &diagnostics))?;
+        let mut program =
+            lang::parse(text).map_err(|diagnostics| program_error(text, &diagnostics))?;
+        if options.seed.is_some() {
+            program.seed = options.seed;
+        }
         Ok((program, options))
     });
     match prepared {
@@ -255,8 +287,12 @@ pub fn run(
     }
 }
 
+fn plan_error(error: crate::run::PlanError) -> JsValue {
+    js_sys::Error::new(&error.message).into()
+}
+
 fn plan_or_reject(program: &Program) -> Result<Plan, JsValue> {
-    Plan::compile(program).map_err(|error| js_sys::Error::new(&error.message).into())
+    Plan::compile(program).map_err(plan_error)
 }
 
 fn deliver<C: Clock>(engine: &Engine<C>, on_event: Option<&Function>) {

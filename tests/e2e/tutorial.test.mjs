@@ -48,4 +48,29 @@ export const tests = {
     await waitFor(async () => /stopped/i.test(await statusOf(gather)), { message: 'the stopped status' });
     await screenshot('tutorial-two-runs');
   },
+
+  'the tail lesson: Run ×1000 shows the 100-call p50 at 2 s, and the hedge brings it to 250 ms': {
+    timeout: 90_000,
+    run: async ({ page, baseUrl, screenshot }) => {
+      await open(page, baseUrl, 'tutorial.html');
+      const percentiles = async (id) => {
+        const scope = page.locator(`#${id}`);
+        await scope.locator('seed-histogram #count').selectOption('1000');
+        await scope.locator('seed-histogram #run-many').click();
+        await waitFor(async () => /^1,000 seeds in/.test(await scope.locator('seed-histogram .progress').textContent()), {
+          timeout: 60_000, message: `Run ×1000 of #${id}`,
+        });
+        return scope.locator('seed-histogram .percentiles').allTextContents();
+      };
+      const tail = await percentiles('tail');
+      assert.match(tail[0], /^p50 100 ms · /);
+      assert.match(tail[2], /^p50 2\.00 s · /);
+      const hedge = await percentiles('hedge');
+      assert.match(hedge[0], /^p50 2\.00 s · /);
+      assert.match(hedge[1], /^p50 250 ms · p90 250 ms · /);
+      assert.match(hedge[2], /^p50 300 ms · p90 300 ms · p99 300 ms · max 300 ms$/);
+      await page.locator('#hedge').scrollIntoViewIfNeeded();
+      await screenshot('tutorial-tail-lesson');
+    },
+  },
 };

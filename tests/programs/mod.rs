@@ -2,6 +2,7 @@
 //! (`lang_props`) and the CPython referee (`python_referee`).
 #![allow(dead_code)] // each test uses a different part
 
+use async_playground::distribution::{Distribution, Spike, Spread};
 use async_playground::lang;
 use async_playground::program::{
     Aggregator, ArithOp, CmpOp, Delays, FetchFormat, Group, Pacing, Program, SourceDef, SourceExpr,
@@ -37,24 +38,65 @@ pub fn whole(max: u64) -> impl Strategy<Value = u64> {
     0..=max
 }
 
+/// A random delay with parameters the checker accepts.
+pub fn distribution() -> impl Strategy<Value = Distribution> {
+    let spread = prop_oneof![
+        duration().prop_map(Spread::Fixed),
+        (duration(), duration()).prop_map(|(a, b)| Spread::Uniform {
+            low: a.min(b),
+            high: a.max(b)
+        }),
+        duration().prop_map(|mean| Spread::Exp { mean }),
+        (duration(), duration())
+            .prop_filter("a median above 0", |(a, b)| a.max(*b) > 0.0)
+            .prop_map(|(a, b)| {
+                let median = if a.min(b) > 0.0 { a.min(b) } else { a.max(b) };
+                Spread::LogNormal {
+                    median,
+                    p99: a.max(b),
+                }
+            }),
+    ];
+    let spike = prop::option::of(
+        (
+            prop_oneof![(0u32..=100).prop_map(f64::from), 0.0..=100.0],
+            duration(),
+        )
+            .prop_map(|(percent, ms)| Spike { percent, ms }),
+    );
+    (spread, spike)
+        .prop_filter(
+            "a fixed delay without a spike is `every D`",
+            |(spread, spike)| !matches!((spread, spike), (Spread::Fixed(_), None)),
+        )
+        .prop_map(|(spread, spike)| Distribution { spread, spike })
+}
+
 /// Delays for `count` values; a blocking source busy-waits at most 1 ms per
-/// value so that programs stay under the blocking cap.
-pub fn pacing(count: usize) -> impl Strategy<Value = Pacing> {
+/// value so that programs stay under the blocking cap, and never draws them.
+pub fn pacing(count: usize) -> BoxedStrategy<Pacing> {
     let delays = prop_oneof![
         Just(Delays::None),
         duration().prop_map(Delays::Every),
         prop::collection::vec(duration(), count).prop_map(Delays::Each),
+        distribution().prop_map(Delays::Drawn),
     ];
-    (delays, any::<bool>()).prop_map(|(delays, blocking)| {
-        let delays = match (delays, blocking) {
-            (Delays::Every(ms), true) => Delays::Every(ms.min(1.0)),
-            (Delays::Each(list), true) => {
-                Delays::Each(list.into_iter().map(|ms| ms.min(1.0)).collect())
-            }
-            (delays, _) => delays,
-        };
-        Pacing { delays, blocking }
-    })
+    (delays, any::<bool>())
+        .prop_map(|(delays, blocking)| {
+            let (delays, blocking) = match (delays, blocking) {
+                (Delays::Every(ms), true) => (Delays::Every(ms.min(1.0)), true),
+                (Delays::Each(list), true) => (
+                    Delays::Each(list.into_iter().map(|ms| ms.min(1.0)).collect()),
+                    true,
+                ),
+                (Delays::Drawn(d), _) => (Delays::Drawn(d), false),
+                (delays, blocking) => (delays, blocking),
+            };
+            Pacing { delays, blocking }
+        })
+        // Boxed: the value trees of the unions above would overflow the test
+        // thread's stack in debug builds.
+        .boxed()
 }
 
 pub fn sorted_pair() -> impl Strategy<Value = (f64, f64)> {
@@ -111,7 +153,9 @@ pub fn source() -> impl Strategy<Value = SourceExpr> {
                 limit
             }),
     ]
-    .prop_map(expr);
+    .prop_map(expr)
+    // Boxed, like `pacing`: keeps the value trees off the test thread's stack.
+    .boxed();
     leaf.prop_recursive(4, 24, 3, |inner| {
         let boxed = inner.clone().prop_map(Box::new);
         let arith = prop_oneof![
@@ -144,7 +188,12 @@ pub fn source() -> impl Strategy<Value = SourceExpr> {
                 op,
                 operand
             }),
-            (boxed.clone(), duration()).prop_map(|(source, ms)| SourceKind::Timeout { source, ms }),
+            (boxed.clone(), duration(), any::<bool>()).prop_map(
+                |(source, ms, start)| match start {
+                    true => SourceKind::Delay { source, ms },
+                    false => SourceKind::Timeout { source, ms },
+                }
+            ),
             (boxed, whole(10), text()).prop_map(|(source, count, message)| SourceKind::FailAfter {
                 source,
                 count,
@@ -200,7 +249,8 @@ pub fn task() -> impl Strategy<Value = Task> {
 pub fn program() -> impl Strategy<Value = Program> {
     let defs = prop::collection::vec(source(), 0..4);
     let statements = prop::collection::vec(task(), 0..4);
-    ("[a-z]{1,4}", defs, statements).prop_map(|(prefix, bodies, mut statements)| {
+    let seed = prop::option::of(whole(1 << 53));
+    ("[a-z]{1,4}", defs, statements, seed).prop_map(|(prefix, bodies, mut statements, seed)| {
         let names: Vec<String> = (0..bodies.len()).map(|i| format!("{prefix}_{i}")).collect();
         let sources = bodies
             .into_iter()
@@ -221,6 +271,7 @@ pub fn program() -> impl Strategy<Value = Program> {
         Program {
             sources,
             statements,
+            seed,
         }
     })
 }
@@ -257,10 +308,18 @@ pub fn resolve_task(task: &mut Task, visible: &[String]) {
 }
 
 /// The program with every real I/O source (fetch, db) replaced by a literal:
-/// virtual time can't run them, and neither can the referee.
+/// virtual time can't run them, and neither can the referee; and random
+/// delays fixed, as Python draws other numbers than the engine.
 pub fn without_io(mut program: Program) -> Program {
     fn source(expr: &mut SourceExpr) {
         match &mut expr.kind {
+            SourceKind::Values { pacing, .. }
+            | SourceKind::Range { pacing, .. }
+            | SourceKind::Random { pacing, .. }
+                if matches!(pacing.delays, Delays::Drawn(_)) =>
+            {
+                pacing.delays = Delays::Every(100.0);
+            }
             SourceKind::Fetch { .. } | SourceKind::Database { .. } => {
                 expr.kind = SourceKind::Values {
                     values: vec![7.0, 8.0],

@@ -17,6 +17,7 @@ use std::fmt::Write;
 
 use super::format::{number, string};
 use crate::display::seconds;
+use crate::distribution::{Distribution, Spread};
 use crate::program::{
     Aggregator, ArithOp, Delays, FetchFormat, Group, Pacing, Program, SourceExpr, SourceKind, Task,
     TaskKind,
@@ -112,10 +113,19 @@ pub(crate) fn program(program: &Program, style: PythonStyle) -> String {
         let _ = writeln!(main, "    await report({label}, {call})");
     }
 
+    if let (Some(seed), true) = (program.seed, writer.helpers.contains("random_delay")) {
+        let line = format!(
+            "async def main():\n    random.seed({seed})  # the program's seed line; Python draws its own numbers\n"
+        );
+        main = main.replacen("async def main():\n", &line, 1);
+    }
+
     let mut out = String::new();
     let mut imports = vec!["asyncio"];
     for (helper, module) in [
         ("seeded", "math"),
+        ("random_delay", "math"),
+        ("random_delay", "random"),
         ("divide", "math"),
         ("finite", "math"),
         ("overflow", "math"),
@@ -224,8 +234,43 @@ impl Writer {
                 }
                 out.push_str("        yield value\n");
             }
+            Delays::Drawn(distribution) => {
+                let draw = self.random_delay(distribution);
+                let _ = writeln!(out, "    for value in {values}:");
+                let _ = writeln!(out, "        await asyncio.sleep({draw})");
+                out.push_str("        yield value\n");
+            }
         }
         out
+    }
+
+    /// `random_delay("exp", 0.1)`: draws one delay like `distribution`.
+    fn random_delay(&mut self, distribution: &Distribution) -> String {
+        self.use_helper("random_delay");
+        let mut call = match distribution.spread {
+            Spread::Fixed(ms) => format!("random_delay(\"fixed\", {}", seconds(ms)),
+            Spread::Uniform { low, high } => format!(
+                "random_delay(\"uniform\", {}, {}",
+                seconds(low),
+                seconds(high)
+            ),
+            Spread::Exp { mean } => format!("random_delay(\"exp\", {}", seconds(mean)),
+            Spread::LogNormal { median, p99 } => format!(
+                "random_delay(\"lognormal\", {}, {}",
+                seconds(median),
+                seconds(p99)
+            ),
+        };
+        if let Some(spike) = distribution.spike {
+            let _ = write!(
+                call,
+                ", spike=({}, {})",
+                float(spike.percent),
+                seconds(spike.ms)
+            );
+        }
+        call.push(')');
+        call
     }
 
     /// `await asyncio.sleep(s)`, or the post's blocking `time.sleep(s)`.
@@ -365,11 +410,20 @@ impl Writer {
                     python_string(message)
                 )
             }
+            SourceKind::Delay { source, ms } => {
+                self.use_helper("delayed");
+                format!("delayed({}, {})", self.source(source), seconds(*ms))
+            }
         }
     }
 
     /// An inline literal source: `paced(values, every=...)`.
     fn paced(&mut self, values: String, pacing: &Pacing) -> String {
+        if let Delays::Drawn(distribution) = &pacing.delays {
+            self.use_helper("jittered");
+            let draw = self.random_delay(distribution);
+            return format!("jittered({values}, lambda: {draw})");
+        }
         self.use_helper("paced");
         let mut call = format!("paced({values}");
         match &pacing.delays {
@@ -381,6 +435,7 @@ impl Writer {
                 let items: Vec<String> = list.iter().map(|ms| seconds(*ms)).collect();
                 let _ = write!(call, ", after=[{}]", items.join(", "));
             }
+            Delays::Drawn(_) => {}
         }
         if pacing.blocking && !matches!(pacing.delays, Delays::None) {
             self.blocking = true;

@@ -29,6 +29,46 @@ pub(super) const HELPERS: &[(&str, &[&str], &str)] = &[
 "#,
     ),
     (
+        "random_delay",
+        &[],
+        r#"def random_delay(kind, a, b=None, spike=None):
+    """A delay in seconds drawn like the playground's `every uniform(a..b)`,
+    `exp(a)`, `lognormal(a, p99 b)` and `spike P% S` (spike=(P, S)): the same
+    distributions, from Python's random, so other numbers than its seeds."""
+    if spike is not None and random.random() * 100 < spike[0]:
+        return spike[1]
+    if kind == "uniform":
+        return random.uniform(a, b)
+    if kind == "exp":
+        return random.expovariate(1 / a) if a > 0 else 0.0
+    if kind == "lognormal":
+        sigma = math.log(b / a) / 2.3263478740408408
+        return min(a * math.exp(sigma * random.gauss(0, 1)), 3600.0)
+    return a
+"#,
+    ),
+    (
+        "jittered",
+        &["random_delay"],
+        r#"async def jittered(values, delay):
+    """A literal source with a random delay before each value: `delay()` draws it."""
+    for value in values:
+        await asyncio.sleep(delay())
+        yield value
+"#,
+    ),
+    (
+        "delayed",
+        &[],
+        r#"async def delayed(values, seconds):
+    """Start `seconds` later (`| delay`): the duplicate of a hedged request."""
+    if seconds > 0:
+        await asyncio.sleep(seconds)
+    async for value in values:
+        yield value
+"#,
+    ),
+    (
         "seeded",
         &[],
         r#"def seeded(count, low, high, seed):
