@@ -21,10 +21,10 @@
 
 import { loadEngine } from "./engine.js";
 import { CodeEditor } from "./code-editor.js";
-import { ResultsView, formatDuration } from "./results-view.js";
+import { ResultsView } from "./results-view.js";
 import { decodeShareHash, isShareHash, shareUrl, MAX_RECORDING_CHARS } from "./share-link.js";
 import { createReplay } from "./run-replay.js";
-import { formatMoment, parseMoment } from "./timeline-format.js";
+import { formatMoment, formatTime, parseMoment } from "./format.js";
 import { DraftStore, draftKey } from "./draft-store.js";
 import { ActionNotice } from "./action-notice.js";
 import { chromeTrace } from "./trace-export.js";
@@ -176,6 +176,11 @@ export class AsyncPlayground extends HTMLElement {
     this.#restoreDraft();
   };
 
+  constructor() {
+    super();
+    this.attachShadow({ mode: "open" });
+  }
+
   connectedCallback() {
     if (this.#started) {
       if (this.hasAttribute("from-hash")) addEventListener("hashchange", this.#onHashChange);
@@ -205,6 +210,61 @@ export class AsyncPlayground extends HTMLElement {
     else if (name === "no-python" || name === "python-style") this.#applyPython();
   }
 
+  /** A bubbling, composed `CustomEvent` carrying `detail`. */
+  #emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  // Reflected properties: each reads and writes its attribute.
+  get readonly() {
+    return this.hasAttribute("readonly");
+  }
+  set readonly(on) {
+    this.toggleAttribute("readonly", Boolean(on));
+  }
+  get theme() {
+    return this.getAttribute("theme");
+  }
+  set theme(value) {
+    this.#reflect("theme", value);
+  }
+  get height() {
+    return this.getAttribute("height");
+  }
+  set height(value) {
+    this.#reflect("height", value);
+  }
+  get example() {
+    return this.getAttribute("example");
+  }
+  set example(value) {
+    this.#reflect("example", value);
+  }
+  get src() {
+    return this.getAttribute("src");
+  }
+  set src(value) {
+    this.#reflect("src", value);
+  }
+  get noPython() {
+    return this.hasAttribute("no-python");
+  }
+  set noPython(on) {
+    this.toggleAttribute("no-python", Boolean(on));
+  }
+  get pythonStyle() {
+    return this.getAttribute("python-style");
+  }
+  set pythonStyle(value) {
+    this.#reflect("python-style", value);
+  }
+
+  /** Sets attribute `name` to `value`, or removes it for null/undefined. */
+  #reflect(name, value) {
+    if (value === null || value === undefined) this.removeAttribute(name);
+    else this.setAttribute(name, String(value));
+  }
+
   /** The program text in the editor. */
   get code() {
     return this.#editor ? this.#editor.value : this.#inlineProgram;
@@ -226,15 +286,23 @@ export class AsyncPlayground extends HTMLElement {
 
   /** The timeline as a standalone SVG document, or null when there is none to show. */
   exportSvg() {
-    return this.#lastReport && typeof this.#timeline?.toSvg === "function" ? this.#timeline.toSvg() : null;
+    return this.#lastReport && this.#timeline ? this.#timeline.toSvg() : null;
   }
 
+  /** The clock the next run uses (the toolbar's choice); setting it sets the `clock` attribute. */
   get clock() {
-    return this.#parts?.root.querySelector('input[name="clock"]:checked')?.value ?? "real";
+    return this.#parts?.root.querySelector('input[name="clock"]:checked')?.value ?? this.getAttribute("clock") ?? "real";
+  }
+  set clock(value) {
+    this.#reflect("clock", value);
   }
 
+  /** The replay speed (the toolbar's choice); setting it sets the `speed` attribute. */
   get speed() {
-    return this.#parts?.speed.value ?? DEFAULT_SPEED;
+    return this.#parts?.speed.value ?? this.getAttribute("speed") ?? DEFAULT_SPEED;
+  }
+  set speed(value) {
+    this.#reflect("speed", value);
   }
 
   /**
@@ -273,9 +341,10 @@ export class AsyncPlayground extends HTMLElement {
     this.#clearStale();
     this.#hasRun = true;
     this.#showTimelineIfReady();
-    this.#timelineCall("reset");
+    this.#timeline?.reset();
     this.#setRunning(true);
     this.#say(clock === "virtual" ? "Running on the virtual clock…" : "Running…");
+    this.#emit("run-start", { clock, speed });
 
     const started = performance.now();
     let report;
@@ -289,7 +358,7 @@ export class AsyncPlayground extends HTMLElement {
             ? (batch) => {
                 if (!live()) return;
                 this.#results.addBatch(batch);
-                this.#timelineCall("addBatch", batch);
+                this.#timeline?.addBatch(batch);
               }
             : undefined,
       });
@@ -297,6 +366,7 @@ export class AsyncPlayground extends HTMLElement {
       if (!live()) return null;
       this.#current = null;
       this.#setRunning(false);
+      this.#emit("run-end", { error });
       if (isProgramError(error)) this.#showDiagnostics(error.diagnostics);
       this.#say(`The run failed: ${error?.message ?? error}`, "error");
       this.#shownText = null;
@@ -307,6 +377,7 @@ export class AsyncPlayground extends HTMLElement {
     if (!live()) return report;
     current.report = report;
     this.#lastReport = report;
+    this.#emit("run-end", { report });
     this.#results.finish(report);
     this.#showTimerWarning(report);
     const replay = this.#keepReplay(text, report);
@@ -316,22 +387,22 @@ export class AsyncPlayground extends HTMLElement {
       this.#say(`${this.#doneText(report)} Replaying at ${speed}×…`);
       try {
         const done = this.#timeline.replay(report, Number(speed));
-        this.#timelineCall("attachReplay", replay, { speed: Number(speed) });
+        this.#timeline?.attachReplay(replay, { speed: Number(speed) });
         await done;
       } catch {
         // A replay interrupted by reset() may reject; the run itself is done.
       }
       if (!live()) return report;
     } else {
-      if (clock === "virtual") this.#timelineCall("addBatch", { lanes: report.lanes, events: report.events });
-      this.#timelineCall("finish", report);
-      this.#timelineCall("attachReplay", replay, { t: opening ? at : null });
+      if (clock === "virtual") this.#timeline?.addBatch({ lanes: report.lanes, events: report.events });
+      this.#timeline?.finish(report);
+      this.#timeline?.attachReplay(replay, { t: opening ? at : null });
     }
     this.#current = null;
     this.#setRunning(false);
     this.#showExports();
     if (report.cancelled) {
-      this.#say(`Stopped after ${formatDuration(performance.now() - started)}.`);
+      this.#say(`Stopped after ${formatTime(performance.now() - started)}.`);
       // A stopped run breaks the pair the comparison would describe.
       this.#summaries = [];
     } else {
@@ -377,9 +448,9 @@ export class AsyncPlayground extends HTMLElement {
       this.#results.finish(recording);
       this.#showTimerWarning(recording);
       const replay = this.#keepReplay(code, recording);
-      this.#timelineCall("reset");
-      this.#timelineCall("finish", recording);
-      this.#timelineCall("attachReplay", replay, { t });
+      this.#timeline?.reset();
+      this.#timeline?.finish(recording);
+      this.#timeline?.attachReplay(replay, { t });
       this.#say(`Opened the recorded real-clock run, paused at ${formatMoment(t)}.`);
       return;
     }
@@ -396,10 +467,10 @@ export class AsyncPlayground extends HTMLElement {
     if (current.replaying) {
       // The results are in; jump the picture to its end.
       this.#current = null;
-      this.#timelineCall("reset");
-      this.#timelineCall("addBatch", { lanes: current.report.lanes, events: current.report.events });
-      this.#timelineCall("finish", current.report);
-      this.#timelineCall("attachReplay", this.#scrubbed?.replay);
+      this.#timeline?.reset();
+      this.#timeline?.addBatch({ lanes: current.report.lanes, events: current.report.events });
+      this.#timeline?.finish(current.report);
+      this.#timeline?.attachReplay(this.#scrubbed?.replay);
       this.#setRunning(false);
       this.#showExports();
       if (!quiet) this.#say(`Replay stopped. ${this.#doneText(current.report)}`);
@@ -412,7 +483,7 @@ export class AsyncPlayground extends HTMLElement {
   // ---- setup ------------------------------------------------------------
 
   #render() {
-    const shadow = this.attachShadow({ mode: "open" });
+    const shadow = this.shadowRoot;
     const styles = document.createElement("link");
     styles.rel = "stylesheet";
     styles.href = STYLESHEET;
@@ -544,17 +615,6 @@ export class AsyncPlayground extends HTMLElement {
   /** An empty chart before the first run is only noise. */
   #showTimelineIfReady() {
     if (this.#timeline && this.#hasRun) this.#parts.timelineSlot.hidden = false;
-  }
-
-  /** Calls the timeline if it is there; the element works without one. */
-  #timelineCall(method, ...args) {
-    const timeline = this.#timeline;
-    if (typeof timeline?.[method] !== "function") return;
-    try {
-      timeline[method](...args);
-    } catch (error) {
-      console.warn(`timeline-view ${method} failed:`, error);
-    }
   }
 
   #fillExamplePicker() {
@@ -838,7 +898,7 @@ export class AsyncPlayground extends HTMLElement {
 
   #showExports() {
     this.#parts.exportBar.hidden = !this.#lastReport;
-    this.#parts.exportSvg.hidden = typeof this.#timeline?.toSvg !== "function";
+    this.#parts.exportSvg.hidden = !this.#timeline;
   }
 
   #downloadTrace() {
@@ -864,16 +924,16 @@ export class AsyncPlayground extends HTMLElement {
   #remember(statements, report) {
     const label = statements.map((s) => s.label).join(" + ") || "run";
     this.#summaries = [...this.#summaries.slice(-1), { label, elapsedMs: report.elapsedMs, idealMs: report.idealMs, clock: report.clock }];
-    this.#parts.compareBar.hidden = !(this.#summaries.length === 2 && typeof this.#timeline?.compare === "function");
+    this.#parts.compareBar.hidden = !(this.#summaries.length === 2 && this.#timeline);
   }
 
   #compare() {
     const [previous, current] = this.#summaries;
     if (!previous || !current) return;
-    this.#timelineCall("compare", previous, current);
+    this.#timeline?.compare(previous, current);
     this.#parts.compareBar.hidden = true;
     const ratio = current.elapsedMs > 0 ? previous.elapsedMs / current.elapsedMs : 0;
-    this.#say(`${previous.label} ${formatDuration(previous.elapsedMs)} vs ${current.label} ${formatDuration(current.elapsedMs)}, ${ratio.toFixed(1)}×.`);
+    this.#say(`${previous.label} ${formatTime(previous.elapsedMs)} vs ${current.label} ${formatTime(current.elapsedMs)}, ${ratio.toFixed(1)}×.`);
   }
 
   // ---- state shown in the controls -------------------------------------------
@@ -940,7 +1000,7 @@ export class AsyncPlayground extends HTMLElement {
 
   #doneText(report) {
     const time = report.clock === "virtual" ? " of virtual time" : "";
-    return `Done in ${formatDuration(report.elapsedMs)}${time}.`;
+    return `Done in ${formatTime(report.elapsedMs)}${time}.`;
   }
 
   #say(message, tone = "info") {
@@ -950,4 +1010,4 @@ export class AsyncPlayground extends HTMLElement {
   }
 }
 
-customElements.define("async-playground", AsyncPlayground);
+if (!customElements.get("async-playground")) customElements.define("async-playground", AsyncPlayground);

@@ -59,9 +59,29 @@ export class PythonView extends HTMLElement {
   #parts = null;
   #program = null;
 
+  constructor() {
+    super();
+    this.attachShadow({ mode: "open" });
+  }
+
+  // Reflected properties: each reads and writes its attribute.
+  get pythonStyle() {
+    return this.getAttribute("python-style");
+  }
+  set pythonStyle(value) {
+    if (value === null || value === undefined) this.removeAttribute("python-style");
+    else this.setAttribute("python-style", String(value));
+  }
+  get open() {
+    return this.hasAttribute("open");
+  }
+  set open(on) {
+    this.toggleAttribute("open", Boolean(on));
+  }
+
   connectedCallback() {
     if (this.#parts) return;
-    const shadow = this.attachShadow({ mode: "open" });
+    const shadow = this.shadowRoot;
     shadow.append(template.content.cloneNode(true));
     const $ = (selector) => shadow.querySelector(selector);
     this.#parts = {
@@ -164,4 +184,4 @@ export class PythonView extends HTMLElement {
   }
 }
 
-customElements.define("python-view", PythonView);
+if (!customElements.get("python-view")) customElements.define("python-view", PythonView);

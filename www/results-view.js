@@ -2,23 +2,8 @@
 // live from the run's events and are settled by the final report.
 // Everything a program supplies (labels, values, messages) goes in through
 // textContent only.
-import { idealText, ioStatements } from "./io-ideal.js";
-
-/** "312 ms" below a second, "3.01 s" above. */
-export function formatDuration(ms) {
-  if (ms < 10) return `${ms.toFixed(1)} ms`;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  return `${(ms / 1000).toFixed(2)} s`;
-}
-
-/** "3.01 s (ideal 3.00 s, +0.3 %)"; with real I/O, "512 ms (ideal unknown: real I/O)". */
-export function formatTiming(elapsedMs, idealMs, readsIo = false) {
-  const elapsed = formatDuration(elapsedMs);
-  if (readsIo || !(idealMs > 0)) return `${elapsed} (${idealText(idealMs ?? 0, readsIo, formatDuration)})`;
-  const overhead = ((elapsedMs - idealMs) / idealMs) * 100;
-  const sign = overhead < 0 ? "−" : "+";
-  return `${elapsed} (ideal ${formatDuration(idealMs)}, ${sign}${Math.abs(overhead).toFixed(1)} %)`;
-}
+import { formatTime, formatTiming } from "./format.js";
+import { ioStatements } from "./io-ideal.js";
 
 const element = (tag, className, text) => {
   const node = document.createElement(tag);
@@ -97,7 +82,7 @@ export class ResultsView {
       } else if (event.kind === "end" || event.kind === "error") {
         const elapsed = event.t - (this.#startOfLane.get(event.lane) ?? 0);
         const text = event.kind === "end" ? event.result : `error: ${event.message}`;
-        this.#set(row, event.kind === "end" ? "done" : "error", text, formatDuration(elapsed));
+        this.#set(row, event.kind === "end" ? "done" : "error", text, formatTime(elapsed));
       }
     }
   }

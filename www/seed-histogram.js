@@ -13,7 +13,7 @@
 // programs without random delays). Program text reaches the page only
 // through textContent.
 
-import { formatDuration } from "./results-view.js";
+import { formatTime } from "./format.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 /** Wall-clock budget of one slice of runs before the page gets a turn. */
@@ -65,9 +65,14 @@ export class SeedHistogram extends HTMLElement {
   #parts = null;
   #stopped = null;
 
+  constructor() {
+    super();
+    this.attachShadow({ mode: "open" });
+  }
+
   connectedCallback() {
     if (this.#parts) return;
-    const shadow = this.attachShadow({ mode: "open" });
+    const shadow = this.shadowRoot;
     shadow.append(template.content.cloneNode(true));
     const $ = (s) => shadow.querySelector(s);
     this.#parts = { run: $("#run-many"), stop: $("#stop-many"), count: $("#count"), progress: $(".progress"), list: $(".statements") };
@@ -165,7 +170,7 @@ export class SeedHistogram extends HTMLElement {
     label.append(kind);
     const percentiles = document.createElement("div");
     percentiles.className = "percentiles";
-    const d = formatDuration;
+    const d = formatTime;
     percentiles.textContent = `p50 ${d(spread.p50Ms)} · p90 ${d(spread.p90Ms)} · p99 ${d(spread.p99Ms)} · max ${d(spread.maxMs)}`;
     item.append(label, percentiles, this.#histogram(spread));
     const axis = document.createElement("div");
@@ -210,7 +215,7 @@ export class SeedHistogram extends HTMLElement {
       rect.setAttribute("role", "button");
       rect.dataset.seed = String(bin.seed);
       const share = ((bin.count / spread.runs) * 100).toFixed(1);
-      const text = `${bin.count} runs (${share} %) took ${formatDuration(bin.fromMs)}–${formatDuration(bin.toMs)}; open seed ${bin.seed}`;
+      const text = `${bin.count} runs (${share} %) took ${formatTime(bin.fromMs)}–${formatTime(bin.toMs)}; open seed ${bin.seed}`;
       rect.setAttribute("aria-label", text);
       const title = document.createElementNS(SVG, "title");
       title.textContent = text;

@@ -7,7 +7,7 @@
 //   const panel = new MomentPanel(parent);
 //   panel.load(replay);    // a new run: the log, one row per lane
 //   panel.show(moment);    // replay.stateAt(t)
-import { formatMoment } from "./timeline-format.js";
+import { formatMoment } from "./format.js";
 
 /**
  * Lanes listed; a larger fan-out says how many more there are (the dots on

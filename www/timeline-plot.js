@@ -2,7 +2,7 @@
 // the plot scrolls sideways) and the plot, where x is time since the run
 // started. Events are appended as they arrive; only a change of scale or of
 // the lane tree redraws everything.
-import { formatTick, formatTime, formatValue } from "./timeline-format.js";
+import { formatTick, formatTime, formatValue } from "./format.js";
 import { layoutRows } from "./timeline-layout.js";
 import { INITIAL_DOMAIN_MS, TimeScale } from "./timeline-scale.js";
 import { fitLabels } from "./timeline-labels.js";

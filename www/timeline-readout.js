@@ -2,7 +2,7 @@
 // how late timers fired, and what was left out. Plain strings, shown with
 // textContent by the element.
 import { idealText, ioStatements } from "./io-ideal.js";
-import { formatOverhead, formatRatio, formatShortTime, formatTime } from "./timeline-format.js";
+import { formatOverhead, formatRatio, formatShortTime, formatTime } from "./format.js";
 
 /**
  * "elapsed 3.01 s · ideal 3.00 s · overhead +0.3 %"; with real I/O the ideal

@@ -8,7 +8,7 @@
 //
 // Actions: toggle, previous, next, start, end, back (−10 %), forward (+10 %),
 // seek (value: t in ms), speed (value: a number).
-import { formatMoment } from "./timeline-format.js";
+import { formatMoment } from "./format.js";
 
 export const SPEEDS = [0.25, 0.5, 1, 2, 4, 8];
 

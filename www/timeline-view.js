@@ -28,7 +28,7 @@
 // <g data-kind="freeze">, ideal lines <g data-ideal="3000">, the lanes' states at the cursor
 // <circle class="state-dot" data-lane="1" data-status="waiting">; the shadow root is open.
 import { drawComparison } from "./timeline-compare.js";
-import { formatTime } from "./timeline-format.js";
+import { formatTime } from "./format.js";
 import { TimelinePlot } from "./timeline-plot.js";
 import { ioStatements } from "./io-ideal.js";
 import { omittedNote, readoutLines, timerLateness } from "./timeline-readout.js";
@@ -68,6 +68,15 @@ class TimelineView extends HTMLElement {
   #activeMark = null;
   #themeObserver = new MutationObserver(() => this.#applyTheme());
   #resizeObserver = new ResizeObserver(() => this.#resize());
+
+  /** Reflects the `theme` attribute: "light", "dark", or null for the system's. */
+  get theme() {
+    return this.getAttribute("theme");
+  }
+  set theme(value) {
+    if (value === null || value === undefined) this.removeAttribute("theme");
+    else this.setAttribute("theme", String(value));
+  }
 
   constructor() {
     super();
