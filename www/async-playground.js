@@ -559,6 +559,7 @@ export class AsyncPlayground extends HTMLElement {
     this.#say("Loading the engine…");
     try {
       this.#engine = await loadEngine();
+      this.#results.shownItems = this.#engine.shownItems;
     } catch (error) {
       this.#say(`The engine could not be loaded: ${error?.message ?? error}`, "error");
       return;

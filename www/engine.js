@@ -4,12 +4,12 @@
 
 let loading = null;
 
-/** Resolves to `{ run, parse, format, toPython, examples, Replay, SeedBatch }` once the wasm module is ready. */
+/** Resolves to `{ run, parse, format, toPython, examples, shownItems, Replay, SeedBatch }` once the wasm module is ready. */
 export function loadEngine() {
   loading ??= import(new URL("./pkg/async_playground.js", import.meta.url)).then(async (glue) => {
     await glue.default();
-    const { run, parse, format, toPython, examples, Replay, SeedBatch } = glue;
-    return { run, parse, format, toPython, examples: examples(), Replay, SeedBatch };
+    const { run, parse, format, toPython, examples, shownItems, Replay, SeedBatch } = glue;
+    return { run, parse, format, toPython, examples: examples(), shownItems: shownItems(), Replay, SeedBatch };
   });
   return loading;
 }

@@ -12,21 +12,21 @@ const element = (tag, className, text) => {
   return node;
 };
 
-/** Items of a group shown before "… N more", as in the engine's own text:
- * a fan-out of 10^6 tasks must not become 10^6 elements. */
-const SHOWN_ITEMS = 100;
 
-/** An outcome as text, with failed items of a group marked so they show red. */
-function renderOutcome(outcome) {
+/** An outcome as text, with failed items of a group marked so they show red.
+ * A group shows its first `shownItems` items, then "… N more", as the
+ * engine's own text does (the engine says how many): a fan-out of 10^6
+ * tasks must not become 10^6 elements. */
+function renderOutcome(outcome, shownItems) {
   if (outcome.type === "error") return element("span", "failed", outcome.text);
   if (outcome.type !== "group") return element("span", null, outcome.text);
   const group = element("span");
   group.append("[");
-  outcome.items.slice(0, SHOWN_ITEMS).forEach((item, i) => {
+  outcome.items.slice(0, shownItems).forEach((item, i) => {
     if (i > 0) group.append(", ");
-    group.append(renderOutcome(item));
+    group.append(renderOutcome(item, shownItems));
   });
-  const more = outcome.items.length - SHOWN_ITEMS;
+  const more = outcome.items.length - shownItems;
   if (more > 0) group.append(`, … ${more} more`);
   group.append("]");
   return group;
@@ -38,6 +38,9 @@ export class ResultsView {
   /** Top-level lane id → statement index, learned from live batches. */
   #statementOfLane = new Map();
   #startOfLane = new Map();
+
+  /** Items of a group shown before "… N more": the engine's `shownItems`. */
+  shownItems = Infinity;
 
   /** @param {HTMLOListElement} list */
   constructor(list) {
@@ -99,7 +102,7 @@ export class ResultsView {
       row.querySelector(".result-label").textContent = statement.label;
       const { result } = statement;
       const state = result.type === "error" ? "error" : "done";
-      this.#set(row, state, renderOutcome(result), formatTiming(statement.elapsedMs, statement.idealMs, io.has(index)));
+      this.#set(row, state, renderOutcome(result, this.shownItems), formatTiming(statement.elapsedMs, statement.idealMs, io.has(index)));
       row.querySelector(".result-timing").dataset.elapsedMs = String(statement.elapsedMs);
       row.querySelector(".result-timing").dataset.idealMs = String(statement.idealMs);
     });

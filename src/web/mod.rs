@@ -201,6 +201,13 @@ pub fn to_python(
         .map_err(|diagnostics| program_error(text, &diagnostics))
 }
 
+/// How many items of a list or group a result shows before "… N more":
+/// the page renders groups itself and reads the number here, not a copy.
+#[wasm_bindgen(js_name = shownItems)]
+pub fn shown_items() -> usize {
+    crate::aggregate::SHOWN_ITEMS
+}
+
 /// The built-in examples, in display order.
 #[wasm_bindgen(unchecked_return_type = "ExampleInfo[]")]
 pub fn examples() -> JsValue {
