@@ -7,13 +7,13 @@
 // Every function returns raw samples (one per repetition); the driver
 // summarises them. Each repetition is its own `runPythonAsync` call: one call
 // running several large gathers can stall Pyodide's browser event loop.
+import { heap, withPeakHeap } from './bench-heap.js';
 import { loadPyodide } from './pyodide/pyodide.mjs';
 
 const moduleStart = performance.now();
 const params = new URLSearchParams(location.search);
 
 const now = () => performance.now();
-const heap = () => (performance.memory ? performance.memory.usedJSHeapSize : NaN);
 const gc = () => { if (typeof window.gc === 'function') window.gc(); };
 const settle = () => new Promise((r) => setTimeout(r, 20));
 
@@ -82,19 +82,6 @@ async function runJson(code) {
   const t0 = now();
   const text = await py.runPythonAsync(code);
   return { wall: now() - t0, ...JSON.parse(text) };
-}
-
-/** Samples the JS heap every 50 ms while fn runs; returns fn's value and the peak. */
-async function withPeakHeap(fn) {
-  let peak = heap();
-  const timer = setInterval(() => { peak = Math.max(peak, heap()); }, 50);
-  try {
-    const value = await fn();
-    peak = Math.max(peak, heap());
-    return { value, peak };
-  } finally {
-    clearInterval(timer);
-  }
 }
 
 async function start() {

@@ -5,6 +5,7 @@
 //
 // Every function returns raw samples (one per repetition), never a summary:
 // medians, min/max and ratios are computed by the driver from these.
+import { heap, withPeakHeap } from "./bench-heap.js";
 const moduleStart = performance.now();
 const params = new URLSearchParams(location.search);
 
@@ -15,7 +16,6 @@ const api = await import(params.has('cold') ? './pkg/async_playground.js' : './b
 const init = api.default;
 
 const now = () => performance.now();
-const heap = () => (performance.memory ? performance.memory.usedJSHeapSize : NaN);
 const gc = () => { if (typeof window.gc === 'function') window.gc(); };
 const settle = () => new Promise((r) => setTimeout(r, 20));
 
@@ -99,19 +99,6 @@ async function timed(fn) {
   const t0 = now();
   const value = await fn();
   return { ms: now() - t0, value };
-}
-
-/** Samples the JS heap every 50 ms while fn runs; returns fn's value and the peak. */
-async function withPeakHeap(fn) {
-  let peak = heap();
-  const timer = setInterval(() => { peak = Math.max(peak, heap()); }, 50);
-  try {
-    const value = await fn();
-    peak = Math.max(peak, heap());
-    return { value, peak };
-  } finally {
-    clearInterval(timer);
-  }
 }
 
 // ---------------------------------------------------------------- figures

@@ -114,15 +114,7 @@ export class MomentPanel {
   /** Marks the log's line for the step at or before `t`. */
   #markStep(t) {
     if (!this.logFilled) return;
-    const steps = this.replay.steps;
-    let low = 0;
-    let high = steps.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (steps[mid] <= t) low = mid + 1;
-      else high = mid;
-    }
-    const item = this.logList.children[low - 1] ?? null;
+    const item = this.logList.children[stepsUpTo(this.replay.steps, t) - 1] ?? null;
     if (item === this.current) return;
     this.current?.removeAttribute("aria-current");
     item?.setAttribute("aria-current", "step");
@@ -138,4 +130,17 @@ function shortList(items, total) {
 
 function setText(node, text) {
   if (node.textContent !== text) node.textContent = text;
+}
+
+/** How many of the ascending `steps` are at or before `t` (before it, when
+ * `inclusive` is false): a binary search. */
+export function stepsUpTo(steps, t, inclusive = true) {
+  let low = 0;
+  let high = steps.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (steps[mid] < t || (inclusive && steps[mid] === t)) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }

@@ -33,7 +33,7 @@ import { TimelinePlot } from "./timeline-plot.js";
 import { ioStatements } from "./io-ideal.js";
 import { omittedNote, readoutLines, timerLateness } from "./timeline-readout.js";
 import { timelineSheet } from "./timeline-style.js";
-import { MomentPanel } from "./timeline-moment.js";
+import { MomentPanel, stepsUpTo } from "./timeline-moment.js";
 import { TimelineTransport, transportAction } from "./timeline-transport.js";
 import { standaloneSvg } from "./svg-export.js";
 
@@ -591,25 +591,13 @@ function clamp(value, low, high) {
 
 /** The last step before `t` in ascending `steps`, or null. */
 function stepBefore(steps, t) {
-  let low = 0;
-  let high = steps.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (steps[mid] < t) low = mid + 1;
-    else high = mid;
-  }
+  const low = stepsUpTo(steps, t, false);
   return low > 0 ? steps[low - 1] : null;
 }
 
 /** The first step after `t` in ascending `steps`, or null. */
 function stepAfter(steps, t) {
-  let low = 0;
-  let high = steps.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (steps[mid] <= t) low = mid + 1;
-    else high = mid;
-  }
+  const low = stepsUpTo(steps, t);
   return low < steps.length ? steps[low] : null;
 }
 
