@@ -19,6 +19,7 @@
 // back after a reload, with a way back to the original; el.exportTrace() and
 // el.exportSvg() give the last run as Chrome Trace JSON and the timeline as SVG.
 
+import { el } from "./dom.js";
 import { loadEngine } from "./engine.js";
 import { CodeEditor } from "./code-editor.js";
 import { ResultsView } from "./results-view.js";
@@ -620,9 +621,8 @@ export class AsyncPlayground extends HTMLElement {
 
   #fillExamplePicker() {
     const options = this.#engine.examples.map(({ name, title }) => {
-      const option = document.createElement("option");
+      const option = el("option", null, title);
       option.value = name;
-      option.textContent = title;
       return option;
     });
     this.#parts.example.append(...options);
@@ -823,13 +823,10 @@ export class AsyncPlayground extends HTMLElement {
     this.#parts.textarea.setAttribute("aria-invalid", String(diagnostics.length > 0));
     this.#parts.diagnostics.replaceChildren(
       ...diagnostics.map((d) => {
-        const item = document.createElement("li");
-        const button = document.createElement("button");
+        const item = el("li");
+        const button = el("button", "diagnostic");
         button.type = "button";
-        button.className = "diagnostic";
-        const where = document.createElement("span");
-        where.className = "where";
-        where.textContent = `${d.line}:${d.column}`;
+        const where = el("span", "where", `${d.line}:${d.column}`);
         button.append(where, ` ${d.message}`);
         button.setAttribute("aria-label", `Line ${d.line}, column ${d.column}: ${d.message}. Go to the error.`);
         button.addEventListener("click", () => this.#editor.moveCaretTo(d.from));

@@ -9,6 +9,7 @@
 // Attributes: python-style="script|notebook" (default script), open.
 // Events: `python-copied` (detail: { text }) after a copy, so pages and tests
 // can see what went to the clipboard.
+import { el } from "./dom.js";
 
 const STYLES = ["script", "notebook"];
 
@@ -172,9 +173,7 @@ export class PythonView extends HTMLElement {
     }
     parts.errors.replaceChildren(
       ...errors.map((d) => {
-        const item = document.createElement("li");
-        item.textContent = `${d.line}:${d.column}: ${d.message}`;
-        return item;
+        return el("li", null, `${d.line}:${d.column}: ${d.message}`);
       }),
     );
     parts.errors.hidden = errors.length === 0;

@@ -2,25 +2,18 @@
 // live from the run's events and are settled by the final report.
 // Everything a program supplies (labels, values, messages) goes in through
 // textContent only.
+import { el } from "./dom.js";
 import { formatTime, formatTiming } from "./format.js";
 import { ioStatements } from "./io-ideal.js";
-
-const element = (tag, className, text) => {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-};
-
 
 /** An outcome as text, with failed items of a group marked so they show red.
  * A group shows its first `shownItems` items, then "… N more", as the
  * engine's own text does (the engine says how many): a fan-out of 10^6
  * tasks must not become 10^6 elements. */
 function renderOutcome(outcome, shownItems) {
-  if (outcome.type === "error") return element("span", "failed", outcome.text);
-  if (outcome.type !== "group") return element("span", null, outcome.text);
-  const group = element("span");
+  if (outcome.type === "error") return el("span", "failed", outcome.text);
+  if (outcome.type !== "group") return el("span", null, outcome.text);
+  const group = el("span");
   group.append("[");
   outcome.items.slice(0, shownItems).forEach((item, i) => {
     if (i > 0) group.append(", ");
@@ -58,12 +51,12 @@ export class ResultsView {
   begin(statements) {
     this.clear();
     this.#rows = statements.map(({ label }, index) => {
-      const row = element("li", "result");
+      const row = el("li", "result");
       row.dataset.state = "waiting";
       row.append(
-        element("span", "result-label", label || `statement ${index + 1}`),
-        element("span", "result-value", "waiting"),
-        element("span", "result-timing", ""),
+        el("span", "result-label", label || `statement ${index + 1}`),
+        el("span", "result-value", "waiting"),
+        el("span", "result-timing", ""),
       );
       return row;
     });
@@ -116,8 +109,8 @@ export class ResultsView {
   }
 
   #appendRow(label) {
-    const row = element("li", "result");
-    row.append(element("span", "result-label", label), element("span", "result-value"), element("span", "result-timing"));
+    const row = el("li", "result");
+    row.append(el("span", "result-label", label), el("span", "result-value"), el("span", "result-timing"));
     this.#rows.push(row);
     this.#list.append(row);
     return row;
