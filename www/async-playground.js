@@ -25,7 +25,7 @@ import { CodeEditor } from "./code-editor.js";
 import { ResultsView } from "./results-view.js";
 import { decodeShareHash, isShareHash, shareUrl, MAX_RECORDING_CHARS } from "./share-link.js";
 import { createReplay } from "./run-replay.js";
-import { formatMoment, formatTime, parseMoment } from "./format.js";
+import { comparisonSentence, formatMoment, formatTime, parseMoment } from "./format.js";
 import { DraftStore, draftKey } from "./draft-store.js";
 import { ActionNotice } from "./action-notice.js";
 import { chromeTrace } from "./trace-export.js";
@@ -930,8 +930,7 @@ export class AsyncPlayground extends HTMLElement {
     if (!previous || !current) return;
     this.#timeline?.compare(previous, current);
     this.#parts.compareBar.hidden = true;
-    const ratio = current.elapsedMs > 0 ? previous.elapsedMs / current.elapsedMs : 0;
-    this.#say(`${previous.label} ${formatTime(previous.elapsedMs)} vs ${current.label} ${formatTime(current.elapsedMs)}, ${ratio.toFixed(1)}×.`);
+    this.#say(`${comparisonSentence(previous, current)}.`);
   }
 
   // ---- state shown in the controls -------------------------------------------

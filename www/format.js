@@ -68,3 +68,8 @@ export function parseMoment(text) {
   if (!match) return null;
   return Number(match[1]) * (match[2] === "s" ? 1000 : 1);
 }
+
+/** "sequential 6.0 s vs gather 3.0 s, 2.0×": the comparison, as the status line and the timeline say it. */
+export function comparisonSentence(previous, current) {
+  return `${previous.label} ${formatShortTime(previous.elapsedMs)} vs ${current.label} ${formatShortTime(current.elapsedMs)}, ${formatRatio(previous.elapsedMs, current.elapsedMs)}`;
+}

@@ -1,7 +1,7 @@
 // compare(): two runs as a small horizontal bar chart with the sentence
 // "sequential 6.0 s vs gather 3.0 s, 2.0×".
-import { formatShortTime } from "./format.js";
-import { comparisonSentence } from "./timeline-readout.js";
+import { comparisonSentence, formatShortTime } from "./format.js";
+
 import { svg, svgText, truncate } from "./timeline-svg.js";
 
 const BAR_HEIGHT = 14;
