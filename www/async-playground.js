@@ -206,7 +206,6 @@ export class AsyncPlayground extends HTMLElement {
     else if (name === "clock") this.#setClock(value);
     else if (name === "speed") this.#setSpeed(value);
     else if (name === "height") this.#applyHeight();
-    else if (name === "theme") this.#applyTheme();
     else if ((name === "example" || name === "src") && this.#ready && value) this.#loadAttributeProgram();
     else if (name === "no-python" || name === "python-style") this.#applyPython();
   }
@@ -546,7 +545,6 @@ export class AsyncPlayground extends HTMLElement {
     this.#applyHeight();
     this.#setRunning(false);
     this.#mountTimeline();
-    this.#applyTheme();
     this.#applyPython();
   }
 
@@ -982,13 +980,6 @@ export class AsyncPlayground extends HTMLElement {
   }
 
   /** The timeline follows the element's theme (light, dark or the system's). */
-  #applyTheme() {
-    const theme = this.getAttribute("theme");
-    const timeline = this.#parts.timelineSlot.querySelector("timeline-view");
-    if (theme) timeline?.setAttribute("theme", theme);
-    else timeline?.removeAttribute("theme");
-  }
-
   #showTimerWarning(report) {
     const warning = report.timers?.warning;
     this.#parts.timerWarning.hidden = !warning;
