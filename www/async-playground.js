@@ -19,7 +19,7 @@
 // back after a reload, with a way back to the original; el.exportTrace() and
 // el.exportSvg() give the last run as Chrome Trace JSON and the timeline as SVG.
 
-import { el } from "./dom.js";
+import { el, reflectAttributes } from "./dom.js";
 import { loadEngine } from "./engine.js";
 import { CodeEditor } from "./code-editor.js";
 import { ResultsView } from "./results-view.js";
@@ -215,56 +215,6 @@ export class AsyncPlayground extends HTMLElement {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  // Reflected properties: each reads and writes its attribute.
-  get readonly() {
-    return this.hasAttribute("readonly");
-  }
-  set readonly(on) {
-    this.toggleAttribute("readonly", Boolean(on));
-  }
-  get theme() {
-    return this.getAttribute("theme");
-  }
-  set theme(value) {
-    this.#reflect("theme", value);
-  }
-  get height() {
-    return this.getAttribute("height");
-  }
-  set height(value) {
-    this.#reflect("height", value);
-  }
-  get example() {
-    return this.getAttribute("example");
-  }
-  set example(value) {
-    this.#reflect("example", value);
-  }
-  get src() {
-    return this.getAttribute("src");
-  }
-  set src(value) {
-    this.#reflect("src", value);
-  }
-  get noPython() {
-    return this.hasAttribute("no-python");
-  }
-  set noPython(on) {
-    this.toggleAttribute("no-python", Boolean(on));
-  }
-  get pythonStyle() {
-    return this.getAttribute("python-style");
-  }
-  set pythonStyle(value) {
-    this.#reflect("python-style", value);
-  }
-
-  /** Sets attribute `name` to `value`, or removes it for null/undefined. */
-  #reflect(name, value) {
-    if (value === null || value === undefined) this.removeAttribute(name);
-    else this.setAttribute(name, String(value));
-  }
-
   /** The program text in the editor. */
   get code() {
     return this.#editor ? this.#editor.value : this.#inlineProgram;
@@ -294,7 +244,7 @@ export class AsyncPlayground extends HTMLElement {
     return this.#parts?.root.querySelector('input[name="clock"]:checked')?.value ?? this.getAttribute("clock") ?? "real";
   }
   set clock(value) {
-    this.#reflect("clock", value);
+    this.setAttribute("clock", String(value));
   }
 
   /** The replay speed (the toolbar's choice); setting it sets the `speed` attribute. */
@@ -302,7 +252,7 @@ export class AsyncPlayground extends HTMLElement {
     return this.#parts?.speed.value ?? this.getAttribute("speed") ?? DEFAULT_SPEED;
   }
   set speed(value) {
-    this.#reflect("speed", value);
+    this.setAttribute("speed", String(value));
   }
 
   /**
@@ -997,5 +947,16 @@ export class AsyncPlayground extends HTMLElement {
     status.dataset.tone = tone;
   }
 }
+
+// `clock` and `speed` have their own accessors above: they read the toolbar.
+reflectAttributes(AsyncPlayground, {
+  readonly: Boolean,
+  theme: String,
+  height: String,
+  example: String,
+  src: String,
+  "no-python": Boolean,
+  "python-style": String,
+});
 
 if (!customElements.get("async-playground")) customElements.define("async-playground", AsyncPlayground);

@@ -9,7 +9,7 @@
 // Attributes: python-style="script|notebook" (default script), open.
 // Events: `python-copied` (detail: { text }) after a copy, so pages and tests
 // can see what went to the clipboard.
-import { el } from "./dom.js";
+import { el, reflectAttributes } from "./dom.js";
 
 const STYLES = ["script", "notebook"];
 
@@ -65,21 +65,6 @@ export class PythonView extends HTMLElement {
     this.attachShadow({ mode: "open" });
   }
 
-  // Reflected properties: each reads and writes its attribute.
-  get pythonStyle() {
-    return this.getAttribute("python-style");
-  }
-  set pythonStyle(value) {
-    if (value === null || value === undefined) this.removeAttribute("python-style");
-    else this.setAttribute("python-style", String(value));
-  }
-  get open() {
-    return this.hasAttribute("open");
-  }
-  set open(on) {
-    this.toggleAttribute("open", Boolean(on));
-  }
-
   connectedCallback() {
     if (this.#parts) return;
     const shadow = this.shadowRoot;
@@ -120,6 +105,9 @@ export class PythonView extends HTMLElement {
   get pythonStyle() {
     const style = this.getAttribute("python-style");
     return STYLES.includes(style) ? style : "script";
+  }
+  set pythonStyle(style) {
+    this.setAttribute("python-style", String(style));
   }
 
   /** The Python shown now ("" while the program has errors or the view is closed). */
@@ -182,5 +170,8 @@ export class PythonView extends HTMLElement {
     parts.code.textContent = code;
   }
 }
+
+// `python-style` has its own accessors above (the getter says "script" by default).
+reflectAttributes(PythonView, { open: Boolean });
 
 if (!customElements.get("python-view")) customElements.define("python-view", PythonView);

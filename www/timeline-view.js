@@ -27,6 +27,7 @@
 // <circle data-kind="value" data-t="2000" data-value="20">, freezes
 // <g data-kind="freeze">, ideal lines <g data-ideal="3000">, the lanes' states at the cursor
 // <circle class="state-dot" data-lane="1" data-status="waiting">; the shadow root is open.
+import { reflectAttributes } from "./dom.js";
 import { drawComparison } from "./timeline-compare.js";
 import { formatTime } from "./format.js";
 import { TimelinePlot } from "./timeline-plot.js";
@@ -68,15 +69,6 @@ class TimelineView extends HTMLElement {
   #activeMark = null;
   #themeObserver = new MutationObserver(() => this.#applyTheme());
   #resizeObserver = new ResizeObserver(() => this.#resize());
-
-  /** Reflects the `theme` attribute: "light", "dark", or null for the system's. */
-  get theme() {
-    return this.getAttribute("theme");
-  }
-  set theme(value) {
-    if (value === null || value === undefined) this.removeAttribute("theme");
-    else this.setAttribute("theme", String(value));
-  }
 
   constructor() {
     super();
@@ -611,4 +603,6 @@ function endOf(report) {
 }
 
 // Two copies of this module (say, under two URLs) must not both define the element.
+reflectAttributes(TimelineView, { theme: String });
+
 if (!customElements.get("timeline-view")) customElements.define("timeline-view", TimelineView);
