@@ -21,5 +21,10 @@ pub mod source;
 mod suggest;
 pub mod trace;
 pub mod url;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "web"))]
 pub mod web;
+
+/// The README's Rust blocks, compiled and run as doc-tests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

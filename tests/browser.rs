@@ -1,4 +1,4 @@
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "web"))]
 //! The engine on the browser's real event loop and timers
 //! (`wasm-pack test --headless --chrome`). Timing checks use tolerances.
 

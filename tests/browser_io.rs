@@ -1,4 +1,4 @@
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "web"))]
 //! Real I/O in the browser (`wasm-pack test --headless --chrome`): fetch
 //! sources stream files served by the test runner (it serves the crate root,
 //! so `/www/data/...` are the sample datasets), errors are clear, stopping

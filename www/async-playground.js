@@ -9,18 +9,20 @@
 //
 // Attributes: example="gather" | src="examples/gather.apg" | inline text
 // (the initial program; the example picker is then hidden), readonly, autorun, clock="real|virtual",
-// speed="0.25..8|instant", height="320px", theme="light|dark|auto", and
+// speed="0.25..8|instant", height="320px", theme="light|dark|auto",
 // from-hash (read `#code/...` share links and `#example/<name>` from the page URL),
 // t="1.5s" (open paused at that moment: the program runs on the virtual clock at
 // once and the timeline's transport stops there),
-// no-python (hide the Python view), python-style="script|notebook".
+// no-python (hide the Python view), python-style="script|notebook",
+// view="timeline" (results and timeline only, no editor), loading="eager"
+// (load the engine at once; by default it loads near the viewport or on Run).
 // Events: `ready` once the engine is loaded and the program is in the editor.
 // Edits are kept as a draft in localStorage (per page and element) and come
 // back after a reload, with a way back to the original; el.exportTrace() and
 // el.exportSvg() give the last run as Chrome Trace JSON and the timeline as SVG.
 
 import { el, reflectAttributes } from "./dom.js";
-import { loadEngine } from "./engine.js";
+import { loadEngine, loadTimeline } from "./engine.js";
 import { CodeEditor } from "./code-editor.js";
 import { ResultsView } from "./results-view.js";
 import { decodeShareHash, isShareHash, shareUrl, MAX_RECORDING_CHARS } from "./share-link.js";
@@ -31,6 +33,8 @@ import { ActionNotice } from "./action-notice.js";
 import { chromeTrace } from "./trace-export.js";
 import "./python-view.js";
 import "./seed-histogram.js";
+import { whenNear, whenVisible } from "./lazy-start.js";
+import { slowWorkerProblem } from "./slow-worker.js";
 
 const DEFAULT_EXAMPLE = "gather";
 const PARSE_DELAY_MS = 250;
@@ -42,12 +46,6 @@ const STALE_NOTES = {
   failed: "This run failed: what is below is not from it.",
 };
 const STYLESHEET = new URL("./async-playground.css", import.meta.url).href;
-
-// The timeline is another module; without it the element still runs programs.
-const timelineLoaded = import(new URL("./timeline-view.js", import.meta.url)).then(
-  () => true,
-  () => false,
-);
 
 // Fixed markup only: nothing from a program or a page ever goes through innerHTML.
 const template = document.createElement("template");
@@ -140,13 +138,19 @@ function saveFile(name, type, content) {
 }
 
 export class AsyncPlayground extends HTMLElement {
-  static observedAttributes = ["readonly", "clock", "speed", "height", "theme", "example", "src", "no-python", "python-style"];
+  static observedAttributes = ["readonly", "clock", "speed", "height", "theme", "example", "src", "no-python", "python-style", "view"];
 
   #engine = null;
   #parts = null;
   #editor = null;
   #results = null;
   #timeline = null;
+  /** Timeline calls made before timeline-view was defined, replayed once it is (null: it never will be). */
+  #timelineBacklog = [];
+  /** Resolves when the element may load the engine: near the viewport, or Run pressed. */
+  #wanted = null;
+  /** Settles when #start is done (engine loaded or failed). */
+  #loaded = null;
   #hasRun = false;
   #inlineProgram = "";
   /** Settings the page author fixed with attributes; a share link does not override them. */
@@ -192,7 +196,8 @@ export class AsyncPlayground extends HTMLElement {
     // Read before rendering: without JS this text is what the reader sees.
     this.#inlineProgram = dedent(this.textContent);
     this.#render();
-    this.#start();
+    this.#wanted = whenNear(this);
+    this.#loaded = this.#start();
   }
 
   disconnectedCallback() {
@@ -206,6 +211,7 @@ export class AsyncPlayground extends HTMLElement {
     else if (name === "clock") this.#setClock(value);
     else if (name === "speed") this.#setSpeed(value);
     else if (name === "height") this.#applyHeight();
+    else if (name === "view") this.#applyView();
     else if ((name === "example" || name === "src") && this.#ready && value) this.#loadAttributeProgram();
     else if (name === "no-python" || name === "python-style") this.#applyPython();
   }
@@ -256,12 +262,16 @@ export class AsyncPlayground extends HTMLElement {
   }
 
   /**
-   * Runs the program; a run in progress is stopped first. Resolves to the report, or null.
+   * Runs the program (loading the engine first if needed); a run in progress is stopped first. Resolves to the report, or null.
    * With `at` (ms), it runs on the virtual clock at once and opens paused at that moment.
    * `seed` overrides the program's `seed` line (a Run ×N bar opens its seed).
    */
   async run({ at = null, seed } = {}) {
-    if (!this.#engine) return null;
+    if (!this.#engine) {
+      this.#wanted?.now();
+      await this.#loaded;
+      if (!this.#engine) return null;
+    }
     this.stop({ quiet: true });
     clearTimeout(this.#parseTimer);
     const text = this.#editor.value;
@@ -275,6 +285,11 @@ export class AsyncPlayground extends HTMLElement {
       return null;
     }
     this.#showDiagnostics([]);
+    const slowProblem = await slowWorkerProblem(text);
+    if (slowProblem) {
+      this.#say(slowProblem, "error");
+      return null;
+    }
 
     const opening = Number.isFinite(at);
     const clock = opening ? "virtual" : this.clock;
@@ -291,7 +306,7 @@ export class AsyncPlayground extends HTMLElement {
     this.#clearStale();
     this.#hasRun = true;
     this.#showTimelineIfReady();
-    this.#timeline?.reset();
+    this.#withTimeline((timeline) => timeline.reset(), { reset: true });
     this.#setRunning(true);
     this.#say(clock === "virtual" ? "Running on the virtual clock…" : "Running…");
     this.#emit("run-start", { clock, speed });
@@ -308,7 +323,7 @@ export class AsyncPlayground extends HTMLElement {
             ? (batch) => {
                 if (!live()) return;
                 this.#results.addBatch(batch);
-                this.#timeline?.addBatch(batch);
+                this.#withTimeline((timeline) => timeline.addBatch(batch));
               }
             : undefined,
       });
@@ -337,16 +352,16 @@ export class AsyncPlayground extends HTMLElement {
       this.#say(`${this.#doneText(report)} Replaying at ${speed}×…`);
       try {
         const done = this.#timeline.replay(report, Number(speed));
-        this.#timeline?.attachReplay(replay, { speed: Number(speed) });
+        this.#withTimeline((timeline) => timeline.attachReplay(replay, { speed: Number(speed) }));
         await done;
       } catch {
         // A replay interrupted by reset() may reject; the run itself is done.
       }
       if (!live()) return report;
     } else {
-      if (clock === "virtual") this.#timeline?.addBatch({ lanes: report.lanes, events: report.events });
-      this.#timeline?.finish(report);
-      this.#timeline?.attachReplay(replay, { t: opening ? at : null });
+      if (clock === "virtual") this.#withTimeline((timeline) => timeline.addBatch({ lanes: report.lanes, events: report.events }));
+      this.#withTimeline((timeline) => timeline.finish(report));
+      this.#withTimeline((timeline) => timeline.attachReplay(replay, { t: opening ? at : null }));
     }
     this.#current = null;
     this.#setRunning(false);
@@ -398,9 +413,9 @@ export class AsyncPlayground extends HTMLElement {
       this.#results.finish(recording);
       this.#showTimerWarning(recording);
       const replay = this.#keepReplay(code, recording);
-      this.#timeline?.reset();
-      this.#timeline?.finish(recording);
-      this.#timeline?.attachReplay(replay, { t });
+      this.#withTimeline((timeline) => timeline.reset(), { reset: true });
+      this.#withTimeline((timeline) => timeline.finish(recording));
+      this.#withTimeline((timeline) => timeline.attachReplay(replay, { t }));
       this.#say(`Opened the recorded real-clock run, paused at ${formatMoment(t)}.`);
       return;
     }
@@ -417,10 +432,10 @@ export class AsyncPlayground extends HTMLElement {
     if (current.replaying) {
       // The results are in; jump the picture to its end.
       this.#current = null;
-      this.#timeline?.reset();
-      this.#timeline?.addBatch({ lanes: current.report.lanes, events: current.report.events });
-      this.#timeline?.finish(current.report);
-      this.#timeline?.attachReplay(this.#scrubbed?.replay);
+      this.#withTimeline((timeline) => timeline.reset(), { reset: true });
+      this.#withTimeline((timeline) => timeline.addBatch({ lanes: current.report.lanes, events: current.report.events }));
+      this.#withTimeline((timeline) => timeline.finish(current.report));
+      this.#withTimeline((timeline) => timeline.attachReplay(this.#scrubbed?.replay));
       this.#setRunning(false);
       this.#showExports();
       if (!quiet) this.#say(`Replay stopped. ${this.#doneText(current.report)}`);
@@ -495,6 +510,7 @@ export class AsyncPlayground extends HTMLElement {
     this.#applyHeight();
     this.#setRunning(false);
     this.#mountTimeline();
+    this.#applyView();
     this.#applyPython();
   }
 
@@ -505,12 +521,26 @@ export class AsyncPlayground extends HTMLElement {
   }
 
   async #start() {
+    this.#say("The engine loads when this example is on screen, or when you press Run.");
+    await this.#wanted.promise;
     this.#say("Loading the engine…");
     try {
       this.#engine = await loadEngine();
       this.#results.shownItems = this.#engine.shownItems;
+      // After the engine, so its downloads do not queue behind the timeline's.
+      // The timeline is another module; without it the element still runs programs.
+      const timelineLoaded = loadTimeline();
+      // Settles either way: with the timeline, or knowing there is none.
+      this.#timelineMounted = Promise.race([this.#timelineMounted, timelineLoaded]);
+      timelineLoaded.then((loaded) => {
+        if (loaded || customElements.get("timeline-view")) return;
+        this.#parts.timelineSlot.remove();
+        this.#timelineBacklog = null;
+      });
     } catch (error) {
+      // The program stays readable in the editor; the message says what to fix.
       this.#say(`The engine could not be loaded: ${error?.message ?? error}`, "error");
+      this.dataset.ready = "false";
       return;
     }
     this.#fillExamplePicker();
@@ -532,7 +562,7 @@ export class AsyncPlayground extends HTMLElement {
     const at = parseMoment(this.getAttribute("t"));
     if (!this.#pendingMoment && at !== null) this.#pendingMoment = { t: at };
     if (this.#pendingMoment) this.#openPendingMoment();
-    else if (this.hasAttribute("autorun")) this.run();
+    else if (this.hasAttribute("autorun")) whenVisible(this).then(() => this.run());
   }
 
   /** Run ×N shares the engine and the program; a bar opens its seed here. */
@@ -553,18 +583,29 @@ export class AsyncPlayground extends HTMLElement {
     this.#parts.timelineSlot.append(timeline);
     const defined = customElements.whenDefined("timeline-view").then(() => {
       this.#timeline = timeline;
+      // A run (autorun on a cold load) may have finished before the timeline module arrived.
+      for (const call of this.#timelineBacklog?.splice(0) ?? []) call(timeline);
       this.#showTimelineIfReady();
     });
-    // Settles either way: with the timeline, or knowing there is none.
-    this.#timelineMounted = Promise.race([defined, timelineLoaded]);
-    timelineLoaded.then((loaded) => {
-      if (!loaded && !customElements.get("timeline-view")) this.#parts.timelineSlot.remove();
-    });
+    // Settles when the timeline is defined; #start races it with the module's load.
+    this.#timelineMounted = defined;
   }
 
   /** An empty chart before the first run is only noise. */
   #showTimelineIfReady() {
     if (this.#timeline && this.#hasRun) this.#parts.timelineSlot.hidden = false;
+  }
+
+  /**
+   * Calls the timeline now, or once it is defined: a run (autorun on a cold
+   * load) may finish before the timeline module arrives. A reset empties the
+   * backlog. The element works without a timeline; a failing call throws here.
+   */
+  #withTimeline(call, { reset = false } = {}) {
+    const timeline = this.#timeline;
+    if (timeline) return call(timeline);
+    if (this.#timelineBacklog && reset) this.#timelineBacklog = [];
+    this.#timelineBacklog?.push(call);
   }
 
   #fillExamplePicker() {
@@ -876,7 +917,7 @@ export class AsyncPlayground extends HTMLElement {
   #compare() {
     const [previous, current] = this.#summaries;
     if (!previous || !current) return;
-    this.#timeline?.compare(previous, current);
+    this.#withTimeline((timeline) => timeline.compare(previous, current));
     this.#parts.compareBar.hidden = true;
     this.#say(`${comparisonSentence(previous, current)}.`);
   }
@@ -927,6 +968,11 @@ export class AsyncPlayground extends HTMLElement {
       editor.style.removeProperty("height");
       editor.style.setProperty("--lines", String(Math.min(Math.max(this.#editor?.lineCount ?? 8, 4), 22)));
     }
+  }
+
+  /** view="timeline": the results and the timeline without the editor. */
+  #applyView() {
+    this.#parts.root.classList.toggle("output-only", this.getAttribute("view") === "timeline");
   }
 
   /** The timeline follows the element's theme (light, dark or the system's). */

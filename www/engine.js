@@ -1,15 +1,84 @@
-// The wasm engine, initialised once per page and shared by every
-// <async-playground>: each instance awaits the same promise.
-// Resolved relative to this module, so an embed works from any page URL.
+// The heavy parts, loaded once per page and shared by every <async-playground>:
+// each instance awaits the same promises. Nothing is fetched until the first
+// call (an element near the viewport, or a Run press); then the glue module and
+// the wasm download in parallel instead of one after the other, and so does the
+// timeline's whole module graph.
+// URLs resolve relative to this module, so an embed works from any page URL and
+// from another origin (which must send Access-Control-Allow-Origin: see README).
+
+const GLUE = new URL("./pkg/async_playground.js", import.meta.url);
+const WASM = new URL("./pkg/async_playground_bg.wasm", import.meta.url);
+const TIMELINE = new URL("./timeline-view.js", import.meta.url);
+/**
+ * What timeline-view.js imports, directly or not: hinted at once, not several
+ * round trips deep (tests/e2e/embed.test.mjs checks the list against the imports).
+ */
+const TIMELINE_IMPORTS = ["dom.js", "timeline-compare.js", "format.js", "timeline-readout.js", "io-ideal.js",
+  "timeline-svg.js", "timeline-plot.js", "timeline-layout.js", "timeline-scale.js", "timeline-labels.js",
+  "timeline-style.js", "timeline-moment.js", "timeline-transport.js", "svg-export.js"];
 
 let loading = null;
+let timeline = null;
 
-/** Resolves to `{ run, parse, format, toPython, examples, shownItems, Replay, SeedBatch }` once the wasm module is ready. */
+/** Why the engine did not load, in words a page author can act on. */
+export class EngineLoadError extends Error {
+  name = "EngineLoadError";
+}
+
+/** Resolves to `{ run, parse, format, toPython, examples, shownItems, Replay, SeedBatch }` once the wasm module is ready; rejects with an EngineLoadError. */
 export function loadEngine() {
-  loading ??= import(new URL("./pkg/async_playground.js", import.meta.url)).then(async (glue) => {
-    await glue.default();
-    const { run, parse, format, toPython, examples, shownItems, Replay, SeedBatch } = glue;
-    return { run, parse, format, toPython, examples: examples(), shownItems: shownItems(), Replay, SeedBatch };
-  });
+  loading ??= load();
   return loading;
+}
+
+async function load() {
+  // Started before the glue arrives: the wasm is the long download.
+  const wasm = fetch(WASM).then(
+    (response) => {
+      if (!response.ok) throw new EngineLoadError(`${WASM.href} answered HTTP ${response.status}.`);
+      return response;
+    },
+    () => {
+      throw new EngineLoadError(
+        `${WASM.href} could not be downloaded: a network error, or a CORS refusal (a page on another origin needs the server to send Access-Control-Allow-Origin), or the page's Content-Security-Policy (connect-src).`,
+      );
+    },
+  );
+  wasm.catch(() => {}); // reported below, once
+  let glue;
+  try {
+    glue = await import(GLUE.href);
+  } catch {
+    throw new EngineLoadError(
+      `the module ${GLUE.href} did not load: it is missing, or refused by CORS (a page on another origin needs the server to send Access-Control-Allow-Origin), or by the page's Content-Security-Policy (script-src).`,
+    );
+  }
+  try {
+    await glue.default({ module_or_path: wasm });
+  } catch (error) {
+    if (error instanceof EngineLoadError) throw error;
+    const text = String(error?.message ?? error);
+    if (/unsafe-eval|Content Security Policy|CSP/i.test(text)) {
+      throw new EngineLoadError(
+        "the page's Content-Security-Policy forbids WebAssembly: add 'wasm-unsafe-eval' to its script-src.",
+      );
+    }
+    throw new EngineLoadError(`the WebAssembly module did not start: ${text}`);
+  }
+  const { run, parse, format, toPython, examples, shownItems, Replay, SeedBatch } = glue;
+  return { run, parse, format, toPython, examples: examples(), shownItems: shownItems(), Replay, SeedBatch };
+}
+
+/** Resolves to true once `timeline-view` is defined, or false if its module did not load. */
+export function loadTimeline() {
+  timeline ??= (() => {
+    for (const file of TIMELINE_IMPORTS) {
+      const link = document.createElement("link");
+      link.rel = "modulepreload";
+      link.href = new URL(file, TIMELINE).href;
+      document.head.append(link);
+    }
+    return import(TIMELINE.href).then(() => true, () => false);
+  })();
+  return timeline;
 }

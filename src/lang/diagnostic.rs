@@ -1,5 +1,7 @@
 //! Errors that point at the exact place in the program text.
 
+use std::fmt;
+
 use crate::program::Span;
 
 /// One error in a program: where it is and what was expected there.
@@ -63,6 +65,49 @@ impl Diagnostic {
         )
     }
 }
+
+/// `line:column: message`, as a compiler prints it (without the source line:
+/// [`Diagnostic::render`] adds that).
+///
+/// ```
+/// let errors = async_playground::lang::parse("sum(nope)").unwrap_err();
+/// assert_eq!(errors[0].to_string(), "1:5: unknown source 'nope'");
+/// ```
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.column, self.message)
+    }
+}
+
+impl std::error::Error for Diagnostic {}
+
+/// Every error of a program as one [`std::error::Error`], one per line, so
+/// that `?` can carry what [`parse`](super::parse) returns.
+///
+/// ```
+/// use async_playground::lang::{self, Diagnostics};
+/// fn sources(text: &str) -> Result<usize, Box<dyn std::error::Error>> {
+///     Ok(lang::parse(text).map_err(Diagnostics)?.sources.len())
+/// }
+/// let error = sources("sum(nope)\nmax(b)").unwrap_err();
+/// assert_eq!(error.to_string(), "1:5: unknown source 'nope'\n2:5: unknown source 'b'");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, diagnostic) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{diagnostic}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
 
 /// 1-based line and char column of byte offset `at` (a char boundary).
 pub(crate) fn line_column(text: &str, at: usize) -> (u32, u32) {

@@ -22,7 +22,7 @@ mod python;
 mod trivia;
 
 pub use check::{MAX_BLOCKING_MS, MAX_DURATION_MS, MAX_LIST, MAX_TASKS, MAX_TIMERS, MAX_VALUES};
-pub use diagnostic::Diagnostic;
+pub use diagnostic::{Diagnostic, Diagnostics};
 pub use parser::{KEYWORDS, MAX_DEPTH};
 pub use python::PythonStyle;
 

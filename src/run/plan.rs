@@ -44,6 +44,15 @@ pub struct PlanError {
     pub span: Span,
 }
 
+/// The message; `span` says where (byte offsets into the program text).
+impl std::fmt::Display for PlanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for PlanError {}
+
 impl Plan {
     /// ```
     /// use async_playground::program::*;

@@ -55,17 +55,20 @@ async function httpOk(url) {
 }
 
 /**
- * Serve `dir` with `python3 -m http.server` on 127.0.0.1 and a free port.
- * Returns { baseUrl, port, stop() }. stop() is idempotent and synchronous enough
- * to be called from an exit handler.
+ * Serve `dir` with `tools/serve.py` (what `./dev serve` runs: http.server with
+ * CORS and the wasm MIME type) on 127.0.0.1 and a free port; `cors: false` leaves
+ * the CORS header out. Returns { baseUrl, port, stop() }. stop() is idempotent and
+ * synchronous enough to be called from an exit handler.
  */
-export async function startServer({ dir = WWW, logFile = path.join(OUT_DIR, 'e2e-server.log') } = {}) {
+export async function startServer({ dir = WWW, logFile = path.join(OUT_DIR, 'e2e-server.log'), cors = true } = {}) {
   mkdirSync(OUT_DIR, { recursive: true });
   let lastError = '';
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await findFreePort();
     const log = createWriteStream(logFile, { flags: attempt ? 'a' : 'w' });
-    const child = spawn('python3', ['-m', 'http.server', String(port), '--bind', HOST, '-d', dir], {
+    const args = [path.join(ROOT, 'tools', 'serve.py'), String(port), '--bind', HOST, '-d', dir];
+    if (!cors) args.push('--no-cors');
+    const child = spawn('python3', args, {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.pipe(log);
@@ -87,7 +90,7 @@ export async function startServer({ dir = WWW, logFile = path.join(OUT_DIR, 'e2e
     stop();
     lastError ||= exited ? `server exited with code ${child.exitCode}` : 'server did not answer within 10 s';
   }
-  throw new Error(`could not start python3 -m http.server: ${lastError} (see ${logFile})`);
+  throw new Error(`could not start tools/serve.py: ${lastError} (see ${logFile})`);
 }
 
 /** One headless Chromium (fresh temporary profile, removed by playwright on close). */

@@ -184,6 +184,7 @@ export const tests = {
       document.body.append(el);
     });
     const extra = page.locator('#extra');
+    await extra.scrollIntoViewIfNeeded(); // it loads the engine when near the viewport
     await extra.and(page.locator('[data-ready="true"]')).waitFor();
     assert.match(await codeOf(extra), /^# title: Limit/);
     assert.equal(await extra.locator('.editor').evaluate((e) => e.getBoundingClientRect().height), 200);

@@ -14,12 +14,19 @@ export const GATHER_100MS = [
 export const CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' https: http://localhost:* http://127.0.0.1:*";
 
-/** Opens a page and waits until every playground on it is ready. */
+/**
+ * Opens a page and waits until every playground on it is ready. Playgrounds load
+ * the engine when they come near the viewport, so each is scrolled to in turn.
+ */
 export async function open(page, baseUrl, path = 'index.html') {
   const res = await page.goto(`${baseUrl}/${path}`, { waitUntil: 'load' });
   assert.equal(res.status(), 200, `/${path} answered HTTP ${res.status()}`);
   await waitForReady(page);
-  await page.waitForFunction(() => [...document.querySelectorAll('async-playground')].every((e) => e.dataset.ready === 'true'));
+  for (const element of await page.locator('async-playground').all()) {
+    await element.scrollIntoViewIfNeeded();
+    await element.evaluate((e) => e.dataset.ready === 'true' || new Promise((r) => e.addEventListener('ready', r, { once: true })));
+  }
+  await page.evaluate(() => window.scrollTo(0, 0));
 }
 
 /** A locator scoped to one playground (the first by default). */
