@@ -11,18 +11,21 @@
 // first element's `ready` (median of the runs). --www serves another copy of
 // www/ (e.g. an older commit's front end with the same pkg/); given several
 // times, their loads alternate, so a busy machine slows them alike.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { gzipSync, constants as zc } from 'node:zlib';
-import os from 'node:os';
-import path from 'node:path';
-import { WWW as DEFAULT_WWW, launchBrowser, startServer } from '../tests/e2e/harness.mjs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { gzipSync, constants as zc } from "node:zlib";
+import os from "node:os";
+import path from "node:path";
+import { WWW as DEFAULT_WWW, launchBrowser, startServer } from "../tests/e2e/harness.mjs";
 
 const args = process.argv.slice(2);
-const opt = (name, fallback) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : fallback; };
-const WWWS = args.flatMap((a, i) => (args[i - 1] === '--www' ? [path.resolve(a)] : []));
+const opt = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const WWWS = args.flatMap((a, i) => (args[i - 1] === "--www" ? [path.resolve(a)] : []));
 if (!WWWS.length) WWWS.push(DEFAULT_WWW);
-const LATENCY = Number(opt('--latency', 50));
-const RUNS = Number(opt('--runs', 5));
+const LATENCY = Number(opt("--latency", 50));
+const RUNS = Number(opt("--runs", 5));
 
 const PROGRAM = `
   source a = [10, 20, 40] every 100ms
@@ -35,52 +38,71 @@ async function measure(browser, { site, www }, hostUrl, name) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: LATENCY, downloadThroughput: -1, uploadThroughput: -1 });
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", {
+    offline: false,
+    latency: LATENCY,
+    downloadThroughput: -1,
+    uploadThroughput: -1,
+  });
   const requests = [];
-  page.on('request', (r) => r.url().startsWith(site.baseUrl) && requests.push(new URL(r.url()).pathname));
+  page.on("request", (r) => r.url().startsWith(site.baseUrl) && requests.push(new URL(r.url()).pathname));
   await page.goto(`${hostUrl}/${name}.html`);
-  const readyMs = await page.evaluate(() => new Promise((resolve) => {
-    const first = document.querySelector('async-playground');
-    const done = () => resolve(performance.now());
-    if (first.dataset.ready === 'true') done();
-    else first.addEventListener('ready', done, { once: true });
-    setTimeout(() => resolve(NaN), 3000); // never scrolled to: never ready
-  }));
+  const readyMs = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const first = document.querySelector("async-playground");
+        const done = () => resolve(performance.now());
+        if (first.dataset.ready === "true") done();
+        else first.addEventListener("ready", done, { once: true });
+        setTimeout(() => resolve(NaN), 3000); // never scrolled to: never ready
+      }),
+  );
   await page.waitForTimeout(1000); // anything else the page goes on to load
   await context.close();
   const files = requests.map((p) => path.join(www, decodeURIComponent(p)));
   return {
     requests: requests.length,
     gzip: files.reduce((sum, f) => sum + gzipSize(f), 0),
-    wasm: files.filter((f) => f.endsWith('.wasm')).reduce((sum, f) => sum + gzipSize(f), 0),
+    wasm: files.filter((f) => f.endsWith(".wasm")).reduce((sum, f) => sum + gzipSize(f), 0),
     readyMs,
   };
 }
 
-const hostDir = mkdtempSync(path.join(os.tmpdir(), 'embed-load-'));
+const hostDir = mkdtempSync(path.join(os.tmpdir(), "embed-load-"));
 const sites = [];
-for (const www of WWWS) sites.push({ www, site: await startServer({ dir: www, logFile: path.join(os.tmpdir(), 'embed-load-site.log') }) });
-const host = await startServer({ dir: hostDir, logFile: path.join(os.tmpdir(), 'embed-load-host.log') });
+for (const www of WWWS)
+  sites.push({ www, site: await startServer({ dir: www, logFile: path.join(os.tmpdir(), "embed-load-site.log") }) });
+const host = await startServer({ dir: hostDir, logFile: path.join(os.tmpdir(), "embed-load-host.log") });
 const browser = await launchBrowser();
 try {
-  const pages = { 1: '', 10: '', '10 below': '<div style="height: 3000px"></div>' };
-  for (const [name, intro] of Object.entries(pages)) for (const { site } of sites) {
-    const n = parseInt(name, 10);
-    const elements = Array.from({ length: n }, () => `<async-playground style="min-height: 420px">${PROGRAM}</async-playground>`).join('\n');
-    writeFileSync(path.join(hostDir, `${name.replace(' ', '-')}-${site.port}.html`), `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>n</title>
-      <link rel="icon" href="data:,"><script type="module" src="${site.baseUrl}/async-playground.js"></script></head><body>${intro}${elements}</body></html>`);
-  }
+  const pages = { 1: "", 10: "", "10 below": '<div style="height: 3000px"></div>' };
+  for (const [name, intro] of Object.entries(pages))
+    for (const { site } of sites) {
+      const n = parseInt(name, 10);
+      const elements = Array.from(
+        { length: n },
+        () => `<async-playground style="min-height: 420px">${PROGRAM}</async-playground>`,
+      ).join("\n");
+      writeFileSync(
+        path.join(hostDir, `${name.replace(" ", "-")}-${site.port}.html`),
+        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>n</title>
+      <link rel="icon" href="data:,"><script type="module" src="${site.baseUrl}/async-playground.js"></script></head><body>${intro}${elements}</body></html>`,
+      );
+    }
   console.log(`added latency ${LATENCY} ms per request; median of ${RUNS} cold loads`);
-  console.log('  embeds  requests  gzip bytes  of which wasm  first ready (ms)  www');
+  console.log("  embeds  requests  gzip bytes  of which wasm  first ready (ms)  www");
   for (const name of Object.keys(pages)) {
     const runs = sites.map(() => []);
     for (let i = 0; i < RUNS; i++) {
-      for (const [k, s] of sites.entries()) runs[k].push(await measure(browser, s, host.baseUrl, `${name.replace(' ', '-')}-${s.site.port}`));
+      for (const [k, s] of sites.entries())
+        runs[k].push(await measure(browser, s, host.baseUrl, `${name.replace(" ", "-")}-${s.site.port}`));
     }
     for (const [k, { www }] of sites.entries()) {
       const m = (key) => median(runs[k].map((r) => r[key]));
-      console.log(`${name.padStart(8)}  ${String(m('requests')).padStart(8)}  ${String(m('gzip')).padStart(10)}  ${String(m('wasm')).padStart(13)}  ${m('readyMs').toFixed(0).padStart(16)}  ${www}`);
+      console.log(
+        `${name.padStart(8)}  ${String(m("requests")).padStart(8)}  ${String(m("gzip")).padStart(10)}  ${String(m("wasm")).padStart(13)}  ${m("readyMs").toFixed(0).padStart(16)}  ${www}`,
+      );
     }
   }
 } finally {

@@ -107,7 +107,10 @@ template.innerHTML = `
 
 /** Inline program text as written in HTML: without the indentation of the page. */
 function dedent(text) {
-  const lines = text.replace(/^\s*\n/, "").replace(/\s+$/, "").split("\n");
+  const lines = text
+    .replace(/^\s*\n/, "")
+    .replace(/\s+$/, "")
+    .split("\n");
   const indents = lines.filter((l) => l.trim()).map((l) => l.match(/^[ \t]*/)[0].length);
   const common = indents.length ? Math.min(...indents) : 0;
   return lines.map((l) => l.slice(common)).join("\n");
@@ -138,7 +141,18 @@ function saveFile(name, type, content) {
 }
 
 export class AsyncPlayground extends HTMLElement {
-  static observedAttributes = ["readonly", "clock", "speed", "height", "theme", "example", "src", "no-python", "python-style", "view"];
+  static observedAttributes = [
+    "readonly",
+    "clock",
+    "speed",
+    "height",
+    "theme",
+    "example",
+    "src",
+    "no-python",
+    "python-style",
+    "view",
+  ];
 
   #engine = null;
   #parts = null;
@@ -247,7 +261,9 @@ export class AsyncPlayground extends HTMLElement {
 
   /** The clock the next run uses (the toolbar's choice); setting it sets the `clock` attribute. */
   get clock() {
-    return this.#parts?.root.querySelector('input[name="clock"]:checked')?.value ?? this.getAttribute("clock") ?? "real";
+    return (
+      this.#parts?.root.querySelector('input[name="clock"]:checked')?.value ?? this.getAttribute("clock") ?? "real"
+    );
   }
   set clock(value) {
     this.setAttribute("clock", String(value));
@@ -279,7 +295,10 @@ export class AsyncPlayground extends HTMLElement {
     if (!parsed.ok) {
       this.#showDiagnostics(parsed.diagnostics);
       const count = parsed.diagnostics.length;
-      this.#say(`Not run: ${count} ${count === 1 ? "error" : "errors"} in the program. Fix ${count === 1 ? "it" : "them"} and run again.`, "error");
+      this.#say(
+        `Not run: ${count} ${count === 1 ? "error" : "errors"} in the program. Fix ${count === 1 ? "it" : "them"} and run again.`,
+        "error",
+      );
       // Nothing ran, so the last two runs are still the last two: the comparison stays.
       this.#markStale("failed");
       return null;
@@ -359,7 +378,8 @@ export class AsyncPlayground extends HTMLElement {
       }
       if (!live()) return report;
     } else {
-      if (clock === "virtual") this.#withTimeline((timeline) => timeline.addBatch({ lanes: report.lanes, events: report.events }));
+      if (clock === "virtual")
+        this.#withTimeline((timeline) => timeline.addBatch({ lanes: report.lanes, events: report.events }));
       this.#withTimeline((timeline) => timeline.finish(report));
       this.#withTimeline((timeline) => timeline.attachReplay(replay, { t: opening ? at : null }));
     }
@@ -421,7 +441,9 @@ export class AsyncPlayground extends HTMLElement {
     }
     await this.run({ at: t });
     if (recordingDropped) {
-      this.#say(`The real-clock recording was too big for the link, so the program was recomputed on the virtual clock, paused at ${formatMoment(t)}.`);
+      this.#say(
+        `The real-clock recording was too big for the link, so the program was recomputed on the virtual clock, paused at ${formatMoment(t)}.`,
+      );
     }
   }
 
@@ -433,7 +455,9 @@ export class AsyncPlayground extends HTMLElement {
       // The results are in; jump the picture to its end.
       this.#current = null;
       this.#withTimeline((timeline) => timeline.reset(), { reset: true });
-      this.#withTimeline((timeline) => timeline.addBatch({ lanes: current.report.lanes, events: current.report.events }));
+      this.#withTimeline((timeline) =>
+        timeline.addBatch({ lanes: current.report.lanes, events: current.report.events }),
+      );
       this.#withTimeline((timeline) => timeline.finish(current.report));
       this.#withTimeline((timeline) => timeline.attachReplay(this.#scrubbed?.replay));
       this.#setRunning(false);
@@ -483,7 +507,11 @@ export class AsyncPlayground extends HTMLElement {
       python: $("python-view"),
     };
     const parts = this.#parts;
-    this.#editor = new CodeEditor({ textarea: parts.textarea, gutterRows: $(".gutter-rows"), bandLayer: $(".band-layer") });
+    this.#editor = new CodeEditor({
+      textarea: parts.textarea,
+      gutterRows: $(".gutter-rows"),
+      bandLayer: $(".band-layer"),
+    });
     this.#results = new ResultsView($(".results"));
     this.#notice = new ActionNotice($(".notice"));
     this.#editor.value = this.#inlineProgram;
@@ -695,7 +723,12 @@ export class AsyncPlayground extends HTMLElement {
     this.#checkNow();
     this.#say(`Loaded “${example.title}”. Press Run or Ctrl+Enter.`);
     if (replaced) {
-      this.#notice.show(`Your edited program was replaced by “${example.title}”.`, "Undo", () => this.#undoReplace(replaced), "undo");
+      this.#notice.show(
+        `Your edited program was replaced by “${example.title}”.`,
+        "Undo",
+        () => this.#undoReplace(replaced),
+        "undo",
+      );
     }
     return true;
   }
@@ -734,7 +767,8 @@ export class AsyncPlayground extends HTMLElement {
 
   #saveDraft() {
     if (!this.#drafts || !this.#original) return;
-    if (this.#isEdited()) this.#drafts.save({ text: this.#editor.value, original: this.#original.text, example: this.#original.example });
+    if (this.#isEdited())
+      this.#drafts.save({ text: this.#editor.value, original: this.#original.text, example: this.#original.example });
     else this.#drafts.clear();
   }
 
@@ -752,7 +786,12 @@ export class AsyncPlayground extends HTMLElement {
     this.#editor.value = draft.text;
     this.#saveDraft();
     this.#checkNow();
-    this.#notice.show("Your draft from last time is restored.", "Revert to the original", () => this.#revertDraft(), "draft");
+    this.#notice.show(
+      "Your draft from last time is restored.",
+      "Revert to the original",
+      () => this.#revertDraft(),
+      "draft",
+    );
     this.#say("Draft restored. Press Run or Ctrl+Enter.");
   }
 
@@ -802,7 +841,11 @@ export class AsyncPlayground extends HTMLElement {
     const text = this.#editor.value;
     const parsed = this.#engine.parse(text);
     this.#showDiagnostics(parsed.ok ? [] : parsed.diagnostics);
-    this.#parts.python.show({ text, diagnostics: parsed.ok ? [] : parsed.diagnostics, toPython: this.#engine.toPython });
+    this.#parts.python.show({
+      text,
+      diagnostics: parsed.ok ? [] : parsed.diagnostics,
+      toPython: this.#engine.toPython,
+    });
     // Run ×N only matters when seeds change the run; errors keep it as it was.
     if (parsed.ok) this.#parts.root.querySelector("seed-histogram").hidden = !parsed.randomDelays;
   }
@@ -910,7 +953,10 @@ export class AsyncPlayground extends HTMLElement {
 
   #remember(statements, report) {
     const label = statements.map((s) => s.label).join(" + ") || "run";
-    this.#summaries = [...this.#summaries.slice(-1), { label, elapsedMs: report.elapsedMs, idealMs: report.idealMs, clock: report.clock }];
+    this.#summaries = [
+      ...this.#summaries.slice(-1),
+      { label, elapsedMs: report.elapsedMs, idealMs: report.idealMs, clock: report.clock },
+    ];
     this.#parts.compareBar.hidden = !(this.#summaries.length === 2 && this.#timeline);
   }
 

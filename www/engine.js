@@ -13,9 +13,22 @@ const TIMELINE = new URL("./timeline-view.js", import.meta.url);
  * What timeline-view.js imports, directly or not: hinted at once, not several
  * round trips deep (tests/e2e/embed.test.mjs checks the list against the imports).
  */
-const TIMELINE_IMPORTS = ["dom.js", "timeline-compare.js", "format.js", "timeline-readout.js", "io-ideal.js",
-  "timeline-svg.js", "timeline-plot.js", "timeline-layout.js", "timeline-scale.js", "timeline-labels.js",
-  "timeline-style.js", "timeline-moment.js", "timeline-transport.js", "svg-export.js"];
+const TIMELINE_IMPORTS = [
+  "dom.js",
+  "timeline-compare.js",
+  "format.js",
+  "timeline-readout.js",
+  "io-ideal.js",
+  "timeline-svg.js",
+  "timeline-plot.js",
+  "timeline-layout.js",
+  "timeline-scale.js",
+  "timeline-labels.js",
+  "timeline-style.js",
+  "timeline-moment.js",
+  "timeline-transport.js",
+  "svg-export.js",
+];
 
 let loading = null;
 let timeline = null;
@@ -78,7 +91,10 @@ export function loadTimeline() {
       link.href = new URL(file, TIMELINE).href;
       document.head.append(link);
     }
-    return import(TIMELINE.href).then(() => true, () => false);
+    return import(TIMELINE.href).then(
+      () => true,
+      () => false,
+    );
   })();
   return timeline;
 }

@@ -17,7 +17,7 @@ const STYLE_NOTES = {
   script: "Save as a .py file and run it with python: asyncio.run(main()) starts the event loop.",
   notebook:
     "For a Jupyter cell: Jupyter's event loop is already running, so asyncio.run() would fail " +
-    "(\"cannot be called from a running event loop\"); a cell can await main() at the top level, " +
+    '("cannot be called from a running event loop"); a cell can await main() at the top level, ' +
     "as this page's loop runs your program without one.",
 };
 

@@ -95,7 +95,12 @@ export class ResultsView {
       row.querySelector(".result-label").textContent = statement.label;
       const { result } = statement;
       const state = result.type === "error" ? "error" : "done";
-      this.#set(row, state, renderOutcome(result, this.shownItems), formatTiming(statement.elapsedMs, statement.idealMs, io.has(index)));
+      this.#set(
+        row,
+        state,
+        renderOutcome(result, this.shownItems),
+        formatTiming(statement.elapsedMs, statement.idealMs, io.has(index)),
+      );
       row.querySelector(".result-timing").dataset.elapsedMs = String(statement.elapsedMs);
       row.querySelector(".result-timing").dataset.idealMs = String(statement.idealMs);
     });

@@ -75,7 +75,13 @@ export class SeedHistogram extends HTMLElement {
     const shadow = this.shadowRoot;
     shadow.append(template.content.cloneNode(true));
     const $ = (s) => shadow.querySelector(s);
-    this.#parts = { run: $("#run-many"), stop: $("#stop-many"), count: $("#count"), progress: $(".progress"), list: $(".statements") };
+    this.#parts = {
+      run: $("#run-many"),
+      stop: $("#stop-many"),
+      count: $("#count"),
+      progress: $(".progress"),
+      list: $(".statements"),
+    };
     const initial = Number(this.getAttribute("runs")) || 1000;
     for (const n of new Set([...CHOICES, initial].sort((a, b) => a - b))) {
       const option = document.createElement("option");
@@ -130,7 +136,11 @@ export class SeedHistogram extends HTMLElement {
       this.#draw(spreads);
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
       const runs = batch.runs.toLocaleString("en-US");
-      this.#say(stopped.value ? `Stopped after ${runs} seeds.` : `${runs} seeds in ${seconds} s of wall time. Click a bar to open that seed's run.`);
+      this.#say(
+        stopped.value
+          ? `Stopped after ${runs} seeds.`
+          : `${runs} seeds in ${seconds} s of wall time. Click a bar to open that seed's run.`,
+      );
     } finally {
       batch.free();
       if (this.#stopped === stopped) {
@@ -220,7 +230,8 @@ export class SeedHistogram extends HTMLElement {
       const title = document.createElementNS(SVG, "title");
       title.textContent = text;
       rect.append(title);
-      const open = () => this.dispatchEvent(new CustomEvent("open-seed", { detail: { seed: bin.seed }, bubbles: true, composed: true }));
+      const open = () =>
+        this.dispatchEvent(new CustomEvent("open-seed", { detail: { seed: bin.seed }, bubbles: true, composed: true }));
       rect.addEventListener("click", open);
       rect.addEventListener("keydown", (event) => {
         if (event.key === "Enter" || event.key === " ") {
@@ -230,7 +241,10 @@ export class SeedHistogram extends HTMLElement {
       });
       svg.append(rect);
     });
-    for (const [name, ms] of [["p50", spread.p50Ms], ["p99", spread.p99Ms]]) {
+    for (const [name, ms] of [
+      ["p50", spread.p50Ms],
+      ["p99", spread.p99Ms],
+    ]) {
       const line = document.createElementNS(SVG, "line");
       line.setAttribute("class", name);
       const at = Math.min(width - 1, Math.max(1, x(ms)));

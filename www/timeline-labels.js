@@ -49,7 +49,9 @@ export function fitLabels(labels) {
     const texts = [...new Set(indices.map((i) => labels[i].text))].map((text) => ({ text, chars: Array.from(text) }));
     for (const i of indices) {
       const chars = Array.from(labels[i].text);
-      const differsAt = Math.max(...texts.filter((t) => t.text !== labels[i].text).map((t) => commonPrefix(chars, t.chars)));
+      const differsAt = Math.max(
+        ...texts.filter((t) => t.text !== labels[i].text).map((t) => commonPrefix(chars, t.chars)),
+      );
       shown[i] = windowAt(chars, differsAt, labels[i].room);
     }
   }

@@ -82,8 +82,23 @@ export class MomentPanel {
     const { loop, lanes } = moment;
     setText(this.line, loop.line);
     this.line.dataset.mode = loop.mode;
-    setText(this.queue, loop.queued ? shortList(loop.queue.map((q) => `${q.name} at ${formatMoment(q.until)}`), loop.queued) : "empty");
-    setText(this.ready, loop.readyCount ? shortList(loop.ready, loop.readyCount) : loop.busy !== null ? "none: the loop is frozen" : "none");
+    setText(
+      this.queue,
+      loop.queued
+        ? shortList(
+            loop.queue.map((q) => `${q.name} at ${formatMoment(q.until)}`),
+            loop.queued,
+          )
+        : "empty",
+    );
+    setText(
+      this.ready,
+      loop.readyCount
+        ? shortList(loop.ready, loop.readyCount)
+        : loop.busy !== null
+          ? "none: the loop is frozen"
+          : "none",
+    );
     this.rows.forEach((row, lane) => {
       const state = lanes[lane];
       if (!state) return;

@@ -159,7 +159,13 @@ class TimelineView extends HTMLElement {
   attachReplay(replay, { t = null, speed = 1 } = {}) {
     if (!replay) return;
     const start = this.#replay ? 0 : (t ?? replay.endMs);
-    this.#scrub = { replay, t: clamp(start, 0, replay.endMs), playing: false, speed: this.#replay?.speed ?? speed, lastFrame: 0 };
+    this.#scrub = {
+      replay,
+      t: clamp(start, 0, replay.endMs),
+      playing: false,
+      speed: this.#replay?.speed ?? speed,
+      lastFrame: 0,
+    };
     this.#moment.load(replay, replay.laneCount);
     if (this.#replay) this.#showMoment(this.#scrub.t, true);
     else this.#showAt(this.#scrub.t);
@@ -278,7 +284,11 @@ class TimelineView extends HTMLElement {
   #showMoment(t, playing) {
     const scrub = this.#scrub;
     const moment = scrub.replay.stateAt(t);
-    this.#plot.setMoment(moment.lanes.map((lane) => lane.status), !this.#replay, t);
+    this.#plot.setMoment(
+      moment.lanes.map((lane) => lane.status),
+      !this.#replay,
+      t,
+    );
     this.#moment.show(moment);
     this.#transport.show({ t, endMs: scrub.replay.endMs, playing, speed: scrub.speed });
   }
@@ -541,7 +551,11 @@ function buildSkeleton(root) {
   const viewport = el("div", { class: "viewport" }, frame);
   const canvas = el("div", { class: "canvas" }, viewport);
   const labels = el("svg:svg", { class: "labels", "aria-hidden": "true" }, canvas);
-  const plot = el("svg:svg", { class: "plot", role: "group", "aria-label": "Timeline: one row per task, time from left to right" }, canvas);
+  const plot = el(
+    "svg:svg",
+    { class: "plot", role: "group", "aria-label": "Timeline: one row per task, time from left to right" },
+    canvas,
+  );
   const transportSlot = el("div", { class: "transport-slot" }, frame);
   const legend = el("div", { class: "legend", "aria-hidden": "true" }, frame);
   for (const [key, text] of LEGEND) {
@@ -561,7 +575,22 @@ function buildSkeleton(root) {
   const compareChart = el("svg:svg", { class: "compare-chart" }, compare);
   const tooltip = el("div", { class: "tooltip", role: "tooltip", id: "tooltip" }, frame);
   tooltip.hidden = true;
-  return { frame, viewport, labels, plot, transportSlot, momentSlot, readout, warning, timers, omitted, compare, compareText, compareChart, tooltip };
+  return {
+    frame,
+    viewport,
+    labels,
+    plot,
+    transportSlot,
+    momentSlot,
+    readout,
+    warning,
+    timers,
+    omitted,
+    compare,
+    compareText,
+    compareChart,
+    tooltip,
+  };
 }
 
 /** Where each statement would end with zero overhead; none for real I/O, whose ideal is unknown. */
