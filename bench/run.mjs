@@ -685,10 +685,10 @@ async function figureB7(baseUrl) {
  */
 function sideBySide() {
   const b7 = results.B7;
-  if (!b7 || !b7.cold) return null;
+  if (!b7?.cold) return null;
   const med = (prefix) => {
     const r = rows.find((x) => x.figure.startsWith(prefix));
-    return r && r.n ? r.median : NaN;
+    return r?.n ? r.median : NaN;
   };
   const out = [];
   const add = (what, ours, py, unit) => {
@@ -699,7 +699,7 @@ function sideBySide() {
   add(
     "cold start to ready (fresh context)",
     med("B7 ours: navigation"),
-    med("B7 Pyodide " + b7.version + ": navigation"),
+    med(`B7 Pyodide ${b7.version}: navigation`),
     "ms",
   );
   add("runtime fetched, gzip -9", med("B7 ours runtime fetched"), med("B7 Pyodide runtime fetched, gzip"), "kb");
@@ -793,7 +793,7 @@ async function profile(baseUrl) {
     console.log(
       `\n${label}: runs ${t.map((x) => x.toFixed(0)).join(", ")} ms; ${(total / 1000).toFixed(0)} ms sampled`,
     );
-    console.log("  by kind: " + bucketList.map((b) => `${b.bucket} ${b.pct}%`).join(", "));
+    console.log(`  by kind: ${bucketList.map((b) => `${b.bucket} ${b.pct}%`).join(", ")}`);
     console.log("  top self time:");
     for (const e of top) console.log(`  ${String(e.pct).padStart(5)}%  ${String(e.selfMs).padStart(8)} ms  ${e.fn}`);
   }
@@ -882,7 +882,7 @@ async function main() {
       throw new Error(`Pyodide not found at ${PYODIDE_SRC}: ./dev bench --peers installs it (wasm-pack.toml [peers])`);
     }
     cpSync(PYODIDE_SRC, path.join(WWW, "pyodide"), { recursive: true });
-  } else if (ONLY && ONLY.has("B7")) {
+  } else if (ONLY?.has("B7")) {
     log("B7 (Pyodide) needs --peers; skipped");
   }
   const loadStart = os.loadavg();
@@ -962,7 +962,7 @@ async function main() {
   notes.push(
     "Ratios are computed per repetition from the two contenders run back to back in the same page, then summarised; verdicts apply to the median.",
   );
-  if (results.B7 && results.B7.cold) {
+  if (results.B7?.cold) {
     notes.push(
       "B7 (Pyodide): cold loads alternate with ours, fresh context each, ratios per pair; the gather and each task count run in a fresh " +
         `Pyodide page (${REPS} repetitions, ${B7_REPS_1E5} at 10^5 tasks, fewer if a task count has used ${B7_BUDGET_MS / 1000} s; each its own runPythonAsync call), ` +
@@ -998,12 +998,12 @@ async function main() {
 
   const json = { machine: m, quick: QUICK, only: ONLY && [...ONLY], rows, notes, raw: results };
   if (WRITE) {
-    writeFileSync(path.join(BENCH_DIR, "results.json"), JSON.stringify(json, null, 2) + "\n");
+    writeFileSync(path.join(BENCH_DIR, "results.json"), `${JSON.stringify(json, null, 2)}\n`);
     log("wrote bench/results.json");
     updateReadme(m, notes, sbs);
   } else {
     const file = path.join(os.tmpdir(), "bench-results-partial.json");
-    writeFileSync(file, JSON.stringify(json, null, 2) + "\n");
+    writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
     log(`partial run: wrote ${file} (bench/results.json and README untouched)`);
   }
 }
@@ -1011,7 +1011,7 @@ async function main() {
 try {
   await main();
 } catch (e) {
-  console.error(`bench failed: ${(e && e.stack) || e}`);
+  console.error(`bench failed: ${e?.stack || e}`);
   process.exitCode = 1;
 } finally {
   await cleanup();

@@ -171,7 +171,7 @@ async function main() {
 }
 
 main().catch((e) => {
-  window.benchError = String((e && e.stack) || e);
+  window.benchError = String(e?.stack || e);
   document.documentElement.dataset.error = "true";
   console.error("bench-pyodide page failed:", e);
 });

@@ -243,7 +243,7 @@ const bench = {
         const base = heap();
         const { value: o, peak } = await withPeakHeap(() => oursTimed(scaleText(n)));
         const res = o.report.statements[0].result;
-        expect(res.type === "group" && res.items.length === n, `group of ${res.items && res.items.length}`);
+        expect(res.type === "group" && res.items.length === n, `group of ${res.items?.length}`);
         expect(res.items[0].value === 70 && res.items[n - 1].value === 70, "sum 70");
         const timers = o.report.timers;
         o.report = null;
@@ -359,7 +359,7 @@ async function main() {
 }
 
 main().catch((e) => {
-  window.benchError = String((e && e.stack) || e);
+  window.benchError = String(e?.stack || e);
   document.documentElement.dataset.error = "true";
   console.error("bench page failed:", e);
 });

@@ -33,7 +33,7 @@ self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim(
 function slowPath(url) {
   const scope = new URL(self.registration.scope);
   if (url.origin !== scope.origin) return null;
-  const prefix = scope.pathname + "slow/";
+  const prefix = `${scope.pathname}slow/`;
   return url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : null;
 }
 

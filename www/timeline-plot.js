@@ -224,7 +224,9 @@ export class TimelinePlot {
     for (const state of this.lanes.values()) {
       Object.assign(state, { row: -1, drawn: 0, nodes: null, start: null, end: null, endKind: null, endEvent: null });
     }
-    this.layout.rows.forEach((lane, row) => this.drawLane(this.lanes.get(lane.id), row));
+    this.layout.rows.forEach((lane, row) => {
+      this.drawLane(this.lanes.get(lane.id), row);
+    });
     // Lanes beyond the row cap still count their markers as not shown.
     for (const state of this.lanes.values()) {
       if (state.row < 0) this.countSkipped(state);
@@ -659,7 +661,7 @@ export class TimelinePlot {
       this.nowNodes = null;
       return;
     }
-    if (!this.nowNodes || !this.nowNodes.line.isConnected) {
+    if (!this.nowNodes?.line.isConnected) {
       layer.replaceChildren();
       this.nowNodes = {
         line: svg("line", { class: "now-line", y1: AXIS_HEIGHT - 4, y2: this.rowsBottom }, layer),

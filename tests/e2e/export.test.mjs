@@ -4,7 +4,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { OUT_DIR, assert, waitFor } from "./harness.mjs";
-import { chooseClock, open, playground, resultsOf, runAndWait, setCode, statusOf } from "./playground-helpers.mjs";
+import { chooseClock, open, playground, runAndWait, setCode, statusOf } from "./playground-helpers.mjs";
 
 // Every kind of event: values, a failure, a cancelled race loser, a blocking busy-wait.
 const EVERY_KIND = [
@@ -217,14 +217,12 @@ export const tests = {
       ")",
     ].join("\n");
     await runVirtual(pg, text);
-    const labels = await pg
-      .locator("timeline-view")
-      .evaluate((tl) =>
-        [...tl.shadowRoot.querySelectorAll("[data-lane-label]")].map((t) => ({
-          shown: t.firstChild.textContent,
-          full: t.querySelector("title").textContent,
-        })),
-      );
+    const labels = await pg.locator("timeline-view").evaluate((tl) =>
+      [...tl.shadowRoot.querySelectorAll("[data-lane-label]")].map((t) => ({
+        shown: t.firstChild.textContent,
+        full: t.querySelector("title").textContent,
+      })),
+    );
     assert.equal(labels.length, 8);
     assert.ok(
       labels.some((l) => l.shown !== l.full),

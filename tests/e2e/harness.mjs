@@ -140,7 +140,7 @@ export function watchPage(page) {
       // The browser asks for /favicon.ico on its own; a 404 there is not the page's error.
       if (loc && /\/favicon\.ico$/.test(loc.url || "")) return;
       if (expected.some((re) => re.test(`${msg.text()} ${loc?.url || ""}`))) return;
-      add(`console error: ${msg.text()}${loc && loc.url ? ` (${loc.url})` : ""}`);
+      add(`console error: ${msg.text()}${loc?.url ? ` (${loc.url})` : ""}`);
     }
   });
   page.on("crash", () => add("page crashed"));

@@ -70,7 +70,7 @@ export const tests = {
 
     await setCode(pg, "source a = [1, 2, 3] every 100ms\nsum(a)\n");
     await waitFor(async () => (await pg.locator(".diagnostic").count()) === 0, { message: "the error to clear" });
-    let [row] = await runAndWait(pg);
+    const [row] = await runAndWait(pg);
     assert.equal(row.value, "6");
 
     await setCode(pg, 'source a = [1, 2, 3] every 100ms\n"largest": max(a)\n"mean": mean(a)\n');

@@ -27,7 +27,7 @@ export const tests = {
     const script = await python.code();
     assert.match(
       script,
-      /async def feed\(\):\n    for value in \[10, 20, 40\]:\n        await asyncio\.sleep\(0\.1\)\n        yield value\n/,
+      /async def feed\(\):\n {4}for value in \[10, 20, 40\]:\n {8}await asyncio\.sleep\(0\.1\)\n {8}yield value\n/,
     );
     assert.match(script, /await report\("", total\(feed\(\)\)\)/);
     assert.ok(script.endsWith("asyncio.run(main())\n"), "a script starts the loop with asyncio.run");

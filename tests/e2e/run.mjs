@@ -48,6 +48,7 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
 
 const oneLine = (s) =>
   String(s)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes (ESC [ ... m)
     .replace(/\x1b\[[0-9;]*m/g, "")
     .replace(/\s*\n\s*/g, " | ")
     .slice(0, 600);

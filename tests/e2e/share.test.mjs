@@ -1,16 +1,7 @@
 // Share links: #code/<base64url(deflate-raw(JSON))> restores a program exactly;
 // damaged links fall back to the default program with a clear message.
 import { assert } from "./harness.mjs";
-import {
-  chooseClock,
-  codeOf,
-  open,
-  playground,
-  resultsOf,
-  setCode,
-  statusOf,
-  waitForRunEnd,
-} from "./playground-helpers.mjs";
+import { chooseClock, codeOf, open, playground, setCode, statusOf, waitForRunEnd } from "./playground-helpers.mjs";
 
 // Unicode in comments and labels, escaped quotes, backslashes, a tab, no final newline.
 const TRICKY = [
