@@ -382,3 +382,38 @@ impl Aggregator {
         Aggregator::ALL.into_iter().find(|a| a.name() == name)
     }
 }
+
+/// The least one `blocking` busy-wait costs, in ms, however short its delay:
+/// reading the clock and returning to the engine. The checker counts every
+/// blocking value with a delay as at least this, so that
+/// `range(100000) every 1e-9ms blocking` counts as 20 s of busy-waiting: it
+/// froze the page for 10.2 s, and slower machines take longer.
+pub const BLOCKING_OVERHEAD_MS: f64 = 0.2;
+
+/// Whole numbers are exact in an `f64` up to 2^53.
+pub const MAX_EXACT_WHOLE: f64 = 9_007_199_254_740_992.0;
+
+/// The whole numbers `random` picks from in `low..=high`: the first one and
+/// how many there are, or why there are none it can pick exactly.
+///
+/// ```
+/// use async_playground::program::random_whole_numbers;
+/// assert_eq!(random_whole_numbers(1.0, 6.0), Ok((1.0, 6)));
+/// assert_eq!(random_whole_numbers(0.5, 2.5), Ok((1.0, 2)));
+/// assert!(random_whole_numbers(0.5, 0.6).is_err());
+/// assert!(random_whole_numbers(0.0, 1e20).is_err());
+/// ```
+pub fn random_whole_numbers(low: f64, high: f64) -> Result<(f64, u64), String> {
+    let (first, last) = (low.ceil(), high.floor());
+    if !(first.is_finite() && last.is_finite()) || first > last {
+        return Err("random picks whole numbers, and this range has none".to_string());
+    }
+    if first < -MAX_EXACT_WHOLE || last > MAX_EXACT_WHOLE {
+        return Err(
+            "this range is too wide for random: it picks whole numbers from -2^53 to 2^53 (9007199254740992), where each one is exact"
+                .to_string(),
+        );
+    }
+    // Both ends are exact and at most 2^54 apart, so this fits a u64.
+    Ok((first, (last - first) as u64 + 1))
+}

@@ -7,28 +7,44 @@
 use crate::aggregate::Outcome;
 use crate::examples::Example;
 use crate::json::{Fields, Json};
-use crate::lang::Diagnostic;
+use crate::lang::{Diagnostic, LineIndex};
 use crate::program::Program;
 use crate::run::StatementSpread;
 use crate::trace::{Event, EventKind, Lane, Report};
 
-/// Byte offset → UTF-16 offset, for editors working on JS strings.
-fn utf16_offset(text: &str, byte: usize) -> u64 {
-    text.get(..byte.min(text.len()))
-        .map_or(0, |prefix| prefix.encode_utf16().count() as u64)
+/// Byte offset → UTF-16 offset, for editors working on JS strings. The
+/// column is already known, so only that line's start needs counting.
+fn utf16_offset(text: &str, lines: &[u64], d: &Diagnostic, byte: usize) -> u64 {
+    let start = d.span.start.min(text.len());
+    let line_begin = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line = (d.line as usize).saturating_sub(1);
+    let before_line = lines.get(line).copied().unwrap_or(0);
+    let in_line = text
+        .get(line_begin..byte.min(text.len()))
+        .map_or(0, |part| part.encode_utf16().count() as u64);
+    before_line + in_line
 }
 
-fn line_of(text: &str, byte: usize) -> u64 {
-    let before = text.get(..byte.min(text.len())).unwrap_or("");
-    before.matches('\n').count() as u64 + 1
+/// The UTF-16 offset where each line starts, counted once for all diagnostics.
+fn utf16_line_starts(text: &str) -> Vec<u64> {
+    let mut starts = vec![0];
+    let mut units = 0u64;
+    for c in text.chars() {
+        units += c.len_utf16() as u64;
+        if c == '\n' {
+            starts.push(units);
+        }
+    }
+    starts
 }
 
-fn diagnostic(json: &mut Json, text: &str, diagnostic: &Diagnostic) {
+fn diagnostic(json: &mut Json, text: &str, lines: &[u64], diagnostic: &Diagnostic) {
     json.object(|o| {
         o.integer("line", diagnostic.line.into());
         o.integer("column", diagnostic.column.into());
-        o.integer("from", utf16_offset(text, diagnostic.span.start));
-        o.integer("to", utf16_offset(text, diagnostic.span.end));
+        let (from, to) = (diagnostic.span.start, diagnostic.span.end);
+        o.integer("from", utf16_offset(text, lines, diagnostic, from));
+        o.integer("to", utf16_offset(text, lines, diagnostic, to));
         o.string("message", &diagnostic.message);
         o.string("rendered", &diagnostic.render(text));
     });
@@ -36,8 +52,9 @@ fn diagnostic(json: &mut Json, text: &str, diagnostic: &Diagnostic) {
 
 /// `Diagnostic[]`
 pub fn diagnostics(text: &str, list: &[Diagnostic]) -> String {
+    let lines = utf16_line_starts(text);
     let mut json = Json::default();
-    json.array(list, |json, d| diagnostic(json, text, d));
+    json.array(list, |json, d| diagnostic(json, text, &lines, d));
     json.finish()
 }
 
@@ -57,26 +74,29 @@ pub fn parse_result(
     let mut json = Json::default();
     json.object(|o| match parsed {
         Ok(program) => {
+            let lines = LineIndex::new(text);
+            let line_of = |byte: usize| u64::from(lines.line(byte));
             o.boolean("ok", true);
             o.boolean("randomDelays", random_delays);
             o.key("sources").array(&program.sources, |json, def| {
                 json.object(|o| {
                     o.string("name", &def.name);
-                    o.integer("line", line_of(text, def.span.start));
+                    o.integer("line", line_of(def.span.start));
                 })
             });
             o.key("statements")
                 .array(program.statements.iter().enumerate(), |json, (i, task)| {
                     json.object(|o| {
                         o.string("label", statement_labels.get(i).copied().unwrap_or(""));
-                        o.integer("line", line_of(text, task.span.start));
+                        o.integer("line", line_of(task.span.start));
                     })
                 });
         }
         Err(list) => {
             o.boolean("ok", false);
+            let lines = utf16_line_starts(text);
             o.key("diagnostics")
-                .array(list, |json, d| diagnostic(json, text, d));
+                .array(list, |json, d| diagnostic(json, text, &lines, d));
         }
     });
     json.finish()

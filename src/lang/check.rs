@@ -4,20 +4,21 @@
 
 use std::collections::HashMap;
 
-use super::diagnostic::{line_column, Diagnostic};
+use super::diagnostic::DiagnosticSink;
 use crate::display::seconds;
-use crate::program::{Delays, Pacing, Program, SourceExpr, SourceKind, Span, Task, TaskKind};
+use crate::program::{
+    Delays, Pacing, Program, SourceExpr, SourceKind, Span, Task, TaskKind, BLOCKING_OVERHEAD_MS,
+};
 use crate::suggest::closest;
 
 pub use crate::limits::{
     MAX_BLOCKING_MS, MAX_DURATION_MS, MAX_LIST, MAX_TASKS, MAX_TIMERS, MAX_VALUES,
 };
 
-/// Checks `program` (parsed from `text`) and appends what is wrong.
-pub(crate) fn check(program: &Program, text: &str, diagnostics: &mut Vec<Diagnostic>) {
+/// Checks `program` and appends what is wrong.
+pub(crate) fn check(program: &Program, diagnostics: &mut DiagnosticSink) {
     let mut checker = Checker {
         program,
-        text,
         diagnostics,
         first_definition: HashMap::new(),
         costs: Vec::new(),
@@ -26,12 +27,16 @@ pub(crate) fn check(program: &Program, text: &str, diagnostics: &mut Vec<Diagnos
     checker.statements();
 }
 
-/// What running a source once costs, as upper bounds.
+/// What running a source once costs, as upper bounds. Values count what the
+/// sources make (are pulled for), not what comes out of the pipe.
 #[derive(Clone, Copy, Default)]
 struct Cost {
     values: u64,
     timers: u64,
     blocking_ms: f64,
+    /// A filter may drop values, so a `take` or `fail after` further down
+    /// the pipe can't bound how many are pulled from the sources.
+    filtered: bool,
 }
 
 impl Cost {
@@ -40,6 +45,7 @@ impl Cost {
             values: self.values.saturating_add(other.values),
             timers: self.timers.saturating_add(other.timers),
             blocking_ms: self.blocking_ms + other.blocking_ms,
+            filtered: self.filtered || other.filtered,
         }
     }
 
@@ -48,33 +54,36 @@ impl Cost {
             values: self.values.saturating_mul(count),
             timers: self.timers.saturating_mul(count),
             blocking_ms: self.blocking_ms * count as f64,
+            filtered: self.filtered,
         }
     }
 
-    /// At most `count` values come out of a `take` or `fail after`.
+    /// A `take` or `fail after` pulls at most `count` values, unless a
+    /// filter upstream drops some: then it may pull them all.
     fn at_most(self, count: u64) -> Cost {
+        if self.filtered {
+            return self;
+        }
         Cost {
             values: self.values.min(count),
             timers: self.timers.min(count),
-            blocking_ms: self.blocking_ms,
+            ..self
         }
     }
 }
 
-struct Checker<'p, 'd> {
+struct Checker<'p, 'd, 't> {
     program: &'p Program,
-    text: &'p str,
-    diagnostics: &'d mut Vec<Diagnostic>,
+    diagnostics: &'d mut DiagnosticSink<'t>,
     /// Name → index of its first definition.
     first_definition: HashMap<&'p str, usize>,
     /// Cost of each definition's body, by index.
     costs: Vec<Cost>,
 }
 
-impl<'p> Checker<'p, '_> {
+impl<'p> Checker<'p, '_, '_> {
     fn error(&mut self, span: Span, message: String) {
-        self.diagnostics
-            .push(Diagnostic::new(self.text, span, message));
+        self.diagnostics.push(span, message);
     }
 
     fn definitions(&mut self) {
@@ -84,9 +93,11 @@ impl<'p> Checker<'p, '_> {
             let cost = self.source_cost(&def.body, index);
             self.costs.push(cost);
             if let Some(&first) = self.first_definition.get(def.name.as_str()) {
-                let (line, column) = line_column(self.text, program.sources[first].name_span.start);
+                let place = self
+                    .diagnostics
+                    .place(program.sources[first].name_span.start);
                 let message = format!(
-                    "source '{}' is already defined at {line}:{column}; pick another name",
+                    "source '{}' is already defined at {place}; pick another name",
                     def.name
                 );
                 self.error(def.name_span, message);
@@ -99,10 +110,11 @@ impl<'p> Checker<'p, '_> {
     fn statements(&mut self) {
         let program = self.program;
         let mut per_statement = Vec::with_capacity(program.statements.len());
+        let mut visible = 0;
         for statement in &program.statements {
-            // Sources defined after a statement are not visible to it.
-            let visible = program
-                .sources
+            // Sources defined after a statement are not visible to it; both
+            // lists are in text order.
+            visible += program.sources[visible..]
                 .iter()
                 .take_while(|def| def.span.end <= statement.span.start)
                 .count();
@@ -143,11 +155,14 @@ impl<'p> Checker<'p, '_> {
                 self.error(span, message);
             }
             if running.blocking_ms > MAX_BLOCKING_MS && before.1.blocking_ms <= MAX_BLOCKING_MS {
-                let message = format!(
-                    "this program busy-waits {} s in all; the cap is {} s",
-                    seconds(total.blocking_ms.round()),
-                    seconds(MAX_BLOCKING_MS)
-                );
+                let cap = seconds(MAX_BLOCKING_MS);
+                // Whole milliseconds: the message is about seconds.
+                let mut total_s = seconds(total.blocking_ms.round());
+                if total_s == cap {
+                    total_s = format!("over {cap}");
+                }
+                let message =
+                    format!("this program busy-waits {total_s} s in all; the cap is {cap} s");
                 self.error(span, message);
             }
         }
@@ -195,6 +210,10 @@ impl<'p> Checker<'p, '_> {
             SourceKind::Take { source, count } | SourceKind::FailAfter { source, count, .. } => {
                 self.source_cost(source, visible).at_most(*count)
             }
+            SourceKind::Filter { source, .. } => Cost {
+                filtered: true,
+                ..self.source_cost(source, visible)
+            },
             // Merges and the other transforms cost what their inputs cost.
             _ => source.inputs().iter().fold(Cost::default(), |cost, input| {
                 cost.plus(self.source_cost(input, visible))
@@ -203,6 +222,9 @@ impl<'p> Checker<'p, '_> {
     }
 
     fn unknown_source(&mut self, name: &str, span: Span, visible: usize) {
+        if self.diagnostics.is_full() {
+            return;
+        }
         let program = self.program;
         let later = program.sources[visible.min(program.sources.len())..]
             .iter()
@@ -211,9 +233,9 @@ impl<'p> Checker<'p, '_> {
             if def.body.span.start <= span.start && span.end <= def.body.span.end {
                 format!("source '{name}' can't use itself")
             } else {
-                let (line, column) = line_column(self.text, def.name_span.start);
+                let place = self.diagnostics.place(def.name_span.start);
                 format!(
-                    "source '{name}' is used before its definition at {line}:{column}; move the definition up"
+                    "source '{name}' is used before its definition at {place}; move the definition up"
                 )
             }
         } else {
@@ -230,12 +252,15 @@ impl<'p> Checker<'p, '_> {
 }
 
 fn pacing_cost(count: u64, pacing: &Pacing) -> Cost {
-    let (timers, waited_ms) = match &pacing.delays {
+    let (timers, blocking_ms) = match &pacing.delays {
         Delays::None => (0, 0.0),
-        Delays::Every(ms) => (if *ms > 0.0 { count } else { 0 }, ms * count as f64),
+        Delays::Every(ms) => (
+            if *ms > 0.0 { count } else { 0 },
+            busy_wait_cost(*ms) * count as f64,
+        ),
         Delays::Each(list) => (
             list.iter().filter(|ms| **ms > 0.0).count() as u64,
-            list.iter().sum(),
+            list.iter().copied().map(busy_wait_cost).sum(),
         ),
         // The parser refuses `blocking` with random delays.
         Delays::Drawn(_) => (count, 0.0),
@@ -243,6 +268,17 @@ fn pacing_cost(count: u64, pacing: &Pacing) -> Cost {
     Cost {
         values: count,
         timers,
-        blocking_ms: if pacing.blocking { waited_ms } else { 0.0 },
+        blocking_ms: if pacing.blocking { blocking_ms } else { 0.0 },
+        filtered: false,
+    }
+}
+
+/// What busy-waiting `ms` really costs: a delay shorter than the
+/// [`BLOCKING_OVERHEAD_MS`] of one busy-wait still costs that overhead.
+fn busy_wait_cost(ms: f64) -> f64 {
+    if ms > 0.0 {
+        ms.max(BLOCKING_OVERHEAD_MS)
+    } else {
+        0.0
     }
 }

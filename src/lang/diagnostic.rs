@@ -4,6 +4,17 @@ use std::fmt;
 
 use crate::program::Span;
 
+/// After this many errors, lexer, parser and checker together, the rest are
+/// likely echoes of the first ones; stopping there keeps a broken 1 MB text
+/// cheap to report.
+pub const MAX_DIAGNOSTICS: usize = 50;
+
+/// How many chars of the line [`Diagnostic::render`] shows around the place.
+const RENDER_WINDOW: usize = 120;
+
+/// A message longer than twice this is cut in the middle.
+const MESSAGE_END_CHARS: usize = 100;
+
 /// One error in a program: where it is and what was expected there.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -21,15 +32,32 @@ impl Diagnostic {
     /// A diagnostic for `span` of `text`, with the line and column computed.
     /// Spans past the end or inside a char are moved back to the nearest
     /// valid position, so a diagnostic is always safe to render.
+    ///
+    /// ```
+    /// use async_playground::lang::Diagnostic;
+    /// use async_playground::program::Span;
+    /// let error = Diagnostic::new("a\nbc", Span::new(3, 4), "here");
+    /// assert_eq!((error.line, error.column), (2, 2));
+    /// ```
     pub fn new(text: &str, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::with_lines(&LineIndex::new(text), text, span, message.into())
+    }
+
+    /// [`Diagnostic::new`] with the text's lines already indexed.
+    pub(crate) fn with_lines(
+        lines: &LineIndex,
+        text: &str,
+        span: Span,
+        message: String,
+    ) -> Diagnostic {
         let start = floor_char_boundary(text, span.start);
         let end = floor_char_boundary(text, span.end.max(start));
-        let (line, column) = line_column(text, start);
+        let (line, column) = lines.line_column(text, start);
         Diagnostic {
             line,
             column,
             span: Span::new(start, end),
-            message: message.into(),
+            message,
         }
     }
 
@@ -43,24 +71,40 @@ impl Diagnostic {
     ///     "1:9: error: unknown source 'afeat3'\n  | collect(afeat3)\n  |         ^^^^^^"
     /// );
     /// ```
+    ///
+    /// A long line shows only a window of about 120 chars around the place,
+    /// with `...` where it is cut.
     pub fn render(&self, text: &str) -> String {
         let start = floor_char_boundary(text, self.span.start);
         let line_begin = text[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        let line_text = &text[line_begin..line_end];
         let end = floor_char_boundary(text, self.span.end.clamp(start, line_end));
-        let indent: String = text[line_begin..start]
+        // Up to half the window before the place; the rest after it.
+        let shown_begin = text[line_begin..start]
+            .char_indices()
+            .rev()
+            .nth(RENDER_WINDOW / 2 - 1)
+            .map_or(line_begin, |(i, _)| line_begin + i);
+        let shown_end = text[start..line_end]
+            .char_indices()
+            .nth(RENDER_WINDOW - text[shown_begin..start].chars().count())
+            .map_or(line_end, |(i, _)| start + i);
+        let (before, after) = (
+            if shown_begin > line_begin { "..." } else { "" },
+            if shown_end < line_end { "..." } else { "" },
+        );
+        let indent: String = before
             .chars()
+            .chain(text[shown_begin..start].chars())
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
-        let carets = text[start..end].chars().count().max(1);
+        let carets = text[start..end.min(shown_end)].chars().count().max(1);
         format!(
-            "{}:{}: error: {}\n  | {}\n  | {}{}",
+            "{}:{}: error: {}\n  | {before}{}{after}\n  | {indent}{}",
             self.line,
             self.column,
             self.message,
-            line_text,
-            indent,
+            &text[shown_begin..shown_end],
             "^".repeat(carets)
         )
     }
@@ -109,13 +153,95 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
-/// 1-based line and char column of byte offset `at` (a char boundary).
-pub(crate) fn line_column(text: &str, at: usize) -> (u32, u32) {
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let line_begin = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_begin..].chars().count() + 1;
-    (saturate(line), saturate(column))
+/// Where each line of a text starts, so that the line and column of any
+/// offset cost a binary search, not a scan from the start.
+///
+/// ```
+/// use async_playground::lang::LineIndex;
+/// let text = "sum([1])\nsum(nope)";
+/// assert_eq!(LineIndex::new(text).line_column(text, 13), (2, 5));
+/// ```
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// One pass over `text`, finding its line breaks.
+    pub fn new(text: &str) -> LineIndex {
+        let breaks = text.bytes().enumerate().filter(|&(_, b)| b == b'\n');
+        let starts = std::iter::once(0)
+            .chain(breaks.map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { starts }
+    }
+
+    /// 1-based line of byte offset `at`.
+    pub fn line(&self, at: usize) -> u32 {
+        saturate(self.starts.partition_point(|&start| start <= at))
+    }
+
+    /// 1-based line and char column of byte offset `at` (a char boundary of `text`).
+    pub fn line_column(&self, text: &str, at: usize) -> (u32, u32) {
+        let line = self.starts.partition_point(|&start| start <= at);
+        let line_begin = self.starts[line.saturating_sub(1)];
+        let column = text[line_begin..at].chars().count() + 1;
+        (saturate(line), saturate(column))
+    }
+}
+
+/// The diagnostics of one text, from lexer, parser and checker, up to
+/// [`MAX_DIAGNOSTICS`] in all.
+pub(crate) struct DiagnosticSink<'t> {
+    text: &'t str,
+    lines: LineIndex,
+    list: Vec<Diagnostic>,
+}
+
+impl<'t> DiagnosticSink<'t> {
+    pub fn new(text: &'t str) -> DiagnosticSink<'t> {
+        DiagnosticSink {
+            text,
+            lines: LineIndex::new(text),
+            list: Vec::new(),
+        }
+    }
+
+    /// Whether more errors would be dropped: callers skip building them.
+    pub fn is_full(&self) -> bool {
+        self.list.len() >= MAX_DIAGNOSTICS
+    }
+
+    pub fn push(&mut self, span: Span, message: impl Into<String>) {
+        if !self.is_full() {
+            let message = cut_middle(message.into());
+            let diagnostic = Diagnostic::with_lines(&self.lines, self.text, span, message);
+            self.list.push(diagnostic);
+        }
+    }
+
+    /// `line:column` of byte offset `at`, for messages like "opened at 3:1".
+    pub fn place(&self, at: usize) -> String {
+        let (line, column) = self
+            .lines
+            .line_column(self.text, floor_char_boundary(self.text, at));
+        format!("{line}:{column}")
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.list
+    }
+}
+
+/// A message quoting a huge token (a 1 MB name or number) keeps its first
+/// and last [`MESSAGE_END_CHARS`] chars, so it stays readable and small.
+fn cut_middle(message: String) -> String {
+    let chars = message.chars().count();
+    if chars <= 2 * MESSAGE_END_CHARS + 3 {
+        return message;
+    }
+    let head: String = message.chars().take(MESSAGE_END_CHARS).collect();
+    let tail: String = message.chars().skip(chars - MESSAGE_END_CHARS).collect();
+    format!("{head}...{tail}")
 }
 
 fn saturate(n: usize) -> u32 {

@@ -3,6 +3,7 @@
 //! one of these on it, the generic messages on that line are replaced by one
 //! that says what to write here instead, at the habit's own position.
 
+use super::diagnostic::{LineIndex, MAX_DIAGNOSTICS};
 use super::Diagnostic;
 use crate::program::Span;
 
@@ -15,8 +16,19 @@ struct Habit {
 /// Replaces the diagnostics of every line that shows a Python habit with a
 /// message about the habit. `diagnostics` are sorted by position.
 pub(crate) fn explain(text: &str, diagnostics: &mut Vec<Diagnostic>) {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
+    // Only the lines with a diagnostic are read (at most MAX_DIAGNOSTICS),
+    // so this stays linear in the text.
+    let lines = LineIndex::new(text);
+    let mut begins: Vec<usize> = diagnostics
+        .iter()
+        .map(|d| text[..d.span.start].rfind('\n').map_or(0, |i| i + 1))
+        .collect();
+    begins.dedup();
+    for offset in begins {
+        let line_end = text[offset..]
+            .find('\n')
+            .map_or(text.len(), |i| offset + i + 1);
+        let line = &text[offset..line_end];
         let end = offset + line.len();
         let on_line = |d: &Diagnostic| d.span.start >= offset && d.span.start < end.max(offset + 1);
         if diagnostics.iter().any(on_line) {
@@ -26,13 +38,13 @@ pub(crate) fn explain(text: &str, diagnostics: &mut Vec<Diagnostic>) {
                 diagnostics.extend(
                     habits
                         .into_iter()
-                        .map(|h| Diagnostic::new(text, h.span, h.message)),
+                        .map(|h| Diagnostic::with_lines(&lines, text, h.span, h.message)),
                 );
             }
         }
-        offset = end;
     }
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    diagnostics.truncate(MAX_DIAGNOSTICS);
 }
 
 /// The code of a line: up to a `#` comment, with double-quoted strings
@@ -93,7 +105,10 @@ fn find(line: &str, offset: usize) -> Vec<Habit> {
         })
     };
     let words = words(&code);
-    let after = |start: usize, word: &str| code[start + word.len()..].trim_start().to_string();
+    // Slices, not copies, and questions about the whole line asked once: a
+    // long line has many words, and each must cost about its own length.
+    let after = |start: usize, word: &str| code[start + word.len()..].trim_start();
+    let has_bracket = code.contains('[');
     for (index, &(start, word)) in words.iter().enumerate() {
         let rest = after(start, word);
         let next = words.get(index + 1).map(|w| w.1);
@@ -150,7 +165,7 @@ fn find(line: &str, offset: usize) -> Vec<Habit> {
                 );
                 return habits;
             }
-            "for" | "in" if code.contains('[') => {
+            "for" | "in" if has_bracket => {
                 add(
                     start,
                     word.len(),
@@ -168,7 +183,12 @@ fn find(line: &str, offset: usize) -> Vec<Habit> {
                 return habits;
             }
             "range" if rest.starts_with('(') => {
-                let inside = rest[1..].split(')').next().unwrap_or("");
+                // `range(a, b)` is short: look no further than its window.
+                let window = rest
+                    .char_indices()
+                    .nth(40)
+                    .map_or(rest, |(i, _)| &rest[..i]);
+                let inside = window[1..].split(')').next().unwrap_or("");
                 if let Some((from, to)) = inside.split_once(',') {
                     let (from, to) = (from.trim(), to.trim());
                     let instead = match (from.parse::<u64>(), to.parse::<u64>()) {
@@ -186,9 +206,11 @@ fn find(line: &str, offset: usize) -> Vec<Habit> {
             "s" | "ms" if start > 0 => {
                 let before = code[..start].trim_end();
                 if before.len() < start && before.ends_with(|c: char| c.is_ascii_digit()) {
+                    // Past the char before the number, which may be wider than a byte.
                     let number_start = before
-                        .rfind(|c: char| !(c.is_ascii_digit() || c == '.'))
-                        .map_or(0, |i| i + 1);
+                        .char_indices()
+                        .rfind(|&(_, c)| !(c.is_ascii_digit() || c == '.'))
+                        .map_or(0, |(i, c)| i + c.len_utf8());
                     let number = &before[number_start..];
                     add(
                         number_start,

@@ -1,7 +1,7 @@
 //! Text → tokens. Every token carries its byte span and whether it starts a
 //! line, because outside brackets a line break ends a statement.
 
-use super::diagnostic::Diagnostic;
+use super::diagnostic::DiagnosticSink;
 use crate::program::Span;
 
 /// What a token is. Keywords are ordinary [`TokenKind::Ident`]s: the parser
@@ -54,7 +54,7 @@ pub(crate) struct Token {
 
 /// Splits `text` into tokens, ending with [`TokenKind::EndOfInput`].
 /// Lexical errors are pushed to `diagnostics` and leave an `Invalid` token.
-pub(crate) fn lex(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Token> {
+pub(crate) fn lex(text: &str, diagnostics: &mut DiagnosticSink) -> Vec<Token> {
     lex_with_comments(text, diagnostics).0
 }
 
@@ -62,7 +62,7 @@ pub(crate) fn lex(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Token> {
 /// line), in order: the formatter keeps them.
 pub(crate) fn lex_with_comments(
     text: &str,
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut DiagnosticSink,
 ) -> (Vec<Token>, Vec<Span>) {
     let mut lexer = Lexer {
         text,
@@ -77,17 +77,17 @@ pub(crate) fn lex_with_comments(
     (lexer.tokens, lexer.comments)
 }
 
-struct Lexer<'t, 'd> {
+struct Lexer<'t, 'd, 'dt> {
     text: &'t str,
     pos: usize,
     tokens: Vec<Token>,
     comments: Vec<Span>,
-    diagnostics: &'d mut Vec<Diagnostic>,
+    diagnostics: &'d mut DiagnosticSink<'dt>,
     line_start: bool,
     unindented: bool,
 }
 
-impl Lexer<'_, '_> {
+impl Lexer<'_, '_, '_> {
     fn peek(&self) -> Option<char> {
         self.text[self.pos..].chars().next()
     }
@@ -99,8 +99,7 @@ impl Lexer<'_, '_> {
     }
 
     fn error(&mut self, span: Span, message: String) {
-        self.diagnostics
-            .push(Diagnostic::new(self.text, span, message));
+        self.diagnostics.push(span, message);
     }
 
     fn push(&mut self, kind: TokenKind, start: usize) {
@@ -174,13 +173,7 @@ impl Lexer<'_, '_> {
                 (_, '>') => (TokenKind::Gt, 1),
                 (_, '%') => (TokenKind::Percent, 1),
                 _ => {
-                    self.pos += c.len_utf8();
-                    let shown = c.escape_debug();
-                    self.error(
-                        Span::new(start, self.pos),
-                        format!("unexpected character '{shown}'"),
-                    );
-                    self.push(TokenKind::Invalid, start);
+                    self.unexpected(c, start);
                     continue;
                 }
             };
@@ -194,6 +187,27 @@ impl Lexer<'_, '_> {
             line_start: true,
             unindented: true,
         });
+    }
+
+    /// A run of one character the language doesn't use, like `@@@`: one
+    /// error and one token, however long the run.
+    fn unexpected(&mut self, c: char, start: usize) {
+        let run = self.text[start..]
+            .find(|other| other != c)
+            .unwrap_or(self.text.len() - start);
+        self.pos += run;
+        self.push(TokenKind::Invalid, start);
+        if self.diagnostics.is_full() {
+            return;
+        }
+        let shown = c.escape_debug();
+        let times = run / c.len_utf8();
+        let message = if times == 1 {
+            format!("unexpected character '{shown}'")
+        } else {
+            format!("unexpected character '{shown}' ({times} in a row)")
+        };
+        self.error(Span::new(start, start + run), message);
     }
 
     fn ident_len(&self) -> usize {

@@ -22,7 +22,7 @@ mod python;
 mod trivia;
 
 pub use check::{MAX_BLOCKING_MS, MAX_DURATION_MS, MAX_LIST, MAX_TASKS, MAX_TIMERS, MAX_VALUES};
-pub use diagnostic::{Diagnostic, Diagnostics};
+pub use diagnostic::{Diagnostic, Diagnostics, LineIndex, MAX_DIAGNOSTICS};
 pub use parser::{KEYWORDS, MAX_DEPTH};
 pub use python::PythonStyle;
 
@@ -41,7 +41,8 @@ use crate::program::Program;
 /// ```
 pub fn parse(text: &str) -> Result<Program, Vec<Diagnostic>> {
     let (program, mut diagnostics) = parser::parse_program(text);
-    check::check(&program, text, &mut diagnostics);
+    check::check(&program, &mut diagnostics);
+    let mut diagnostics = diagnostics.into_vec();
     if diagnostics.is_empty() {
         return Ok(program);
     }
@@ -81,7 +82,7 @@ pub fn format(program: &Program) -> String {
 /// ```
 pub fn format_text(text: &str) -> Result<String, Vec<Diagnostic>> {
     let program = parse(text)?;
-    let comments = lexer::lex_with_comments(text, &mut Vec::new()).1;
+    let comments = lexer::lex_with_comments(text, &mut diagnostic::DiagnosticSink::new(text)).1;
     let trivia = trivia::Trivia::attach(text, &program, &comments);
     Ok(format::program(&program, &trivia))
 }

@@ -6,19 +6,20 @@
 //! bad URL) happen here; checks over the whole program live in `check`.
 
 use super::check::{MAX_DURATION_MS, MAX_LIST};
-use super::diagnostic::{line_column, Diagnostic};
+use super::diagnostic::DiagnosticSink;
 use super::lexer::{lex, Token, TokenKind};
 use crate::program::{
-    Aggregator, ArithOp, CmpOp, Delays, FetchFormat, Group, Pacing, Program, SourceDef, SourceExpr,
-    SourceKind, Span, Task, TaskKind,
+    random_whole_numbers, Aggregator, ArithOp, CmpOp, Delays, FetchFormat, Group, Pacing, Program,
+    SourceDef, SourceExpr, SourceKind, Span, Task, TaskKind, MAX_EXACT_WHOLE,
 };
 use crate::suggest::closest;
 use crate::url::url_problem;
 
 mod delays;
 
-/// How deeply groups, sources and pipes may nest; deeper input is rejected
-/// before it can exhaust the stack.
+/// How deeply a statement may nest: each bracket `(` or `[`, each `N *` and
+/// each `|` around a source is one level. Deeper input is rejected before it
+/// can exhaust the stack.
 pub const MAX_DEPTH: u32 = 64;
 
 /// Words with a meaning in the language; none may name a source.
@@ -63,16 +64,12 @@ pub const KEYWORDS: &[&str] = &[
 
 const GROUPS: [&str; 6] = ["sequential", "gather", "race", "any", "limit", "timeout"];
 const TRANSFORMS: [&str; 7] = ["take", "skip", "map", "filter", "timeout", "fail", "delay"];
-/// Whole numbers stay exact in an f64 up to 2^53.
-const MAX_WHOLE: f64 = 9_007_199_254_740_992.0;
-/// After this many errors the rest are likely echoes of the first ones.
-const MAX_DIAGNOSTICS: usize = 50;
 
 static END_OF_LINE: TokenKind = TokenKind::EndOfLine;
 
 /// Parses `text`; the program holds every statement that parsed cleanly.
-pub(crate) fn parse_program(text: &str) -> (Program, Vec<Diagnostic>) {
-    let mut diagnostics = Vec::new();
+pub(crate) fn parse_program(text: &str) -> (Program, DiagnosticSink<'_>) {
+    let mut diagnostics = DiagnosticSink::new(text);
     let tokens = lex(text, &mut diagnostics);
     let mut parser = Parser {
         text,
@@ -81,6 +78,7 @@ pub(crate) fn parse_program(text: &str) -> (Program, Vec<Diagnostic>) {
         statement_start: 0,
         open_brackets: 0,
         depth: 0,
+        deepest: 0,
         diagnostics,
     };
     let program = parser.program();
@@ -100,8 +98,12 @@ struct Parser<'t> {
     statement_start: usize,
     /// Inside brackets, line breaks are only whitespace.
     open_brackets: u32,
+    /// Nesting levels around the current token (see [`MAX_DEPTH`]).
     depth: u32,
-    diagnostics: Vec<Diagnostic>,
+    /// The most levels reached inside the source being parsed, so that the
+    /// pipes after it can add theirs.
+    deepest: u32,
+    diagnostics: DiagnosticSink<'t>,
 }
 
 impl Parser<'_> {
@@ -178,10 +180,7 @@ impl Parser<'_> {
     // ---- errors ---------------------------------------------------------
 
     fn error(&mut self, span: Span, message: impl Into<String>) {
-        if self.diagnostics.len() < MAX_DIAGNOSTICS {
-            let diagnostic = Diagnostic::new(self.text, span, message);
-            self.diagnostics.push(diagnostic);
-        }
+        self.diagnostics.push(span, message);
     }
 
     /// How the current token reads in "found ..." messages.
@@ -208,7 +207,7 @@ impl Parser<'_> {
     /// Records "expected {what}, found ..." at the current token, unless the
     /// lexer already reported it.
     fn expected(&mut self, what: &str) -> Reported {
-        if *self.kind() != TokenKind::Invalid {
+        if *self.kind() != TokenKind::Invalid && !self.diagnostics.is_full() {
             let message = format!("expected {what}, found {}", self.found());
             self.error(self.found_span(), message);
         }
@@ -220,14 +219,16 @@ impl Parser<'_> {
     }
 
     fn opened_at(&self, open: Span) -> String {
-        let (line, column) = line_column(self.text, open.start);
-        format!("{line}:{column}")
+        self.diagnostics.place(open.start)
     }
 
     /// The closing bracket of `opener` (like `gather(`), opened at `open`.
     fn close(&mut self, close: &TokenKind, opener: &str, open: Span) -> Parsed<Span> {
         if let Some(span) = self.eat(close) {
             return Ok(span);
+        }
+        if self.diagnostics.is_full() {
+            return Err(Reported);
         }
         let bracket = if *close == TokenKind::RBracket {
             ']'
@@ -249,6 +250,9 @@ impl Parser<'_> {
         }
         if self.at(close) {
             return Ok(false);
+        }
+        if self.diagnostics.is_full() {
+            return Err(Reported);
         }
         let bracket = if *close == TokenKind::RBracket {
             ']'
@@ -334,6 +338,7 @@ impl Parser<'_> {
             return Err(Reported);
         }
         self.depth += 1;
+        self.deepest = self.deepest.max(self.depth);
         let result = parse(self);
         self.depth -= 1;
         result
@@ -433,22 +438,20 @@ impl Parser<'_> {
 
     /// `["label":] (N * TASK | GROUP(...) | AGGREGATOR(SOURCE))`
     fn task(&mut self) -> Parsed<Task> {
-        self.deeper(|p| {
-            let start = p.span();
-            let label = if let TokenKind::Str(text) = p.kind() {
-                let text = text.clone();
-                p.bump();
-                p.expect(&TokenKind::Colon, "':' after the label")?;
-                Some(text)
-            } else {
-                None
-            };
-            let kind = p.task_kind()?;
-            Ok(Task {
-                label,
-                kind,
-                span: start.to(p.previous_end()),
-            })
+        let start = self.span();
+        let label = if let TokenKind::Str(text) = self.kind() {
+            let text = text.clone();
+            self.bump();
+            self.expect(&TokenKind::Colon, "':' after the label")?;
+            Some(text)
+        } else {
+            None
+        };
+        let kind = self.task_kind()?;
+        Ok(Task {
+            label,
+            kind,
+            span: start.to(self.previous_end()),
         })
     }
 
@@ -460,7 +463,7 @@ impl Parser<'_> {
                 self.error(count_span, "'0 * task' runs nothing; use 1 or more copies");
             }
             self.bump();
-            let task = self.task()?;
+            let task = self.deeper(|p| p.task())?;
             return Ok(TaskKind::Repeat {
                 count,
                 task: Box::new(task),
@@ -573,23 +576,25 @@ impl Parser<'_> {
 
     // ---- sources ----------------------------------------------------------
 
-    /// `PRIMARY (| TRANSFORM)*`, left-associative.
+    /// `PRIMARY (| TRANSFORM)*`, left-associative: each pipe wraps the
+    /// source one level deeper.
     fn source_expr(&mut self) -> Parsed<SourceExpr> {
-        self.deeper(|p| {
-            let mut source = p.source_primary()?;
-            let mut pipes = 0;
-            while p.eat(&TokenKind::Pipe).is_some() {
-                pipes += 1;
-                if p.depth + pipes > MAX_DEPTH {
+        let outer_deepest = std::mem::replace(&mut self.deepest, self.depth);
+        let parsed = self.source_primary().and_then(|mut source| {
+            while self.eat(&TokenKind::Pipe).is_some() {
+                if self.deepest >= MAX_DEPTH {
                     let message =
                         format!("this pipe chain is too long (more than {MAX_DEPTH} levels)");
-                    p.error(p.previous_end(), message);
+                    self.error(self.previous_end(), message);
                     return Err(Reported);
                 }
-                source = p.transform(source)?;
+                self.deepest += 1;
+                source = self.transform(source)?;
             }
             Ok(source)
-        })
+        });
+        self.deepest = self.deepest.max(outer_deepest);
+        parsed
     }
 
     fn source_primary(&mut self) -> Parsed<SourceExpr> {
@@ -674,7 +679,13 @@ impl Parser<'_> {
                 );
             }
             p.expect(&TokenKind::Comma, "',' and a range like 1..6")?;
+            let range_start = p.span();
             let (low, high) = p.number_range()?;
+            if low <= high {
+                if let Err(message) = random_whole_numbers(low, high) {
+                    p.error(range_start.to(p.previous_end()), message);
+                }
+            }
             let mut seed = 0;
             if p.eat(&TokenKind::Comma).is_some() && !p.at(&TokenKind::RParen) {
                 if p.eat_word("seed").is_none() {
@@ -1020,7 +1031,7 @@ impl Parser<'_> {
             "can't be negative"
         } else if value.fract() != 0.0 {
             "must be a whole number"
-        } else if value > MAX_WHOLE {
+        } else if value > MAX_EXACT_WHOLE {
             "is too large"
         } else {
             return Ok(value as u64);

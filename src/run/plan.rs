@@ -104,6 +104,7 @@ impl Compiler {
             collapse_fan_out,
             traced: true,
             enclosing: None,
+            leaves: 0,
         }
     }
 
@@ -151,6 +152,9 @@ struct Compiler {
     traced: bool,
     /// The group whose children are being compiled.
     enclosing: Option<Group>,
+    /// Leaf tasks compiled so far: nested `N * task` in a program built in
+    /// Rust could otherwise ask for more than memory holds.
+    leaves: u64,
 }
 
 fn error(message: impl Into<String>, span: Span) -> PlanError {
@@ -187,12 +191,8 @@ impl Compiler {
                 seed,
                 pacing,
             } => timed(
-                ValueSeq::Random {
-                    count: *count,
-                    low: *low,
-                    high: *high,
-                    seed: *seed,
-                },
+                ValueSeq::random(*count, *low, *high, *seed)
+                    .map_err(|message| error(message, expr.span))?,
                 pacing,
             ),
             SourceKind::Fetch { url, format } => {
@@ -278,6 +278,7 @@ impl Compiler {
         };
         match &task.kind {
             TaskKind::Aggregate { aggregator, source } => {
+                self.count_leaves(1, task.span)?;
                 let plan = Rc::new(self.source(source)?);
                 let described = || format!("{}({})", aggregator.name(), source_label(source));
                 let lane = self.lane(parent, depth, statement, label(&described), "task");
@@ -333,21 +334,34 @@ impl Compiler {
                 let mut nodes = Vec::with_capacity(*count as usize);
                 // Once the trace is full, every further copy is identical
                 // (untraced lanes): compile one and clone it.
-                let mut untraced: Option<Vec<Node>> = None;
+                let mut untraced: Option<(Vec<Node>, u64)> = None;
                 for _ in 0..*count {
-                    if let Some(copy) = &untraced {
+                    if let Some((copy, leaves)) = &untraced {
+                        self.count_leaves(*leaves, task.span)?;
                         nodes.extend(copy.iter().cloned());
                         continue;
                     }
                     let traced = self.traced && self.trace.has_room();
+                    let leaves_before = self.leaves;
                     let copy = self.task(inner, parent, depth, statement)?;
                     if !traced {
-                        untraced = Some(copy.clone());
+                        untraced = Some((copy.clone(), self.leaves - leaves_before));
                     }
                     nodes.extend(copy);
                 }
                 Ok(nodes)
             }
         }
+    }
+}
+
+impl Compiler {
+    fn count_leaves(&mut self, leaves: u64, span: Span) -> Result<(), PlanError> {
+        self.leaves = self.leaves.saturating_add(leaves);
+        if self.leaves > crate::limits::MAX_TASKS {
+            let message = format!("at most {} tasks in all", crate::limits::MAX_TASKS);
+            return Err(error(message, span));
+        }
+        Ok(())
     }
 }

@@ -5,7 +5,7 @@ use crate::budget::Budget;
 use super::{Delay, FailAfter, Filter, Map, Merge, Skip, Take, TickStream, Timed, Timeout};
 use crate::clock::Clock;
 use crate::distribution::{splitmix64, Draws};
-use crate::program::{ArithOp, CmpOp, Delays, FetchFormat};
+use crate::program::{random_whole_numbers, ArithOp, CmpOp, Delays, FetchFormat};
 
 /// A source with names resolved: opening it makes a fresh stream.
 #[derive(Clone, Debug)]
@@ -123,17 +123,37 @@ impl SourcePlan {
 pub enum ValueSeq {
     List(Rc<[f64]>),
     Range(u64),
-    /// Integers in `low..=high` from a SplitMix64 generator: the same seed
-    /// gives the same values on every machine.
+    /// Whole numbers `first, first + 1, ...` (`span` of them, at least one)
+    /// from a SplitMix64 generator: the same seed gives the same values on
+    /// every machine. Made by [`ValueSeq::random`].
     Random {
         count: u64,
-        low: f64,
-        high: f64,
+        first: f64,
+        span: u64,
         seed: u64,
     },
 }
 
 impl ValueSeq {
+    /// `count` whole numbers in `low..=high`, or why the range has none that
+    /// can be picked exactly (see [`random_whole_numbers`]).
+    ///
+    /// ```
+    /// use async_playground::source::ValueSeq;
+    /// let dice = ValueSeq::random(100, 1.0, 6.0, 42).unwrap();
+    /// assert!((0..100).all(|i| (1.0..=6.0).contains(&dice.get(i))));
+    /// assert!(ValueSeq::random(3, 0.0, 1e20, 0).is_err());
+    /// ```
+    pub fn random(count: u64, low: f64, high: f64, seed: u64) -> Result<ValueSeq, String> {
+        let (first, span) = random_whole_numbers(low, high)?;
+        Ok(ValueSeq::Random {
+            count,
+            first,
+            span,
+            seed,
+        })
+    }
+
     pub fn len(&self) -> u64 {
         match self {
             ValueSeq::List(values) => values.len() as u64,
@@ -152,17 +172,8 @@ impl ValueSeq {
             ValueSeq::List(values) => values[index as usize],
             ValueSeq::Range(_) => index as f64,
             ValueSeq::Random {
-                low, high, seed, ..
-            } => {
-                let draw = splitmix64(seed.wrapping_add(index));
-                // A range of 2^64 integers or more takes the draw as it is
-                // (`span + 1` would overflow, then divide by zero).
-                let offset = match ((high.floor() - low.ceil()).max(0.0) as u64).checked_add(1) {
-                    Some(span) => draw % span,
-                    None => draw,
-                };
-                low.ceil() + offset as f64
-            }
+                first, span, seed, ..
+            } => first + (splitmix64(seed.wrapping_add(index)) % (*span).max(1)) as f64,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Random valid programs for property tests: the language round-trip
-//! (`lang_props`) and the CPython referee (`python_referee`).
+//! (`lang_props`), the CPython referee (`python_referee`) and the fuzzer
+//! (`fuzz`).
 #![allow(dead_code)] // each test uses a different part
 
 use async_playground::distribution::{Distribution, Spike, Spread};
@@ -103,6 +104,15 @@ pub fn sorted_pair() -> impl Strategy<Value = (f64, f64)> {
     (number(), number()).prop_map(|(a, b)| if a <= b { (a, b) } else { (b, a) })
 }
 
+/// A range with at least one whole number in it, as `random` needs.
+pub fn random_range() -> impl Strategy<Value = (f64, f64)> {
+    let end = prop_oneof![Just(0.0), Just(0.5), Just(0.25)];
+    (-1000i32..1000, 0u32..1000, end.clone(), end).prop_map(|(low, width, a, b)| {
+        let low = f64::from(low);
+        (low - a, low + f64::from(width) + b)
+    })
+}
+
 pub fn expr(kind: SourceKind) -> SourceExpr {
     SourceExpr {
         kind,
@@ -131,7 +141,7 @@ pub fn source() -> impl Strategy<Value = SourceExpr> {
             .prop_flat_map(|n| (Just(n), pacing(n as usize)))
             .prop_map(|(count, pacing)| SourceKind::Range { count, pacing }),
         (1u64..6)
-            .prop_flat_map(|n| (Just(n), sorted_pair(), whole(1 << 53), pacing(n as usize)))
+            .prop_flat_map(|n| (Just(n), random_range(), whole(1 << 53), pacing(n as usize)))
             .prop_map(|(count, (low, high), seed, pacing)| SourceKind::Random {
                 count,
                 low,
