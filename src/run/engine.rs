@@ -6,6 +6,7 @@ use futures::future::{join_all, poll_immediate, select, Either};
 use futures::stream::{FuturesUnordered, StreamExt};
 use futures::FutureExt;
 
+use super::lane_guard::LaneGuard;
 use super::plan::{Node, Plan};
 use crate::aggregate::{AnyFold, Fold, Outcome};
 use crate::budget::{yield_now, BYTES_PER_COLLECTED_VALUE};
@@ -30,48 +31,6 @@ pub struct Engine<C: Clock> {
     plan: Rc<Plan>,
     trace: Rc<RefCell<Trace>>,
     statements: RefCell<Vec<StatementReport>>,
-}
-
-/// Records `start` now, and `cancel` if dropped before [`LaneGuard::finish`].
-struct LaneGuard<'a, C: Clock> {
-    engine: &'a Engine<C>,
-    lane: u32,
-    open: bool,
-}
-
-impl<'a, C: Clock> LaneGuard<'a, C> {
-    fn start(engine: &'a Engine<C>, lane: u32) -> Self {
-        engine.record(lane, EventKind::Start);
-        LaneGuard {
-            engine,
-            lane,
-            open: true,
-        }
-    }
-
-    fn finish(mut self, outcome: &Outcome) {
-        self.open = false;
-        if self.lane == UNTRACED {
-            return;
-        }
-        let kind = match outcome {
-            Outcome::Error(message) => EventKind::Error {
-                message: Rc::from(message.as_str()),
-            },
-            other => EventKind::End {
-                result: Rc::from(other.to_string()),
-            },
-        };
-        self.engine.record(self.lane, kind);
-    }
-}
-
-impl<C: Clock> Drop for LaneGuard<'_, C> {
-    fn drop(&mut self) {
-        if self.open {
-            self.engine.record(self.lane, EventKind::Cancel);
-        }
-    }
 }
 
 impl<C: Clock> Engine<C> {
@@ -121,7 +80,7 @@ impl<C: Clock> Engine<C> {
         })
     }
 
-    fn record(&self, lane: u32, kind: EventKind) {
+    pub(super) fn record(&self, lane: u32, kind: EventKind) {
         if lane == UNTRACED {
             return;
         }

@@ -3,6 +3,7 @@
 //! generic over the [`Clock`](crate::clock::Clock).
 
 mod engine;
+mod lane_guard;
 mod plan;
 mod rebound;
 mod seeds;

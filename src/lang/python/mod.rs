@@ -8,6 +8,7 @@
 //! Helpers are emitted only when the program uses them, so a small program
 //! reads like the post's code.
 
+mod literals;
 mod reserved;
 mod result_helpers;
 mod source_helpers;
@@ -15,13 +16,12 @@ mod source_helpers;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write;
 
-use super::format::{number, string};
 use crate::display::seconds;
 use crate::distribution::{Distribution, Spread};
 use crate::program::{
-    Aggregator, ArithOp, Delays, FetchFormat, Group, Pacing, Program, SourceExpr, SourceKind, Task,
-    TaskKind,
+    ArithOp, Delays, FetchFormat, Group, Pacing, Program, SourceExpr, SourceKind, Task, TaskKind,
 };
+use literals::{aggregator_call, float, list, may_be_non_finite, python_string};
 use reserved::RESERVED;
 
 /// How the exported program starts its event loop.
@@ -46,23 +46,6 @@ fn helpers() -> impl Iterator<Item = &'static (&'static str, &'static [&'static 
 /// Lines longer than this (PEP 8 with Black's allowance) break a group's
 /// children over several lines.
 const MAX_LINE: usize = 88;
-
-/// Python's name for an aggregator function, and a second argument if any.
-fn aggregator_call(aggregator: Aggregator) -> (&'static str, Option<&'static str>) {
-    match aggregator {
-        Aggregator::Collect => ("collect", None),
-        Aggregator::Count => ("count", None),
-        Aggregator::Sum => ("total", None),
-        Aggregator::Min => ("smallest", None),
-        Aggregator::Max => ("largest", None),
-        Aggregator::Mean => ("mean", None),
-        Aggregator::Stats => ("stats", None),
-        Aggregator::Var => ("spread", Some("\"var\"")),
-        Aggregator::Std => ("spread", Some("\"std\"")),
-        Aggregator::First => ("first", None),
-        Aggregator::Last => ("last", None),
-    }
-}
 
 /// The program as Python asyncio code that prints each statement's result
 /// (as the playground shows it) and its time.
@@ -494,37 +477,4 @@ impl Writer {
             }
         }
     }
-}
-
-/// Whether a map or outside data somewhere in the source could make inf or
-/// nan; `named` holds the defined sources that could.
-fn may_be_non_finite(expr: &SourceExpr, named: &HashSet<String>) -> bool {
-    match &expr.kind {
-        SourceKind::Map { .. } | SourceKind::Fetch { .. } | SourceKind::Database { .. } => true,
-        SourceKind::Named(name) => named.contains(name),
-        _ => expr
-            .inputs()
-            .iter()
-            .any(|input| may_be_non_finite(input, named)),
-    }
-}
-
-/// A Python list of numbers, as short as the canonical text.
-fn list(values: &[f64]) -> String {
-    let items: Vec<String> = values.iter().map(|v| float(*v)).collect();
-    format!("[{}]", items.join(", "))
-}
-
-/// A number as a Python literal: the canonical form, which Python reads
-/// back to the same float (`1e308`, `-2.5`, `70`).
-fn float(value: f64) -> String {
-    if value == 0.0 && value.is_sign_negative() {
-        return "-0.0".to_string();
-    }
-    number(value)
-}
-
-/// A Python string literal: the playground's escapes are Python's too.
-fn python_string(text: &str) -> String {
-    string(text)
 }
