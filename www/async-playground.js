@@ -21,7 +21,7 @@
 // back after a reload, with a way back to the original; el.exportTrace() and
 // el.exportSvg() give the last run as Chrome Trace JSON and the timeline as SVG.
 
-import { el, reflectAttributes } from "./dom.js";
+import { el, reflectAttributes, ShadowElement } from "./dom.js";
 import { loadEngine, loadTimeline } from "./engine.js";
 import { CodeEditor } from "./code-editor.js";
 import { ResultsView } from "./results-view.js";
@@ -140,7 +140,7 @@ function saveFile(name, type, content) {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-export class AsyncPlayground extends HTMLElement {
+export class AsyncPlayground extends ShadowElement {
   static observedAttributes = [
     "readonly",
     "clock",
@@ -194,11 +194,6 @@ export class AsyncPlayground extends HTMLElement {
     await this.#loadFromHash();
     this.#restoreDraft();
   };
-
-  constructor() {
-    super();
-    this.attachShadow({ mode: "open" });
-  }
 
   connectedCallback() {
     if (this.#started) {

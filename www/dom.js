@@ -32,3 +32,21 @@ export function reflectAttributes(cls, attributes) {
     });
   }
 }
+
+/**
+ * The base of the page's custom elements: the shadow root is attached in the
+ * constructor (www/CONVENTIONS.md); `render(template)` fills it once, on the
+ * first connect, and returns a `querySelector` for it.
+ */
+export class ShadowElement extends HTMLElement {
+  constructor() {
+    super();
+    this.attachShadow({ mode: "open" });
+  }
+
+  /** Appends a copy of `template` to the shadow root; returns `$(selector)`. */
+  render(template) {
+    this.shadowRoot.append(template.content.cloneNode(true));
+    return (selector) => this.shadowRoot.querySelector(selector);
+  }
+}

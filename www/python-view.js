@@ -9,7 +9,7 @@
 // Attributes: python-style="script|notebook" (default script), open.
 // Events: `python-copied` (detail: { text }) after a copy, so pages and tests
 // can see what went to the clipboard.
-import { el, reflectAttributes } from "./dom.js";
+import { el, reflectAttributes, ShadowElement } from "./dom.js";
 
 const STYLES = ["script", "notebook"];
 
@@ -54,22 +54,15 @@ template.innerHTML = `
   </details>
 `;
 
-export class PythonView extends HTMLElement {
+export class PythonView extends ShadowElement {
   static observedAttributes = ["python-style", "open"];
 
   #parts = null;
   #program = null;
 
-  constructor() {
-    super();
-    this.attachShadow({ mode: "open" });
-  }
-
   connectedCallback() {
     if (this.#parts) return;
-    const shadow = this.shadowRoot;
-    shadow.append(template.content.cloneNode(true));
-    const $ = (selector) => shadow.querySelector(selector);
+    const $ = this.render(template);
     this.#parts = {
       details: $("details"),
       code: $("code"),
@@ -78,7 +71,7 @@ export class PythonView extends HTMLElement {
       note: $(".note"),
       copy: $(".copy"),
       copied: $(".copied"),
-      radios: [...shadow.querySelectorAll('input[name="style"]')],
+      radios: [...this.shadowRoot.querySelectorAll('input[name="style"]')],
     };
     const parts = this.#parts;
     for (const radio of parts.radios) {

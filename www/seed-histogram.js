@@ -13,6 +13,7 @@
 // programs without random delays). Program text reaches the page only
 // through textContent.
 
+import { ShadowElement } from "./dom.js";
 import { formatTime } from "./format.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -56,7 +57,7 @@ template.innerHTML = `
   <ol class="statements" aria-label="Elapsed time over seeds"></ol>
 `;
 
-export class SeedHistogram extends HTMLElement {
+export class SeedHistogram extends ShadowElement {
   /** `{ SeedBatch }` from loadEngine(). */
   engine = null;
   /** Returns the program text to run. */
@@ -65,16 +66,9 @@ export class SeedHistogram extends HTMLElement {
   #parts = null;
   #stopped = null;
 
-  constructor() {
-    super();
-    this.attachShadow({ mode: "open" });
-  }
-
   connectedCallback() {
     if (this.#parts) return;
-    const shadow = this.shadowRoot;
-    shadow.append(template.content.cloneNode(true));
-    const $ = (s) => shadow.querySelector(s);
+    const $ = this.render(template);
     this.#parts = {
       run: $("#run-many"),
       stop: $("#stop-many"),
