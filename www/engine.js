@@ -13,22 +13,10 @@ const TIMELINE = new URL("./timeline-view.js", import.meta.url);
  * What timeline-view.js imports, directly or not: hinted at once, not several
  * round trips deep (tests/e2e/embed.test.mjs checks the list against the imports).
  */
-const TIMELINE_IMPORTS = [
-  "dom.js",
-  "timeline-compare.js",
-  "format.js",
-  "timeline-readout.js",
-  "io-ideal.js",
-  "timeline-svg.js",
-  "timeline-plot.js",
-  "timeline-layout.js",
-  "timeline-scale.js",
-  "timeline-labels.js",
-  "timeline-style.js",
-  "timeline-moment.js",
-  "timeline-transport.js",
-  "svg-export.js",
-];
+// biome-ignore format: tests/e2e/embed.test.mjs reads this list as JSON (no trailing comma)
+const TIMELINE_IMPORTS = ["dom.js", "timeline-compare.js", "format.js", "timeline-readout.js", "io-ideal.js",
+  "timeline-svg.js", "timeline-plot.js", "timeline-layout.js", "timeline-scale.js", "timeline-labels.js",
+  "timeline-style.js", "timeline-moment.js", "timeline-transport.js", "svg-export.js"];
 
 let loading = null;
 let timeline = null;

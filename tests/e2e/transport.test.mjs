@@ -190,6 +190,7 @@ export const tests = {
 
   "at 375 px the transport fits and works by touch; the narration log is there as text": async ({
     baseUrl,
+    screenshot,
     context,
   }) => {
     const small = await context
