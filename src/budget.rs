@@ -33,13 +33,9 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use crate::program::{format_duration, MAX_BLOCKING_MS};
+use crate::display::format_duration;
 
-/// The values a run may make: the checker's cap, checked again as they are made.
-pub use crate::lang::MAX_VALUES;
-
-/// Bytes a run may hold in collected values and fetched bodies.
-pub const MAX_HELD_BYTES: u64 = 256 * 1024 * 1024;
+pub use crate::limits::{MAX_BLOCKING_MS, MAX_HELD_BYTES, MAX_VALUES};
 
 /// What one collected value costs a run: its 8 bytes, the slack of a
 /// growing list, and its text in the report (result, end event, JSON).

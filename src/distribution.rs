@@ -11,7 +11,7 @@ use std::cell::Cell;
 use std::fmt;
 use std::rc::Rc;
 
-use crate::program::format_duration;
+use crate::display::format_duration;
 
 /// Any single drawn delay is capped here (1 hour, the longest duration the
 /// language accepts), so a heavy tail can't stall a run for days.

@@ -7,10 +7,12 @@
 pub mod aggregate;
 pub mod budget;
 pub mod clock;
+pub mod display;
 pub mod distribution;
 pub mod examples;
 pub mod json;
 pub mod lang;
+pub mod limits;
 pub mod program;
 pub mod replay;
 pub mod run;
@@ -18,6 +20,7 @@ pub mod schema;
 pub mod source;
 mod suggest;
 pub mod trace;
+pub mod url;
 #[cfg(all(target_arch = "wasm32", feature = "web"))]
 pub mod web;
 

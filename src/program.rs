@@ -58,6 +58,59 @@ pub struct SourceExpr {
     pub span: Span,
 }
 
+impl SourceExpr {
+    /// The sources this one reads: a transform's input, a merge's inputs,
+    /// none for the others. The one walk over sources: every structural
+    /// question that does not care which transform it is goes through it.
+    ///
+    /// ```
+    /// use async_playground::lang::parse;
+    /// use async_playground::program::TaskKind;
+    /// let program = parse("sum(merge([1], [2] | take 1) | map * 2)").unwrap();
+    /// let TaskKind::Aggregate { source, .. } = &program.statements[0].kind else { panic!() };
+    /// assert_eq!(source.inputs().len(), 1);
+    /// assert_eq!(source.inputs()[0].inputs().len(), 2);
+    /// ```
+    pub fn inputs(&self) -> &[SourceExpr] {
+        match &self.kind {
+            SourceKind::Merge(inputs) => inputs,
+            SourceKind::Take { source, .. }
+            | SourceKind::Skip { source, .. }
+            | SourceKind::Map { source, .. }
+            | SourceKind::Filter { source, .. }
+            | SourceKind::Timeout { source, .. }
+            | SourceKind::FailAfter { source, .. }
+            | SourceKind::Delay { source, .. } => std::slice::from_ref(&**source),
+            SourceKind::Named(_)
+            | SourceKind::Values { .. }
+            | SourceKind::Range { .. }
+            | SourceKind::Random { .. }
+            | SourceKind::Fetch { .. }
+            | SourceKind::Database { .. } => &[],
+        }
+    }
+
+    /// [`SourceExpr::inputs`], to change them.
+    pub fn inputs_mut(&mut self) -> &mut [SourceExpr] {
+        match &mut self.kind {
+            SourceKind::Merge(inputs) => inputs,
+            SourceKind::Take { source, .. }
+            | SourceKind::Skip { source, .. }
+            | SourceKind::Map { source, .. }
+            | SourceKind::Filter { source, .. }
+            | SourceKind::Timeout { source, .. }
+            | SourceKind::FailAfter { source, .. }
+            | SourceKind::Delay { source, .. } => std::slice::from_mut(&mut **source),
+            SourceKind::Named(_)
+            | SourceKind::Values { .. }
+            | SourceKind::Range { .. }
+            | SourceKind::Random { .. }
+            | SourceKind::Fetch { .. }
+            | SourceKind::Database { .. } => &mut [],
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum SourceKind {
     /// A use of a defined source: a fresh instance, like calling `afeat1()`.
@@ -87,6 +140,8 @@ pub enum SourceKind {
     Merge(Vec<SourceExpr>),
     /// `a | take 2`
     Take { source: Box<SourceExpr>, count: u64 },
+    /// `a | skip 2`: drops the first 2 values, passes the rest.
+    Skip { source: Box<SourceExpr>, count: u64 },
     /// `a | map * 2`
     Map {
         source: Box<SourceExpr>,
@@ -327,32 +382,6 @@ impl Aggregator {
         Aggregator::ALL.into_iter().find(|a| a.name() == name)
     }
 }
-
-/// A duration in its shortest exact form: `1s`, `1.5s`, `100ms`, `0.5ms`.
-///
-/// ```
-/// use async_playground::program::format_duration;
-/// assert_eq!(format_duration(1000.0), "1s");
-/// assert_eq!(format_duration(1500.0), "1.5s");
-/// assert_eq!(format_duration(100.0), "100ms");
-/// assert_eq!(format_duration(0.5), "0.5ms");
-/// assert_eq!(format_duration(0.0), "0s");
-/// ```
-pub fn format_duration(ms: f64) -> String {
-    let seconds = ms / 1000.0;
-    if ms == 0.0 {
-        "0s".to_string()
-    } else if ms >= 1000.0 && seconds * 1000.0 == ms {
-        format!("{seconds}s")
-    } else {
-        format!("{ms}ms")
-    }
-}
-
-/// The most a program may busy-wait in all (blocking sources), in ms:
-/// blocking freezes the page, so a little goes a long way. The checker
-/// refuses programs over it; the engine stops a run that reaches it.
-pub const MAX_BLOCKING_MS: f64 = 10_000.0;
 
 /// The least one `blocking` busy-wait costs, in ms, however short its delay:
 /// reading the clock and returning to the engine. The checker counts every

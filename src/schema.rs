@@ -1,6 +1,8 @@
 //! The JSON form of everything the JS API returns: the schema documented in
-//! the README and typed in the generated `.d.ts` (see `web`). Plain Rust, so
-//! it is tested natively; `web` only hands the strings to `JSON.parse`.
+//! the README and typed in the generated `.d.ts` (see `web`);
+//! `tests/schema_agreement.rs` holds all three to the same fields. Plain
+//! Rust, so it is tested natively; `web` only hands the strings to
+//! `JSON.parse`.
 
 use crate::aggregate::Outcome;
 use crate::examples::Example;

@@ -271,14 +271,6 @@ impl Trace {
         &self.lanes
     }
 
-    pub fn events(&self) -> &[Event] {
-        &self.events
-    }
-
-    pub fn lateness(&self) -> Lateness {
-        self.lateness
-    }
-
     /// Moves everything recorded into `report`.
     pub fn fill(self, report: &mut Report) {
         report.lanes = self.lanes;

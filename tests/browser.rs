@@ -26,8 +26,8 @@ async fn run_real(text: &str) -> (Report, RealClock) {
     let program = lang::parse(text).expect("valid program");
     let plan = Plan::compile(&program).expect("plan");
     let clock = RealClock::new();
-    let engine = Engine::new(clock.clone(), &plan, Rc::new(NoIo));
-    engine.run(&plan, None).await;
+    let engine = Engine::new(clock.clone(), plan, Rc::new(NoIo));
+    engine.run(None).await;
     (engine.report(false), clock)
 }
 
@@ -94,14 +94,9 @@ async fn stopping_a_run_cancels_every_timer_and_result() {
     let program = lang::parse(&text).unwrap();
     let plan = Plan::compile(&program).unwrap();
     let clock = RealClock::new();
-    let engine = Engine::new(clock.clone(), &plan, Rc::new(NoIo));
+    let engine = Engine::new(clock.clone(), plan, Rc::new(NoIo));
     // Stop after 150 ms: dropping the run is how `web::run` stops it too.
-    let stopped = match select(
-        engine.run(&plan, None).boxed_local(),
-        TimeoutFuture::new(150),
-    )
-    .await
-    {
+    let stopped = match select(engine.run(None).boxed_local(), TimeoutFuture::new(150)).await {
         Either::Left(_) => false,
         Either::Right(_) => true,
     };

@@ -41,7 +41,7 @@ async fn drain(mut stream: TickStream) -> (Vec<f64>, Option<String>) {
 }
 
 async fn fetch_all(url: &str, format: FetchFormat) -> (Vec<f64>, Option<String>) {
-    drain(BrowserIo::new().fetch(url, &format)).await
+    drain(BrowserIo::new().fetch(url, &format, None)).await
 }
 
 fn csv(column: &str) -> FetchFormat {
@@ -53,8 +53,8 @@ fn csv(column: &str) -> FetchFormat {
 async fn run_with_io(text: &str) -> Report {
     let program = lang::parse(text).expect("valid program");
     let plan = Plan::compile(&program).expect("plan");
-    let engine = Engine::new(RealClock::new(), &plan, Rc::new(BrowserIo::new()));
-    engine.run(&plan, None).await;
+    let engine = Engine::new(RealClock::new(), plan, Rc::new(BrowserIo::new()));
+    engine.run(None).await;
     engine.report(false)
 }
 
@@ -168,7 +168,7 @@ async fn a_failed_fetch_in_a_gather_leaves_the_others_alone() {
 #[wasm_bindgen_test]
 async fn aborting_mid_body_stops_the_stream_and_the_request() {
     let io = BrowserIo::new();
-    let mut stream = io.fetch("/www/data/numbers.txt", &FetchFormat::Lines);
+    let mut stream = io.fetch("/www/data/numbers.txt", &FetchFormat::Lines, None);
     let first = stream.next().await.expect("a value").expect("no error");
     assert_eq!(first.value, 10.0);
     assert_eq!(
@@ -190,7 +190,7 @@ async fn aborting_mid_body_stops_the_stream_and_the_request() {
 
     // Dropping a stream (a cancelled task) aborts its request too.
     let io = BrowserIo::new();
-    let mut stream = io.fetch("/www/data/features.csv", &csv("age"));
+    let mut stream = io.fetch("/www/data/features.csv", &csv("age"), None);
     stream.next().await.expect("a value").expect("no error");
     assert_eq!(io.in_flight(), 1);
     drop(stream);
@@ -330,7 +330,7 @@ async fn a_timeout_cancels_a_slow_body_and_aborts_its_request() {
 }
 
 fn db(store: &str, field: &str, keys: Option<(f64, f64)>, limit: Option<u64>) -> TickStream {
-    BrowserIo::new().database(store, field, keys, limit)
+    BrowserIo::new().database(store, field, keys, limit, None)
 }
 
 #[wasm_bindgen_test]

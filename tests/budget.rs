@@ -21,13 +21,7 @@ fn widened(text: &str, count: u64) -> Program {
     fn source(expr: &mut SourceExpr, count: u64) {
         match &mut expr.kind {
             SourceKind::Range { count: c, .. } => *c = count,
-            SourceKind::Merge(inputs) => inputs.iter_mut().for_each(|i| source(i, count)),
-            SourceKind::Take { source: s, .. }
-            | SourceKind::Map { source: s, .. }
-            | SourceKind::Filter { source: s, .. }
-            | SourceKind::Timeout { source: s, .. }
-            | SourceKind::FailAfter { source: s, .. } => source(s, count),
-            _ => {}
+            _ => expr.inputs_mut().iter_mut().for_each(|i| source(i, count)),
         }
     }
     fn task(task_: &mut Task, count: u64) {
@@ -51,8 +45,8 @@ fn widened(text: &str, count: u64) -> Program {
 fn polls(program: &Program) -> (u64, Duration) {
     let plan = Plan::compile(program).expect("plan");
     let clock = VirtualClock::new();
-    let engine = Engine::new(clock.clone(), &plan, Rc::new(NoIo));
-    let mut work = pin!(engine.run(&plan, None));
+    let engine = Engine::new(clock.clone(), plan, Rc::new(NoIo));
+    let mut work = pin!(engine.run(None));
     let (mut count, mut longest, mut last) = (1u64, Duration::ZERO, Instant::now());
     let progress = clock.advance(work.as_mut(), || {
         count += 1;
@@ -111,8 +105,8 @@ fn each_long_loop_returns_within_its_work_budget() {
 fn run_capped(program: &Program, max_values: u64, max_bytes: u64) -> Report {
     let plan = Plan::compile(program).expect("plan");
     let budget = Budget::with_caps(lang::MAX_BLOCKING_MS, max_values, max_bytes);
-    let engine = Engine::with_budget(VirtualClock::new(), &plan, Rc::new(NoIo), budget);
-    let finished = engine.clock().clone().block_on(engine.run(&plan, None));
+    let engine = Engine::with_budget(VirtualClock::new(), plan, Rc::new(NoIo), budget);
+    let finished = engine.clock().clone().block_on(engine.run(None));
     engine.report(finished.is_none())
 }
 

@@ -2,9 +2,9 @@
 //! Every built-in example parses and runs on the virtual clock with the
 //! results and ideal time its header documents.
 
+use async_playground::display::format_duration;
 use async_playground::examples::EXAMPLES;
 use async_playground::lang;
-use async_playground::program::format_duration;
 use async_playground::run::{run_virtual, SeedRuns};
 
 /// `300ms`, `3s`, `1.5s` → milliseconds.

@@ -284,9 +284,9 @@ fn run(program: &Program) -> Result<bool, String> {
     let ideals = ideal_times(program).map_err(|e| format!("plan error in ideal times: {e:?}"))?;
     over(start, budget(RUN_BUDGET), "ideal times")?;
     let plan = Plan::compile(program).map_err(|e| format!("plan error: {e:?}"))?;
-    let engine = Engine::new(VirtualClock::new(), &plan, Rc::new(NoIo));
+    let engine = Engine::new(VirtualClock::new(), plan, Rc::new(NoIo));
     let clock = engine.clock().clone();
-    let mut work = pin!(engine.run(&plan, Some(&ideals)));
+    let mut work = pin!(engine.run(Some(&ideals)));
     let slices_end = Instant::now() + budget(RUN_SLICES);
     loop {
         let slice_start = Stopwatch::start();

@@ -119,13 +119,10 @@ fn blocks_concurrently(program: &Program) -> bool {
                 .find(|d| &d.name == name)
                 .is_some_and(|d| source(&d.body, program, concurrent)),
             SourceKind::Merge(inputs) => inputs.iter().any(|i| source(i, program, true)),
-            SourceKind::Take { source: inner, .. }
-            | SourceKind::Map { source: inner, .. }
-            | SourceKind::Filter { source: inner, .. }
-            | SourceKind::Timeout { source: inner, .. }
-            | SourceKind::FailAfter { source: inner, .. }
-            | SourceKind::Delay { source: inner, .. } => source(inner, program, concurrent),
-            SourceKind::Fetch { .. } | SourceKind::Database { .. } => false,
+            _ => expr
+                .inputs()
+                .iter()
+                .any(|inner| source(inner, program, concurrent)),
         }
     }
     fn task(node: &Task, program: &Program, merges: bool, concurrent: bool) -> bool {

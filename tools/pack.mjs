@@ -8,51 +8,59 @@
 // The package: the element and its modules, the timeline, the share helpers,
 // embed.html (+ embed-resize.js), the /slow/ worker, the wasm glue, the wasm,
 // the .d.ts files, the examples and sample data, and README.md.
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { execFileSync } from "node:child_process";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const WWW = path.join(ROOT, 'www');
-const outArg = process.argv.indexOf('--out');
-const OUT = path.resolve(outArg > 0 ? process.argv[outArg + 1] : path.join(ROOT, 'target', 'npm'));
-const STAGE = path.join(OUT, 'package');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const WWW = path.join(ROOT, "www");
+const outArg = process.argv.indexOf("--out");
+const OUT = path.resolve(outArg > 0 ? process.argv[outArg + 1] : path.join(ROOT, "target", "npm"));
+const STAGE = path.join(OUT, "package");
 
 /** Front-end files that are pages of this site only (the benchmark, the demos, the tutorial), not part of the package. */
 const SITE_ONLY = /^(bench|timeline-demo|tutorial)\b/;
-const GLUE = ['async_playground.js', 'async_playground_bg.wasm', 'async_playground.d.ts', 'async_playground_bg.wasm.d.ts'];
+const GLUE = [
+  "async_playground.js",
+  "async_playground_bg.wasm",
+  "async_playground.d.ts",
+  "async_playground_bg.wasm.d.ts",
+];
 
-const cargo = readFileSync(path.join(ROOT, 'Cargo.toml'), 'utf8');
-const field = (name) => cargo.match(new RegExp(`^${name} = "([^"]*)"`, 'm'))?.[1];
+const cargo = readFileSync(path.join(ROOT, "Cargo.toml"), "utf8");
+const field = (name) => cargo.match(new RegExp(`^${name} = "([^"]*)"`, "m"))?.[1];
 
 for (const file of GLUE) {
-  if (!existsSync(path.join(WWW, 'pkg', file))) throw new Error(`www/pkg/${file} is missing: run ./dev build first`);
+  if (!existsSync(path.join(WWW, "pkg", file))) throw new Error(`www/pkg/${file} is missing: run ./dev build first`);
 }
 rmSync(STAGE, { recursive: true, force: true });
-mkdirSync(path.join(STAGE, 'pkg'), { recursive: true });
+mkdirSync(path.join(STAGE, "pkg"), { recursive: true });
 const files = readdirSync(WWW).filter((f) => /\.(js|css|html|d\.ts)$/.test(f) && !SITE_ONLY.test(f));
 for (const file of files) copyFileSync(path.join(WWW, file), path.join(STAGE, file));
-for (const file of GLUE) copyFileSync(path.join(WWW, 'pkg', file), path.join(STAGE, 'pkg', file));
-for (const dir of ['examples', 'data']) cpSync(path.join(WWW, dir), path.join(STAGE, dir), { recursive: true });
-copyFileSync(path.join(ROOT, 'README.md'), path.join(STAGE, 'README.md'));
+for (const file of GLUE) copyFileSync(path.join(WWW, "pkg", file), path.join(STAGE, "pkg", file));
+for (const dir of ["examples", "data"]) cpSync(path.join(WWW, dir), path.join(STAGE, dir), { recursive: true });
+copyFileSync(path.join(ROOT, "README.md"), path.join(STAGE, "README.md"));
 
 const pkg = {
-  name: field('name'),
-  version: field('version'),
-  description: field('description'),
-  license: field('license'),
-  type: 'module',
-  main: './async-playground.js',
-  types: './async-playground.d.ts',
+  name: field("name"),
+  version: field("version"),
+  description: field("description"),
+  license: field("license"),
+  type: "module",
+  main: "./async-playground.js",
+  types: "./async-playground.d.ts",
   exports: {
-    '.': { types: './async-playground.d.ts', default: './async-playground.js' },
-    './*': './*',
+    ".": { types: "./async-playground.d.ts", default: "./async-playground.js" },
+    "./*": "./*",
   },
   // Importing the element defines it; the service worker registers itself.
   sideEffects: true,
-  files: [...files, 'pkg/', 'examples/', 'data/'],
+  files: [...files, "pkg/", "examples/", "data/"],
 };
-writeFileSync(path.join(STAGE, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
-const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', OUT], { cwd: STAGE, encoding: 'utf8' }).trim().split('\n').pop();
+writeFileSync(path.join(STAGE, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
+const name = execFileSync("npm", ["pack", "--silent", "--pack-destination", OUT], { cwd: STAGE, encoding: "utf8" })
+  .trim()
+  .split("\n")
+  .pop();
 console.log(path.join(OUT, name));

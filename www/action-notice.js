@@ -6,6 +6,7 @@
 //
 // The action runs at most once, then the notice goes away. Text goes in
 // through textContent only.
+import { el } from "./dom.js";
 
 export class ActionNotice {
   #box;
@@ -16,11 +17,9 @@ export class ActionNotice {
   /** @param {HTMLElement} box an empty element, hidden until a notice shows */
   constructor(box) {
     this.#box = box;
-    this.#text = document.createElement("span");
-    this.#text.className = "notice-text";
-    this.#button = document.createElement("button");
+    this.#text = el("span", "notice-text");
+    this.#button = el("button", "notice-action");
     this.#button.type = "button";
-    this.#button.className = "notice-action";
     this.#button.addEventListener("click", () => {
       const action = this.#action;
       this.hide();

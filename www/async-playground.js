@@ -13,9 +13,8 @@
 // downloads under way (same URLs, same CORS mode).
 
 /** What playground-element.js imports, directly or not (tests/e2e/embed.test.mjs checks the list). */
-const ELEMENT_IMPORTS = ["engine.js", "code-editor.js", "results-view.js", "io-ideal.js", "share-link.js",
-  "run-replay.js", "timeline-format.js", "draft-store.js", "action-notice.js", "trace-export.js",
-  "python-view.js", "seed-histogram.js", "lazy-start.js", "slow-worker.js"];
+// biome-ignore format: tests/e2e/embed.test.mjs reads this list as JSON (no trailing comma)
+const ELEMENT_IMPORTS = ["dom.js", "engine.js", "code-editor.js", "results-view.js", "format.js", "io-ideal.js", "share-link.js", "run-replay.js", "draft-store.js", "action-notice.js", "trace-export.js", "python-view.js", "seed-histogram.js", "lazy-start.js", "slow-worker.js"];
 /** As in lazy-start.js: how far ahead of the viewport (CSS px) an element starts loading the engine. */
 const AHEAD = 300;
 
@@ -29,14 +28,23 @@ function hint(rel, file, attributes = {}) {
 
 function hintEngine() {
   hint("modulepreload", "./pkg/async_playground.js");
-  hint("preload", "./pkg/async_playground_bg.wasm", { as: "fetch", type: "application/wasm", crossOrigin: "anonymous" });
+  hint("preload", "./pkg/async_playground_bg.wasm", {
+    as: "fetch",
+    type: "application/wasm",
+    crossOrigin: "anonymous",
+  });
 }
 
 /** Whether `element` is shown within AHEAD of the viewport now (module scripts run once the page is parsed). */
 function nearNow(element) {
   const box = element.getBoundingClientRect();
-  return (box.width > 0 || box.height > 0) && box.bottom >= -AHEAD && box.top <= innerHeight + AHEAD
-    && box.right >= -AHEAD && box.left <= innerWidth + AHEAD;
+  return (
+    (box.width > 0 || box.height > 0) &&
+    box.bottom >= -AHEAD &&
+    box.top <= innerHeight + AHEAD &&
+    box.right >= -AHEAD &&
+    box.left <= innerWidth + AHEAD
+  );
 }
 
 /**
@@ -46,11 +54,14 @@ function nearNow(element) {
  */
 function hintEngineWhenNear(elements, defined) {
   if (!elements.length || typeof IntersectionObserver !== "function") return;
-  const observer = new IntersectionObserver((entries) => {
-    if (!entries.some((e) => e.isIntersecting)) return;
-    observer.disconnect();
-    hintEngine();
-  }, { rootMargin: `${AHEAD}px` });
+  const observer = new IntersectionObserver(
+    (entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      observer.disconnect();
+      hintEngine();
+    },
+    { rootMargin: `${AHEAD}px` },
+  );
   for (const element of elements) observer.observe(element);
   const stop = () => observer.disconnect();
   defined.then(stop, stop);

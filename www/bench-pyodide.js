@@ -7,14 +7,16 @@
 // Every function returns raw samples (one per repetition); the driver
 // summarises them. Each repetition is its own `runPythonAsync` call: one call
 // running several large gathers can stall Pyodide's browser event loop.
-import { loadPyodide } from './pyodide/pyodide.mjs';
+import { heap, withPeakHeap } from "./bench-heap.js";
+import { loadPyodide } from "./pyodide/pyodide.mjs";
 
 const moduleStart = performance.now();
 const params = new URLSearchParams(location.search);
 
 const now = () => performance.now();
-const heap = () => (performance.memory ? performance.memory.usedJSHeapSize : NaN);
-const gc = () => { if (typeof window.gc === 'function') window.gc(); };
+const gc = () => {
+  if (typeof window.gc === "function") window.gc();
+};
 const settle = () => new Promise((r) => setTimeout(r, 20));
 
 // The post's programs. `D` is the delay in seconds; the measured span is the
@@ -84,21 +86,8 @@ async function runJson(code) {
   return { wall: now() - t0, ...JSON.parse(text) };
 }
 
-/** Samples the JS heap every 50 ms while fn runs; returns fn's value and the peak. */
-async function withPeakHeap(fn) {
-  let peak = heap();
-  const timer = setInterval(() => { peak = Math.max(peak, heap()); }, 50);
-  try {
-    const value = await fn();
-    peak = Math.max(peak, heap());
-    return { value, peak };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
 async function start() {
-  py = await loadPyodide({ indexURL: new URL('./pyodide/', location.href).href });
+  py = await loadPyodide({ indexURL: new URL("./pyodide/", location.href).href });
   await py.runPythonAsync(PROGRAMS);
 }
 
@@ -107,36 +96,57 @@ const benchPyodide = {
   async gather({ reps = 5, ms = 100, warmup = 1 } = {}) {
     await py.runPythonAsync(`D = ${ms / 1000}`);
     const out = { gatherElapsed: [], gatherWall: [], seqElapsed: [], seqWall: [], idealMs: 3 * ms };
-    const want = JSON.stringify([[10, 20, 40], [50, 500, 5000]]);
+    const want = JSON.stringify([
+      [10, 20, 40],
+      [50, 500, 5000],
+    ]);
     for (let r = -warmup; r < reps; r++) {
       await settle();
-      const g = await runJson('await post_gather()');
+      const g = await runJson("await post_gather()");
       expect(JSON.stringify(g.data) === want, JSON.stringify(g.data));
       await settle();
-      const s = await runJson('await post_sequential()');
+      const s = await runJson("await post_sequential()");
       expect(JSON.stringify(s.data) === want, JSON.stringify(s.data));
       if (r < 0) continue;
-      out.gatherElapsed.push(g.elapsedMs); out.gatherWall.push(g.wall);
-      out.seqElapsed.push(s.elapsedMs); out.seqWall.push(s.wall);
+      out.gatherElapsed.push(g.elapsedMs);
+      out.gatherWall.push(g.wall);
+      out.seqElapsed.push(s.elapsedMs);
+      out.seqWall.push(s.wall);
     }
     return out;
   },
 
   /** n concurrent tasks sleeping 3 × 100 ms: wall (ms), JS heap peak and wasm memory per repetition. */
   async tasks({ reps = 5, n = 1e4 } = {}) {
-    const out = { n, wall: [], elapsed: [], heapPeak: [], wasmBytes: [], loadedHeap: heap(), loadedWasmBytes: wasmBytes() };
+    const out = {
+      n,
+      wall: [],
+      elapsed: [],
+      heapPeak: [],
+      wasmBytes: [],
+      loadedHeap: heap(),
+      loadedWasmBytes: wasmBytes(),
+    };
     for (let r = 0; r < reps; r++) {
-      gc(); await settle();
+      gc();
+      await settle();
       const { value, peak } = await withPeakHeap(() => runJson(`await scale(${n})`));
       expect(value.n === n && value.allSeventy, `${value.n} sums, all 70: ${value.allSeventy}`);
-      out.wall.push(value.wall); out.elapsed.push(value.elapsedMs);
-      out.heapPeak.push(peak); out.wasmBytes.push(wasmBytes());
+      out.wall.push(value.wall);
+      out.elapsed.push(value.elapsedMs);
+      out.heapPeak.push(peak);
+      out.wasmBytes.push(wasmBytes());
     }
     return out;
   },
 
   info() {
-    return { version: py.version, preciseMemory: !!performance.memory, gc: typeof window.gc === 'function', wasmBytes: wasmBytes() };
+    return {
+      version: py.version,
+      preciseMemory: !!performance.memory,
+      gc: typeof window.gc === "function",
+      wasmBytes: wasmBytes(),
+    };
   },
 };
 
@@ -150,18 +160,18 @@ async function cold() {
 }
 
 async function main() {
-  if (params.has('cold')) {
+  if (params.has("cold")) {
     await cold();
   } else {
     await start();
     window.benchPyodide = benchPyodide;
-    document.getElementById('out').textContent = `Pyodide ${py.version} ready\n`;
+    document.getElementById("out").textContent = `Pyodide ${py.version} ready\n`;
   }
-  document.documentElement.dataset.ready = 'true';
+  document.documentElement.dataset.ready = "true";
 }
 
 main().catch((e) => {
-  window.benchError = String(e && e.stack || e);
-  document.documentElement.dataset.error = 'true';
-  console.error('bench-pyodide page failed:', e);
+  window.benchError = String(e?.stack || e);
+  document.documentElement.dataset.error = "true";
+  console.error("bench-pyodide page failed:", e);
 });

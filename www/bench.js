@@ -5,18 +5,20 @@
 //
 // Every function returns raw samples (one per repetition), never a summary:
 // medians, min/max and ratios are computed by the driver from these.
+import { heap, withPeakHeap } from "./bench-heap.js";
 const moduleStart = performance.now();
 const params = new URLSearchParams(location.search);
 
 // The cold load measures the production package (./dev build); the figures
 // need the benchmark build (./dev bench: `--features bench`, www/bench-pkg),
 // which adds reference loops such as `bench_plain_sum`.
-const api = await import(params.has('cold') ? './pkg/async_playground.js' : './bench-pkg/async_playground.js');
+const api = await import(params.has("cold") ? "./pkg/async_playground.js" : "./bench-pkg/async_playground.js");
 const init = api.default;
 
 const now = () => performance.now();
-const heap = () => (performance.memory ? performance.memory.usedJSHeapSize : NaN);
-const gc = () => { if (typeof window.gc === 'function') window.gc(); };
+const gc = () => {
+  if (typeof window.gc === "function") window.gc();
+};
 const settle = () => new Promise((r) => setTimeout(r, 20));
 
 let wasm = null;
@@ -30,10 +32,8 @@ const sequentialText = (ms) =>
 const readyText = (n) => `sum(range(${n}))\n`;
 const hopText = (n) => `sum(range(${n}) every 0s)\n`;
 const scaleText = (n) => `source a = [10, 20, 40] every 100ms\n\ngather(${n} * sum(a))\n`;
-const tailText = (calls) =>
-  `source call = [1] every 100ms spike 1% 2s\n\ngather(${calls} * first(call))\n`;
-const virtualText = (sources, values) =>
-  `source t = range(${values}) every 1ms\n\ngather(${sources} * count(t))\n`;
+const tailText = (calls) => `source call = [1] every 100ms spike 1% 2s\n\ngather(${calls} * first(call))\n`;
+const virtualText = (sources, values) => `source t = range(${values}) every 1ms\n\ngather(${sources} * count(t))\n`;
 
 function expect(cond, message) {
   if (!cond) throw new Error(`wrong result: ${message}`);
@@ -41,14 +41,14 @@ function expect(cond, message) {
 
 function first(report) {
   const s = report.statements[0];
-  if (s.result.type === 'error') throw new Error(`program failed: ${s.result.message}`);
+  if (s.result.type === "error") throw new Error(`program failed: ${s.result.message}`);
   return s;
 }
 
 // ---------------------------------------------------------------- contenders
 async function oursTimed(text) {
   const t0 = now();
-  const report = await api.run(text, { clock: 'real' });
+  const report = await api.run(text, { clock: "real" });
   const wall = now() - t0;
   const s = first(report);
   return { wall, elapsed: s.elapsedMs, ideal: s.idealMs, report };
@@ -101,19 +101,6 @@ async function timed(fn) {
   return { ms: now() - t0, value };
 }
 
-/** Samples the JS heap every 50 ms while fn runs; returns fn's value and the peak. */
-async function withPeakHeap(fn) {
-  let peak = heap();
-  const timer = setInterval(() => { peak = Math.max(peak, heap()); }, 50);
-  try {
-    const value = await fn();
-    peak = Math.max(peak, heap());
-    return { value, peak };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
 // ---------------------------------------------------------------- figures
 const bench = {
   /** B8: Run ×N: seeded virtual runs of a `calls`-call gather, `seeds` per repetition. */
@@ -127,7 +114,10 @@ const bench = {
       const ms = now() - t0;
       const [spread] = batch.spreads(10);
       batch.free();
-      expect(spread.runs === seeds && spread.p50Ms === 2000 && spread.minMs === 100, JSON.stringify(spread).slice(0, 200));
+      expect(
+        spread.runs === seeds && spread.p50Ms === 2000 && spread.minMs === 100,
+        JSON.stringify(spread).slice(0, 200),
+      );
       if (r >= 0) out.ms.push(ms);
     }
     return out;
@@ -139,12 +129,19 @@ const bench = {
     for (let r = -warmup; r < reps; r++) {
       await settle();
       const g = await oursTimed(gatherText(ms));
-      expect(g.report.statements[0].result.text === '[[10, 20, 40], [50, 500, 5000]]', g.report.statements[0].result.text);
+      expect(
+        g.report.statements[0].result.text === "[[10, 20, 40], [50, 500, 5000]]",
+        g.report.statements[0].result.text,
+      );
       await settle();
       const s = await oursTimed(sequentialText(ms));
       if (r < 0) continue;
-      out.gatherWall.push(g.wall); out.gatherElapsed.push(g.elapsed); out.gatherIdeal.push(g.ideal);
-      out.seqWall.push(s.wall); out.seqElapsed.push(s.elapsed); out.seqIdeal.push(s.ideal);
+      out.gatherWall.push(g.wall);
+      out.gatherElapsed.push(g.elapsed);
+      out.gatherIdeal.push(g.ideal);
+      out.seqWall.push(s.wall);
+      out.seqElapsed.push(s.elapsed);
+      out.seqIdeal.push(s.ideal);
     }
     return out;
   },
@@ -154,8 +151,9 @@ const bench = {
     const out = { n, ours: [], forAwait: [], jsLoop: [], rust: [] };
     const want = sumTo(n);
     for (let r = -warmup; r < reps; r++) {
-      gc(); await settle();
-      const o = await timed(() => api.run(readyText(n), { clock: 'virtual' }));
+      gc();
+      await settle();
+      const o = await timed(() => api.run(readyText(n), { clock: "virtual" }));
       const ov = first(o.value).result.value;
       expect(ov === want, `ours ${ov} != ${want}`);
       // The plain Rust loop right after ours: the ratio with the limit pairs runs close in time.
@@ -165,11 +163,15 @@ const bench = {
       await settle();
       const jl = await timed(() => jsPlainLoop(n));
       expect(jl.value === want, `js loop ${jl.value}`);
-      gc(); await settle();
+      gc();
+      await settle();
       const fa = await timed(() => jsForAwait(n));
       expect(fa.value === want, `for-await ${fa.value}`);
       if (r < 0) continue;
-      out.ours.push(o.ms); out.forAwait.push(fa.ms); out.jsLoop.push(jl.ms); out.rust.push(rs.ms);
+      out.ours.push(o.ms);
+      out.forAwait.push(fa.ms);
+      out.jsLoop.push(jl.ms);
+      out.rust.push(rs.ms);
     }
     return out;
   },
@@ -179,28 +181,32 @@ const bench = {
     const out = { n, ours: [], js: [] };
     const want = sumTo(n);
     for (let r = -warmup; r < reps; r++) {
-      gc(); await settle();
+      gc();
+      await settle();
       const t0 = now();
-      const report = await api.run(hopText(n), { clock: 'real' });
+      const report = await api.run(hopText(n), { clock: "real" });
       const oursMs = now() - t0;
       const ov = first(report).result.value;
       expect(ov === want, `ours ${ov} != ${want}`);
-      gc(); await settle();
+      gc();
+      await settle();
       const js = await timed(() => jsAwaitPerItem(n));
       expect(js.value === want, `js ${js.value}`);
       if (r < 0) continue;
-      out.ours.push(oursMs); out.js.push(js.ms);
+      out.ours.push(oursMs);
+      out.js.push(js.ms);
     }
     return out;
   },
 
   /** Only our engine, on one of the benchmark programs (for profiling): ms per repetition. */
-  async ours({ program, n, clock = 'real', reps = 1, sources = 1000, values = 1000 }) {
+  async ours({ program, n, clock = "real", reps = 1, sources = 1000, values = 1000 }) {
     const texts = { ready: readyText, hop: hopText, scale: scaleText, gather: gatherText };
-    const text = program === 'virtual' ? virtualText(sources, values) : texts[program](n);
+    const text = program === "virtual" ? virtualText(sources, values) : texts[program](n);
     const ms = [];
     for (let r = 0; r < reps; r++) {
-      gc(); await settle();
+      gc();
+      await settle();
       const o = await timed(() => api.run(text, { clock }));
       first(o.value);
       ms.push(o.ms);
@@ -211,42 +217,64 @@ const bench = {
   /** One hop-per-item run of ours, for sizing B3 (ms). */
   async b3probe(n) {
     const t0 = now();
-    await api.run(hopText(n), { clock: 'real' });
+    await api.run(hopText(n), { clock: "real" });
     return now() - t0;
   },
 
   /** B4: n concurrent 3-value sources at 100 ms vs n JS setTimeout tasks. */
   async b4({ reps = 5, n = 1000, warmup = 0 } = {}) {
     const out = {
-      n, ours: [], oursElapsed: [], oursIdeal: [], oursHeapPeak: [], wasmBytes: [],
-      js: [], jsHeapPeak: [], heapBaseline: [], timersMeanLateMs: [], timersMaxLateMs: [],
+      n,
+      ours: [],
+      oursElapsed: [],
+      oursIdeal: [],
+      oursHeapPeak: [],
+      wasmBytes: [],
+      js: [],
+      jsHeapPeak: [],
+      heapBaseline: [],
+      timersMeanLateMs: [],
+      timersMaxLateMs: [],
     };
     for (let r = -warmup; r < reps; r++) {
       const runOurs = async () => {
-        gc(); await settle();
+        gc();
+        await settle();
         const base = heap();
         const { value: o, peak } = await withPeakHeap(() => oursTimed(scaleText(n)));
         const res = o.report.statements[0].result;
-        expect(res.type === 'group' && res.items.length === n, `group of ${res.items && res.items.length}`);
-        expect(res.items[0].value === 70 && res.items[n - 1].value === 70, 'sum 70');
+        expect(res.type === "group" && res.items.length === n, `group of ${res.items?.length}`);
+        expect(res.items[0].value === 70 && res.items[n - 1].value === 70, "sum 70");
         const timers = o.report.timers;
         o.report = null;
         return { o, peak, base, timers };
       };
       const runJs = async () => {
-        gc(); await settle();
+        gc();
+        await settle();
         const t = await withPeakHeap(() => timed(() => jsTasks(n)));
         return { ms: t.value.ms, peak: t.peak };
       };
       // Alternate which contender goes first, so neither always inherits the other's garbage.
       let ours, js;
-      if ((r & 1) === 1) { js = await runJs(); ours = await runOurs(); }
-      else { ours = await runOurs(); js = await runJs(); }
+      if ((r & 1) === 1) {
+        js = await runJs();
+        ours = await runOurs();
+      } else {
+        ours = await runOurs();
+        js = await runJs();
+      }
       if (r < 0) continue;
-      out.ours.push(ours.o.wall); out.oursElapsed.push(ours.o.elapsed); out.oursIdeal.push(ours.o.ideal);
-      out.oursHeapPeak.push(ours.peak); out.heapBaseline.push(ours.base); out.wasmBytes.push(wasmBytes());
-      out.timersMeanLateMs.push(ours.timers.meanLateMs); out.timersMaxLateMs.push(ours.timers.maxLateMs);
-      out.js.push(js.ms); out.jsHeapPeak.push(js.peak);
+      out.ours.push(ours.o.wall);
+      out.oursElapsed.push(ours.o.elapsed);
+      out.oursIdeal.push(ours.o.ideal);
+      out.oursHeapPeak.push(ours.peak);
+      out.heapBaseline.push(ours.base);
+      out.wasmBytes.push(wasmBytes());
+      out.timersMeanLateMs.push(ours.timers.meanLateMs);
+      out.timersMaxLateMs.push(ours.timers.maxLateMs);
+      out.js.push(js.ms);
+      out.jsHeapPeak.push(js.peak);
     }
     return out;
   },
@@ -255,13 +283,15 @@ const bench = {
   async b6({ reps = 5, sources = 1000, values = 1000, warmup = 1 } = {}) {
     const out = { events: sources * values, ms: [], simulatedMs: [] };
     for (let r = -warmup; r < reps; r++) {
-      gc(); await settle();
-      const o = await timed(() => api.run(virtualText(sources, values), { clock: 'virtual' }));
+      gc();
+      await settle();
+      const o = await timed(() => api.run(virtualText(sources, values), { clock: "virtual" }));
       const s = first(o.value);
-      expect(s.result.type === 'group' && s.result.items.length === sources, 'group');
+      expect(s.result.type === "group" && s.result.items.length === sources, "group");
       expect(s.result.items[0].value === values, `count ${s.result.items[0].value}`);
       if (r < 0) continue;
-      out.ms.push(o.ms); out.simulatedMs.push(s.elapsedMs);
+      out.ms.push(o.ms);
+      out.simulatedMs.push(s.elapsedMs);
     }
     return out;
   },
@@ -270,7 +300,7 @@ const bench = {
     return {
       userAgent: navigator.userAgent,
       preciseMemory: !!performance.memory,
-      gc: typeof window.gc === 'function',
+      gc: typeof window.gc === "function",
       crossOriginIsolated: window.crossOriginIsolated,
       wasmBytes: wasmBytes(),
     };
@@ -284,35 +314,40 @@ async function cold() {
   const initStart = now();
   wasm = await init();
   const initDone = now();
-  const example = api.examples().find((e) => e.name === 'gather');
-  const report = await api.run(example.text, { clock: 'virtual' });
+  const example = api.examples().find((e) => e.name === "gather");
+  const report = await api.run(example.text, { clock: "virtual" });
   const firstResult = now();
   window.benchCold = {
-    moduleStart, initStart, initDone, firstResult,
+    moduleStart,
+    initStart,
+    initDone,
+    firstResult,
     result: report.statements[0].result.text,
   };
 }
 
 async function main() {
-  if (params.has('cold')) {
+  if (params.has("cold")) {
     await cold();
   } else {
     wasm = await init();
     window.bench = bench;
-    const button = document.getElementById('run-quick');
-    const out = document.getElementById('out');
+    const button = document.getElementById("run-quick");
+    const out = document.getElementById("out");
     button.disabled = false;
-    button.addEventListener('click', async () => {
+    button.addEventListener("click", async () => {
       button.disabled = true;
-      out.textContent = 'running…\n';
+      out.textContent = "running…\n";
       try {
-        const show = (name, v) => { out.textContent += `${name}: ${JSON.stringify(v)}\n`; };
-        show('B1 100ms', await bench.b1({ reps: 3 }));
-        show('B2 1e6', await bench.b2({ reps: 3, n: 1e6 }));
-        show('B3 1e5', await bench.b3({ reps: 3, n: 1e5 }));
-        show('B4 1e4', await bench.b4({ reps: 3, n: 1e4 }));
-        show('B6 1e5', await bench.b6({ reps: 3, sources: 100 }));
-        out.textContent += 'done\n';
+        const show = (name, v) => {
+          out.textContent += `${name}: ${JSON.stringify(v)}\n`;
+        };
+        show("B1 100ms", await bench.b1({ reps: 3 }));
+        show("B2 1e6", await bench.b2({ reps: 3, n: 1e6 }));
+        show("B3 1e5", await bench.b3({ reps: 3, n: 1e5 }));
+        show("B4 1e4", await bench.b4({ reps: 3, n: 1e4 }));
+        show("B6 1e5", await bench.b6({ reps: 3, sources: 100 }));
+        out.textContent += "done\n";
       } catch (e) {
         out.textContent += `failed: ${e.message}\n`;
       } finally {
@@ -320,11 +355,11 @@ async function main() {
       }
     });
   }
-  document.documentElement.dataset.ready = 'true';
+  document.documentElement.dataset.ready = "true";
 }
 
 main().catch((e) => {
-  window.benchError = String(e && e.stack || e);
-  document.documentElement.dataset.error = 'true';
-  console.error('bench page failed:', e);
+  window.benchError = String(e?.stack || e);
+  document.documentElement.dataset.error = "true";
+  console.error("bench page failed:", e);
 });

@@ -1,6 +1,7 @@
 // A plain <textarea> dressed as a code editor: a line-number gutter and bands
 // behind lines with errors, both kept aligned with the textarea's scroll.
 // Lines never wrap (wrap="off"), so text line N is always gutter row N.
+import { el } from "./dom.js";
 
 export class CodeEditor {
   #textarea;
@@ -41,8 +42,7 @@ export class CodeEditor {
     this.#errorLines = new Set(diagnostics.map((d) => d.line));
     this.#bandLayer.replaceChildren(
       ...[...this.#errorLines].map((line) => {
-        const band = document.createElement("div");
-        band.className = "error-band";
+        const band = el("div", "error-band");
         band.style.setProperty("--line", String(line - 1));
         return band;
       }),
@@ -69,8 +69,7 @@ export class CodeEditor {
       this.#lineCount = count;
       const rows = [];
       for (let line = 1; line <= count; line++) {
-        const row = document.createElement("div");
-        row.textContent = String(line);
+        const row = el("div", null, String(line));
         rows.push(row);
       }
       this.#gutterRows.replaceChildren(...rows);

@@ -13,7 +13,8 @@ const TIMELINE = new URL("./timeline-view.js", import.meta.url);
  * What timeline-view.js imports, directly or not: hinted at once, not several
  * round trips deep (tests/e2e/embed.test.mjs checks the list against the imports).
  */
-const TIMELINE_IMPORTS = ["timeline-compare.js", "timeline-format.js", "timeline-readout.js", "io-ideal.js",
+// biome-ignore format: tests/e2e/embed.test.mjs reads this list as JSON (no trailing comma)
+const TIMELINE_IMPORTS = ["dom.js", "timeline-compare.js", "format.js", "timeline-readout.js", "io-ideal.js",
   "timeline-svg.js", "timeline-plot.js", "timeline-layout.js", "timeline-scale.js", "timeline-labels.js",
   "timeline-style.js", "timeline-moment.js", "timeline-transport.js", "svg-export.js"];
 
@@ -25,7 +26,7 @@ export class EngineLoadError extends Error {
   name = "EngineLoadError";
 }
 
-/** Resolves to `{ run, parse, format, toPython, examples, Replay, SeedBatch }` once the wasm module is ready; rejects with an EngineLoadError. */
+/** Resolves to `{ run, parse, format, toPython, examples, shownItems, Replay, SeedBatch }` once the wasm module is ready; rejects with an EngineLoadError. */
 export function loadEngine() {
   loading ??= load();
   return loading;
@@ -65,8 +66,8 @@ async function load() {
     }
     throw new EngineLoadError(`the WebAssembly module did not start: ${text}`);
   }
-  const { run, parse, format, toPython, examples, Replay, SeedBatch } = glue;
-  return { run, parse, format, toPython, examples: examples(), Replay, SeedBatch };
+  const { run, parse, format, toPython, examples, shownItems, Replay, SeedBatch } = glue;
+  return { run, parse, format, toPython, examples: examples(), shownItems: shownItems(), Replay, SeedBatch };
 }
 
 /** Resolves to true once `timeline-view` is defined, or false if its module did not load. */
@@ -78,7 +79,10 @@ export function loadTimeline() {
       link.href = new URL(file, TIMELINE).href;
       document.head.append(link);
     }
-    return import(TIMELINE.href).then(() => true, () => false);
+    return import(TIMELINE.href).then(
+      () => true,
+      () => false,
+    );
   })();
   return timeline;
 }

@@ -23,12 +23,13 @@
 // back after a reload, with a way back to the original; el.exportTrace() and
 // el.exportSvg() give the last run as Chrome Trace JSON and the timeline as SVG.
 
+import { el, reflectAttributes, ShadowElement } from "./dom.js";
 import { loadEngine, loadTimeline } from "./engine.js";
 import { CodeEditor } from "./code-editor.js";
-import { ResultsView, formatDuration } from "./results-view.js";
+import { ResultsView } from "./results-view.js";
 import { decodeShareHash, isShareHash, shareUrl, MAX_RECORDING_CHARS } from "./share-link.js";
 import { createReplay } from "./run-replay.js";
-import { formatMoment, parseMoment } from "./timeline-format.js";
+import { comparisonSentence, formatMoment, formatTime, parseMoment } from "./format.js";
 import { DraftStore, draftKey } from "./draft-store.js";
 import { ActionNotice } from "./action-notice.js";
 import { chromeTrace } from "./trace-export.js";
@@ -108,7 +109,10 @@ template.innerHTML = `
 
 /** Inline program text as written in HTML: without the indentation of the page. */
 function dedent(text) {
-  const lines = text.replace(/^\s*\n/, "").replace(/\s+$/, "").split("\n");
+  const lines = text
+    .replace(/^\s*\n/, "")
+    .replace(/\s+$/, "")
+    .split("\n");
   const indents = lines.filter((l) => l.trim()).map((l) => l.match(/^[ \t]*/)[0].length);
   const common = indents.length ? Math.min(...indents) : 0;
   return lines.map((l) => l.slice(common)).join("\n");
@@ -138,8 +142,19 @@ function saveFile(name, type, content) {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-export class AsyncPlayground extends HTMLElement {
-  static observedAttributes = ["readonly", "clock", "speed", "height", "theme", "example", "src", "no-python", "python-style", "view"];
+export class AsyncPlayground extends ShadowElement {
+  static observedAttributes = [
+    "readonly",
+    "clock",
+    "speed",
+    "height",
+    "theme",
+    "example",
+    "src",
+    "no-python",
+    "python-style",
+    "view",
+  ];
 
   #engine = null;
   #parts = null;
@@ -207,10 +222,14 @@ export class AsyncPlayground extends HTMLElement {
     else if (name === "clock") this.#setClock(value);
     else if (name === "speed") this.#setSpeed(value);
     else if (name === "height") this.#applyHeight();
-    else if (name === "theme") this.#applyTheme();
     else if (name === "view") this.#applyView();
     else if ((name === "example" || name === "src") && this.#ready && value) this.#loadAttributeProgram();
     else if (name === "no-python" || name === "python-style") this.#applyPython();
+  }
+
+  /** A bubbling, composed `CustomEvent` carrying `detail`. */
+  #emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
   /** The program text in the editor. */
@@ -234,15 +253,25 @@ export class AsyncPlayground extends HTMLElement {
 
   /** The timeline as a standalone SVG document, or null when there is none to show. */
   exportSvg() {
-    return this.#lastReport && typeof this.#timeline?.toSvg === "function" ? this.#timeline.toSvg() : null;
+    return this.#lastReport && this.#timeline ? this.#timeline.toSvg() : null;
   }
 
+  /** The clock the next run uses (the toolbar's choice); setting it sets the `clock` attribute. */
   get clock() {
-    return this.#parts?.root.querySelector('input[name="clock"]:checked')?.value ?? "real";
+    return (
+      this.#parts?.root.querySelector('input[name="clock"]:checked')?.value ?? this.getAttribute("clock") ?? "real"
+    );
+  }
+  set clock(value) {
+    this.setAttribute("clock", String(value));
   }
 
+  /** The replay speed (the toolbar's choice); setting it sets the `speed` attribute. */
   get speed() {
-    return this.#parts?.speed.value ?? DEFAULT_SPEED;
+    return this.#parts?.speed.value ?? this.getAttribute("speed") ?? DEFAULT_SPEED;
+  }
+  set speed(value) {
+    this.setAttribute("speed", String(value));
   }
 
   /**
@@ -263,7 +292,10 @@ export class AsyncPlayground extends HTMLElement {
     if (!parsed.ok) {
       this.#showDiagnostics(parsed.diagnostics);
       const count = parsed.diagnostics.length;
-      this.#say(`Not run: ${count} ${count === 1 ? "error" : "errors"} in the program. Fix ${count === 1 ? "it" : "them"} and run again.`, "error");
+      this.#say(
+        `Not run: ${count} ${count === 1 ? "error" : "errors"} in the program. Fix ${count === 1 ? "it" : "them"} and run again.`,
+        "error",
+      );
       // Nothing ran, so the last two runs are still the last two: the comparison stays.
       this.#markStale("failed");
       return null;
@@ -290,9 +322,10 @@ export class AsyncPlayground extends HTMLElement {
     this.#clearStale();
     this.#hasRun = true;
     this.#showTimelineIfReady();
-    this.#timelineCall("reset");
+    this.#withTimeline((timeline) => timeline.reset(), { reset: true });
     this.#setRunning(true);
     this.#say(clock === "virtual" ? "Running on the virtual clock…" : "Running…");
+    this.#emit("run-start", { clock, speed });
 
     const started = performance.now();
     let report;
@@ -306,7 +339,7 @@ export class AsyncPlayground extends HTMLElement {
             ? (batch) => {
                 if (!live()) return;
                 this.#results.addBatch(batch);
-                this.#timelineCall("addBatch", batch);
+                this.#withTimeline((timeline) => timeline.addBatch(batch));
               }
             : undefined,
       });
@@ -314,6 +347,7 @@ export class AsyncPlayground extends HTMLElement {
       if (!live()) return null;
       this.#current = null;
       this.#setRunning(false);
+      this.#emit("run-end", { error });
       if (isProgramError(error)) this.#showDiagnostics(error.diagnostics);
       this.#say(`The run failed: ${error?.message ?? error}`, "error");
       this.#shownText = null;
@@ -324,6 +358,7 @@ export class AsyncPlayground extends HTMLElement {
     if (!live()) return report;
     current.report = report;
     this.#lastReport = report;
+    this.#emit("run-end", { report });
     this.#results.finish(report);
     this.#showTimerWarning(report);
     const replay = this.#keepReplay(text, report);
@@ -333,22 +368,23 @@ export class AsyncPlayground extends HTMLElement {
       this.#say(`${this.#doneText(report)} Replaying at ${speed}×…`);
       try {
         const done = this.#timeline.replay(report, Number(speed));
-        this.#timelineCall("attachReplay", replay, { speed: Number(speed) });
+        this.#withTimeline((timeline) => timeline.attachReplay(replay, { speed: Number(speed) }));
         await done;
       } catch {
         // A replay interrupted by reset() may reject; the run itself is done.
       }
       if (!live()) return report;
     } else {
-      if (clock === "virtual") this.#timelineCall("addBatch", { lanes: report.lanes, events: report.events });
-      this.#timelineCall("finish", report);
-      this.#timelineCall("attachReplay", replay, { t: opening ? at : null });
+      if (clock === "virtual")
+        this.#withTimeline((timeline) => timeline.addBatch({ lanes: report.lanes, events: report.events }));
+      this.#withTimeline((timeline) => timeline.finish(report));
+      this.#withTimeline((timeline) => timeline.attachReplay(replay, { t: opening ? at : null }));
     }
     this.#current = null;
     this.#setRunning(false);
     this.#showExports();
     if (report.cancelled) {
-      this.#say(`Stopped after ${formatDuration(performance.now() - started)}.`);
+      this.#say(`Stopped after ${formatTime(performance.now() - started)}.`);
       // A stopped run breaks the pair the comparison would describe.
       this.#summaries = [];
     } else {
@@ -394,15 +430,17 @@ export class AsyncPlayground extends HTMLElement {
       this.#results.finish(recording);
       this.#showTimerWarning(recording);
       const replay = this.#keepReplay(code, recording);
-      this.#timelineCall("reset");
-      this.#timelineCall("finish", recording);
-      this.#timelineCall("attachReplay", replay, { t });
+      this.#withTimeline((timeline) => timeline.reset(), { reset: true });
+      this.#withTimeline((timeline) => timeline.finish(recording));
+      this.#withTimeline((timeline) => timeline.attachReplay(replay, { t }));
       this.#say(`Opened the recorded real-clock run, paused at ${formatMoment(t)}.`);
       return;
     }
     await this.run({ at: t });
     if (recordingDropped) {
-      this.#say(`The real-clock recording was too big for the link, so the program was recomputed on the virtual clock, paused at ${formatMoment(t)}.`);
+      this.#say(
+        `The real-clock recording was too big for the link, so the program was recomputed on the virtual clock, paused at ${formatMoment(t)}.`,
+      );
     }
   }
 
@@ -413,10 +451,12 @@ export class AsyncPlayground extends HTMLElement {
     if (current.replaying) {
       // The results are in; jump the picture to its end.
       this.#current = null;
-      this.#timelineCall("reset");
-      this.#timelineCall("addBatch", { lanes: current.report.lanes, events: current.report.events });
-      this.#timelineCall("finish", current.report);
-      this.#timelineCall("attachReplay", this.#scrubbed?.replay);
+      this.#withTimeline((timeline) => timeline.reset(), { reset: true });
+      this.#withTimeline((timeline) =>
+        timeline.addBatch({ lanes: current.report.lanes, events: current.report.events }),
+      );
+      this.#withTimeline((timeline) => timeline.finish(current.report));
+      this.#withTimeline((timeline) => timeline.attachReplay(this.#scrubbed?.replay));
       this.#setRunning(false);
       this.#showExports();
       if (!quiet) this.#say(`Replay stopped. ${this.#doneText(current.report)}`);
@@ -429,7 +469,7 @@ export class AsyncPlayground extends HTMLElement {
   // ---- setup ------------------------------------------------------------
 
   #render() {
-    const shadow = this.attachShadow({ mode: "open" });
+    const shadow = this.shadowRoot;
     const styles = document.createElement("link");
     styles.rel = "stylesheet";
     styles.href = STYLESHEET;
@@ -464,7 +504,11 @@ export class AsyncPlayground extends HTMLElement {
       python: $("python-view"),
     };
     const parts = this.#parts;
-    this.#editor = new CodeEditor({ textarea: parts.textarea, gutterRows: $(".gutter-rows"), bandLayer: $(".band-layer") });
+    this.#editor = new CodeEditor({
+      textarea: parts.textarea,
+      gutterRows: $(".gutter-rows"),
+      bandLayer: $(".band-layer"),
+    });
     this.#results = new ResultsView($(".results"));
     this.#notice = new ActionNotice($(".notice"));
     this.#editor.value = this.#inlineProgram;
@@ -491,7 +535,6 @@ export class AsyncPlayground extends HTMLElement {
     this.#applyHeight();
     this.#setRunning(false);
     this.#mountTimeline();
-    this.#applyTheme();
     this.#applyView();
     this.#applyPython();
   }
@@ -508,6 +551,7 @@ export class AsyncPlayground extends HTMLElement {
     this.#say("Loading the engine…");
     try {
       this.#engine = await loadEngine();
+      this.#results.shownItems = this.#engine.shownItems;
       // After the engine, so its downloads do not queue behind the timeline's.
       // The timeline is another module; without it the element still runs programs.
       const timelineLoaded = loadTimeline();
@@ -565,7 +609,7 @@ export class AsyncPlayground extends HTMLElement {
     const defined = customElements.whenDefined("timeline-view").then(() => {
       this.#timeline = timeline;
       // A run (autorun on a cold load) may have finished before the timeline module arrived.
-      for (const [method, args] of this.#timelineBacklog?.splice(0) ?? []) this.#timelineCall(method, ...args);
+      for (const call of this.#timelineBacklog?.splice(0) ?? []) call(timeline);
       this.#showTimelineIfReady();
     });
     // Settles when the timeline is defined; #start races it with the module's load.
@@ -577,27 +621,22 @@ export class AsyncPlayground extends HTMLElement {
     if (this.#timeline && this.#hasRun) this.#parts.timelineSlot.hidden = false;
   }
 
-  /** Calls the timeline if it is there; the element works without one. */
-  #timelineCall(method, ...args) {
+  /**
+   * Calls the timeline now, or once it is defined: a run (autorun on a cold
+   * load) may finish before the timeline module arrives. A reset empties the
+   * backlog. The element works without a timeline; a failing call throws here.
+   */
+  #withTimeline(call, { reset = false } = {}) {
     const timeline = this.#timeline;
-    if (!timeline) {
-      if (this.#timelineBacklog && method === "reset") this.#timelineBacklog = [];
-      this.#timelineBacklog?.push([method, args]);
-      return;
-    }
-    if (typeof timeline[method] !== "function") return;
-    try {
-      timeline[method](...args);
-    } catch (error) {
-      console.warn(`timeline-view ${method} failed:`, error);
-    }
+    if (timeline) return call(timeline);
+    if (this.#timelineBacklog && reset) this.#timelineBacklog = [];
+    this.#timelineBacklog?.push(call);
   }
 
   #fillExamplePicker() {
     const options = this.#engine.examples.map(({ name, title }) => {
-      const option = document.createElement("option");
+      const option = el("option", null, title);
       option.value = name;
-      option.textContent = title;
       return option;
     });
     this.#parts.example.append(...options);
@@ -681,7 +720,12 @@ export class AsyncPlayground extends HTMLElement {
     this.#checkNow();
     this.#say(`Loaded “${example.title}”. Press Run or Ctrl+Enter.`);
     if (replaced) {
-      this.#notice.show(`Your edited program was replaced by “${example.title}”.`, "Undo", () => this.#undoReplace(replaced), "undo");
+      this.#notice.show(
+        `Your edited program was replaced by “${example.title}”.`,
+        "Undo",
+        () => this.#undoReplace(replaced),
+        "undo",
+      );
     }
     return true;
   }
@@ -720,7 +764,8 @@ export class AsyncPlayground extends HTMLElement {
 
   #saveDraft() {
     if (!this.#drafts || !this.#original) return;
-    if (this.#isEdited()) this.#drafts.save({ text: this.#editor.value, original: this.#original.text, example: this.#original.example });
+    if (this.#isEdited())
+      this.#drafts.save({ text: this.#editor.value, original: this.#original.text, example: this.#original.example });
     else this.#drafts.clear();
   }
 
@@ -738,7 +783,12 @@ export class AsyncPlayground extends HTMLElement {
     this.#editor.value = draft.text;
     this.#saveDraft();
     this.#checkNow();
-    this.#notice.show("Your draft from last time is restored.", "Revert to the original", () => this.#revertDraft(), "draft");
+    this.#notice.show(
+      "Your draft from last time is restored.",
+      "Revert to the original",
+      () => this.#revertDraft(),
+      "draft",
+    );
     this.#say("Draft restored. Press Run or Ctrl+Enter.");
   }
 
@@ -788,7 +838,11 @@ export class AsyncPlayground extends HTMLElement {
     const text = this.#editor.value;
     const parsed = this.#engine.parse(text);
     this.#showDiagnostics(parsed.ok ? [] : parsed.diagnostics);
-    this.#parts.python.show({ text, diagnostics: parsed.ok ? [] : parsed.diagnostics, toPython: this.#engine.toPython });
+    this.#parts.python.show({
+      text,
+      diagnostics: parsed.ok ? [] : parsed.diagnostics,
+      toPython: this.#engine.toPython,
+    });
     // Run ×N only matters when seeds change the run; errors keep it as it was.
     if (parsed.ok) this.#parts.root.querySelector("seed-histogram").hidden = !parsed.randomDelays;
   }
@@ -798,13 +852,10 @@ export class AsyncPlayground extends HTMLElement {
     this.#parts.textarea.setAttribute("aria-invalid", String(diagnostics.length > 0));
     this.#parts.diagnostics.replaceChildren(
       ...diagnostics.map((d) => {
-        const item = document.createElement("li");
-        const button = document.createElement("button");
+        const item = el("li");
+        const button = el("button", "diagnostic");
         button.type = "button";
-        button.className = "diagnostic";
-        const where = document.createElement("span");
-        where.className = "where";
-        where.textContent = `${d.line}:${d.column}`;
+        const where = el("span", "where", `${d.line}:${d.column}`);
         button.append(where, ` ${d.message}`);
         button.setAttribute("aria-label", `Line ${d.line}, column ${d.column}: ${d.message}. Go to the error.`);
         button.addEventListener("click", () => this.#editor.moveCaretTo(d.from));
@@ -874,7 +925,7 @@ export class AsyncPlayground extends HTMLElement {
 
   #showExports() {
     this.#parts.exportBar.hidden = !this.#lastReport;
-    this.#parts.exportSvg.hidden = typeof this.#timeline?.toSvg !== "function";
+    this.#parts.exportSvg.hidden = !this.#timeline;
   }
 
   #downloadTrace() {
@@ -899,17 +950,19 @@ export class AsyncPlayground extends HTMLElement {
 
   #remember(statements, report) {
     const label = statements.map((s) => s.label).join(" + ") || "run";
-    this.#summaries = [...this.#summaries.slice(-1), { label, elapsedMs: report.elapsedMs, idealMs: report.idealMs, clock: report.clock }];
-    this.#parts.compareBar.hidden = !(this.#summaries.length === 2 && typeof this.#timeline?.compare === "function");
+    this.#summaries = [
+      ...this.#summaries.slice(-1),
+      { label, elapsedMs: report.elapsedMs, idealMs: report.idealMs, clock: report.clock },
+    ];
+    this.#parts.compareBar.hidden = !(this.#summaries.length === 2 && this.#timeline);
   }
 
   #compare() {
     const [previous, current] = this.#summaries;
     if (!previous || !current) return;
-    this.#timelineCall("compare", previous, current);
+    this.#withTimeline((timeline) => timeline.compare(previous, current));
     this.#parts.compareBar.hidden = true;
-    const ratio = current.elapsedMs > 0 ? previous.elapsedMs / current.elapsedMs : 0;
-    this.#say(`${previous.label} ${formatDuration(previous.elapsedMs)} vs ${current.label} ${formatDuration(current.elapsedMs)}, ${ratio.toFixed(1)}×.`);
+    this.#say(`${comparisonSentence(previous, current)}.`);
   }
 
   // ---- state shown in the controls -------------------------------------------
@@ -966,13 +1019,6 @@ export class AsyncPlayground extends HTMLElement {
   }
 
   /** The timeline follows the element's theme (light, dark or the system's). */
-  #applyTheme() {
-    const theme = this.getAttribute("theme");
-    const timeline = this.#parts.timelineSlot.querySelector("timeline-view");
-    if (theme) timeline?.setAttribute("theme", theme);
-    else timeline?.removeAttribute("theme");
-  }
-
   #showTimerWarning(report) {
     const warning = report.timers?.warning;
     this.#parts.timerWarning.hidden = !warning;
@@ -981,7 +1027,7 @@ export class AsyncPlayground extends HTMLElement {
 
   #doneText(report) {
     const time = report.clock === "virtual" ? " of virtual time" : "";
-    return `Done in ${formatDuration(report.elapsedMs)}${time}.`;
+    return `Done in ${formatTime(report.elapsedMs)}${time}.`;
   }
 
   #say(message, tone = "info") {
@@ -991,4 +1037,15 @@ export class AsyncPlayground extends HTMLElement {
   }
 }
 
-customElements.define("async-playground", AsyncPlayground);
+// `clock` and `speed` have their own accessors above: they read the toolbar.
+reflectAttributes(AsyncPlayground, {
+  readonly: Boolean,
+  theme: String,
+  height: String,
+  example: String,
+  src: String,
+  "no-python": Boolean,
+  "python-style": String,
+});
+
+if (!customElements.get("async-playground")) customElements.define("async-playground", AsyncPlayground);

@@ -9,6 +9,7 @@
 // Attributes: python-style="script|notebook" (default script), open.
 // Events: `python-copied` (detail: { text }) after a copy, so pages and tests
 // can see what went to the clipboard.
+import { el, reflectAttributes, ShadowElement } from "./dom.js";
 
 const STYLES = ["script", "notebook"];
 
@@ -16,7 +17,7 @@ const STYLE_NOTES = {
   script: "Save as a .py file and run it with python: asyncio.run(main()) starts the event loop.",
   notebook:
     "For a Jupyter cell: Jupyter's event loop is already running, so asyncio.run() would fail " +
-    "(\"cannot be called from a running event loop\"); a cell can await main() at the top level, " +
+    '("cannot be called from a running event loop"); a cell can await main() at the top level, ' +
     "as this page's loop runs your program without one.",
 };
 
@@ -53,7 +54,7 @@ template.innerHTML = `
   </details>
 `;
 
-export class PythonView extends HTMLElement {
+export class PythonView extends ShadowElement {
   static observedAttributes = ["python-style", "open"];
 
   #parts = null;
@@ -61,9 +62,7 @@ export class PythonView extends HTMLElement {
 
   connectedCallback() {
     if (this.#parts) return;
-    const shadow = this.attachShadow({ mode: "open" });
-    shadow.append(template.content.cloneNode(true));
-    const $ = (selector) => shadow.querySelector(selector);
+    const $ = this.render(template);
     this.#parts = {
       details: $("details"),
       code: $("code"),
@@ -72,7 +71,7 @@ export class PythonView extends HTMLElement {
       note: $(".note"),
       copy: $(".copy"),
       copied: $(".copied"),
-      radios: [...shadow.querySelectorAll('input[name="style"]')],
+      radios: [...this.shadowRoot.querySelectorAll('input[name="style"]')],
     };
     const parts = this.#parts;
     for (const radio of parts.radios) {
@@ -99,6 +98,9 @@ export class PythonView extends HTMLElement {
   get pythonStyle() {
     const style = this.getAttribute("python-style");
     return STYLES.includes(style) ? style : "script";
+  }
+  set pythonStyle(style) {
+    this.setAttribute("python-style", String(style));
   }
 
   /** The Python shown now ("" while the program has errors or the view is closed). */
@@ -152,9 +154,7 @@ export class PythonView extends HTMLElement {
     }
     parts.errors.replaceChildren(
       ...errors.map((d) => {
-        const item = document.createElement("li");
-        item.textContent = `${d.line}:${d.column}: ${d.message}`;
-        return item;
+        return el("li", null, `${d.line}:${d.column}: ${d.message}`);
       }),
     );
     parts.errors.hidden = errors.length === 0;
@@ -164,4 +164,7 @@ export class PythonView extends HTMLElement {
   }
 }
 
-customElements.define("python-view", PythonView);
+// `python-style` has its own accessors above (the getter says "script" by default).
+reflectAttributes(PythonView, { open: Boolean });
+
+if (!customElements.get("python-view")) customElements.define("python-view", PythonView);

@@ -2,46 +2,24 @@
 // live from the run's events and are settled by the final report.
 // Everything a program supplies (labels, values, messages) goes in through
 // textContent only.
-import { idealText, ioStatements } from "./io-ideal.js";
+import { el } from "./dom.js";
+import { formatTime, formatTiming } from "./format.js";
+import { ioStatements } from "./io-ideal.js";
 
-/** "312 ms" below a second, "3.01 s" above. */
-export function formatDuration(ms) {
-  if (ms < 10) return `${ms.toFixed(1)} ms`;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  return `${(ms / 1000).toFixed(2)} s`;
-}
-
-/** "3.01 s (ideal 3.00 s, +0.3 %)"; with real I/O, "512 ms (ideal unknown: real I/O)". */
-export function formatTiming(elapsedMs, idealMs, readsIo = false) {
-  const elapsed = formatDuration(elapsedMs);
-  if (readsIo || !(idealMs > 0)) return `${elapsed} (${idealText(idealMs ?? 0, readsIo, formatDuration)})`;
-  const overhead = ((elapsedMs - idealMs) / idealMs) * 100;
-  const sign = overhead < 0 ? "−" : "+";
-  return `${elapsed} (ideal ${formatDuration(idealMs)}, ${sign}${Math.abs(overhead).toFixed(1)} %)`;
-}
-
-const element = (tag, className, text) => {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-};
-
-/** Items of a group shown before "… N more", as in the engine's own text:
- * a fan-out of 10^6 tasks must not become 10^6 elements. */
-const SHOWN_ITEMS = 100;
-
-/** An outcome as text, with failed items of a group marked so they show red. */
-function renderOutcome(outcome) {
-  if (outcome.type === "error") return element("span", "failed", outcome.text);
-  if (outcome.type !== "group") return element("span", null, outcome.text);
-  const group = element("span");
+/** An outcome as text, with failed items of a group marked so they show red.
+ * A group shows its first `shownItems` items, then "… N more", as the
+ * engine's own text does (the engine says how many): a fan-out of 10^6
+ * tasks must not become 10^6 elements. */
+function renderOutcome(outcome, shownItems) {
+  if (outcome.type === "error") return el("span", "failed", outcome.text);
+  if (outcome.type !== "group") return el("span", null, outcome.text);
+  const group = el("span");
   group.append("[");
-  outcome.items.slice(0, SHOWN_ITEMS).forEach((item, i) => {
+  outcome.items.slice(0, shownItems).forEach((item, i) => {
     if (i > 0) group.append(", ");
-    group.append(renderOutcome(item));
+    group.append(renderOutcome(item, shownItems));
   });
-  const more = outcome.items.length - SHOWN_ITEMS;
+  const more = outcome.items.length - shownItems;
   if (more > 0) group.append(`, … ${more} more`);
   group.append("]");
   return group;
@@ -53,6 +31,9 @@ export class ResultsView {
   /** Top-level lane id → statement index, learned from live batches. */
   #statementOfLane = new Map();
   #startOfLane = new Map();
+
+  /** Items of a group shown before "… N more": the engine's `shownItems`. */
+  shownItems = Infinity;
 
   /** @param {HTMLOListElement} list */
   constructor(list) {
@@ -70,12 +51,12 @@ export class ResultsView {
   begin(statements) {
     this.clear();
     this.#rows = statements.map(({ label }, index) => {
-      const row = element("li", "result");
+      const row = el("li", "result");
       row.dataset.state = "waiting";
       row.append(
-        element("span", "result-label", label || `statement ${index + 1}`),
-        element("span", "result-value", "waiting"),
-        element("span", "result-timing", ""),
+        el("span", "result-label", label || `statement ${index + 1}`),
+        el("span", "result-value", "waiting"),
+        el("span", "result-timing", ""),
       );
       return row;
     });
@@ -97,7 +78,7 @@ export class ResultsView {
       } else if (event.kind === "end" || event.kind === "error") {
         const elapsed = event.t - (this.#startOfLane.get(event.lane) ?? 0);
         const text = event.kind === "end" ? event.result : `error: ${event.message}`;
-        this.#set(row, event.kind === "end" ? "done" : "error", text, formatDuration(elapsed));
+        this.#set(row, event.kind === "end" ? "done" : "error", text, formatTime(elapsed));
       }
     }
   }
@@ -114,7 +95,12 @@ export class ResultsView {
       row.querySelector(".result-label").textContent = statement.label;
       const { result } = statement;
       const state = result.type === "error" ? "error" : "done";
-      this.#set(row, state, renderOutcome(result), formatTiming(statement.elapsedMs, statement.idealMs, io.has(index)));
+      this.#set(
+        row,
+        state,
+        renderOutcome(result, this.shownItems),
+        formatTiming(statement.elapsedMs, statement.idealMs, io.has(index)),
+      );
       row.querySelector(".result-timing").dataset.elapsedMs = String(statement.elapsedMs);
       row.querySelector(".result-timing").dataset.idealMs = String(statement.idealMs);
     });
@@ -128,8 +114,8 @@ export class ResultsView {
   }
 
   #appendRow(label) {
-    const row = element("li", "result");
-    row.append(element("span", "result-label", label), element("span", "result-value"), element("span", "result-timing"));
+    const row = el("li", "result");
+    row.append(el("span", "result-label", label), el("span", "result-value"), el("span", "result-timing"));
     this.#rows.push(row);
     this.#list.append(row);
     return row;

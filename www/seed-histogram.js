@@ -13,7 +13,8 @@
 // programs without random delays). Program text reaches the page only
 // through textContent.
 
-import { formatDuration } from "./results-view.js";
+import { ShadowElement } from "./dom.js";
+import { formatTime } from "./format.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 /** Wall-clock budget of one slice of runs before the page gets a turn. */
@@ -56,7 +57,7 @@ template.innerHTML = `
   <ol class="statements" aria-label="Elapsed time over seeds"></ol>
 `;
 
-export class SeedHistogram extends HTMLElement {
+export class SeedHistogram extends ShadowElement {
   /** `{ SeedBatch }` from loadEngine(). */
   engine = null;
   /** Returns the program text to run. */
@@ -67,10 +68,14 @@ export class SeedHistogram extends HTMLElement {
 
   connectedCallback() {
     if (this.#parts) return;
-    const shadow = this.attachShadow({ mode: "open" });
-    shadow.append(template.content.cloneNode(true));
-    const $ = (s) => shadow.querySelector(s);
-    this.#parts = { run: $("#run-many"), stop: $("#stop-many"), count: $("#count"), progress: $(".progress"), list: $(".statements") };
+    const $ = this.render(template);
+    this.#parts = {
+      run: $("#run-many"),
+      stop: $("#stop-many"),
+      count: $("#count"),
+      progress: $(".progress"),
+      list: $(".statements"),
+    };
     const initial = Number(this.getAttribute("runs")) || 1000;
     for (const n of new Set([...CHOICES, initial].sort((a, b) => a - b))) {
       const option = document.createElement("option");
@@ -125,7 +130,11 @@ export class SeedHistogram extends HTMLElement {
       this.#draw(spreads);
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
       const runs = batch.runs.toLocaleString("en-US");
-      this.#say(stopped.value ? `Stopped after ${runs} seeds.` : `${runs} seeds in ${seconds} s of wall time. Click a bar to open that seed's run.`);
+      this.#say(
+        stopped.value
+          ? `Stopped after ${runs} seeds.`
+          : `${runs} seeds in ${seconds} s of wall time. Click a bar to open that seed's run.`,
+      );
     } finally {
       batch.free();
       if (this.#stopped === stopped) {
@@ -165,7 +174,7 @@ export class SeedHistogram extends HTMLElement {
     label.append(kind);
     const percentiles = document.createElement("div");
     percentiles.className = "percentiles";
-    const d = formatDuration;
+    const d = formatTime;
     percentiles.textContent = `p50 ${d(spread.p50Ms)} · p90 ${d(spread.p90Ms)} · p99 ${d(spread.p99Ms)} · max ${d(spread.maxMs)}`;
     item.append(label, percentiles, this.#histogram(spread));
     const axis = document.createElement("div");
@@ -210,12 +219,13 @@ export class SeedHistogram extends HTMLElement {
       rect.setAttribute("role", "button");
       rect.dataset.seed = String(bin.seed);
       const share = ((bin.count / spread.runs) * 100).toFixed(1);
-      const text = `${bin.count} runs (${share} %) took ${formatDuration(bin.fromMs)}–${formatDuration(bin.toMs)}; open seed ${bin.seed}`;
+      const text = `${bin.count} runs (${share} %) took ${formatTime(bin.fromMs)}–${formatTime(bin.toMs)}; open seed ${bin.seed}`;
       rect.setAttribute("aria-label", text);
       const title = document.createElementNS(SVG, "title");
       title.textContent = text;
       rect.append(title);
-      const open = () => this.dispatchEvent(new CustomEvent("open-seed", { detail: { seed: bin.seed }, bubbles: true, composed: true }));
+      const open = () =>
+        this.dispatchEvent(new CustomEvent("open-seed", { detail: { seed: bin.seed }, bubbles: true, composed: true }));
       rect.addEventListener("click", open);
       rect.addEventListener("keydown", (event) => {
         if (event.key === "Enter" || event.key === " ") {
@@ -225,7 +235,10 @@ export class SeedHistogram extends HTMLElement {
       });
       svg.append(rect);
     });
-    for (const [name, ms] of [["p50", spread.p50Ms], ["p99", spread.p99Ms]]) {
+    for (const [name, ms] of [
+      ["p50", spread.p50Ms],
+      ["p99", spread.p99Ms],
+    ]) {
       const line = document.createElementNS(SVG, "line");
       line.setAttribute("class", name);
       const at = Math.min(width - 1, Math.max(1, x(ms)));

@@ -48,7 +48,9 @@ export async function shareUrl(page, settings) {
 export async function decodeShareHash(hash) {
   if (!isShareHash(hash)) throw new ShareLinkError("it does not start with #code/");
   if (hash.length > MAX_HASH_LENGTH) {
-    throw new ShareLinkError(`it is ${hash.length.toLocaleString("en")} characters long (the limit is ${MAX_HASH_LENGTH.toLocaleString("en")})`);
+    throw new ShareLinkError(
+      `it is ${hash.length.toLocaleString("en")} characters long (the limit is ${MAX_HASH_LENGTH.toLocaleString("en")})`,
+    );
   }
   const packed = fromBase64Url(hash.slice(HASH_PREFIX.length));
   let json;

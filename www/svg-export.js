@@ -56,11 +56,15 @@ export function standaloneSvg(labels, plot, frame) {
   const title = document.createElementNS(SVG_NS, "title");
   title.textContent = plot.getAttribute("aria-label") || "Timeline";
   const background = document.createElementNS(SVG_NS, "rect");
-  for (const [name, value] of Object.entries({ width, height, fill: frameStyle.backgroundColor })) background.setAttribute(name, String(value));
+  for (const [name, value] of Object.entries({ width, height, fill: frameStyle.backgroundColor }))
+    background.setAttribute(name, String(value));
   out.append(title, background);
 
   const suffix = Math.random().toString(36).slice(2, 8);
-  for (const [source, x] of [[plot, labelWidth], [labels, 0]]) {
+  for (const [source, x] of [
+    [plot, labelWidth],
+    [labels, 0],
+  ]) {
     const group = document.createElementNS(SVG_NS, "g");
     group.setAttribute("transform", `translate(${x} 0)`);
     // The label column covers the plot where they meet, as on screen.
@@ -68,7 +72,14 @@ export function standaloneSvg(labels, plot, frame) {
       const cover = background.cloneNode();
       cover.setAttribute("width", String(labelWidth));
       const rule = document.createElementNS(SVG_NS, "line");
-      for (const [name, value] of Object.entries({ x1: labelWidth - 0.5, x2: labelWidth - 0.5, y1: 0, y2: height, stroke: getComputedStyle(labels).borderRightColor })) rule.setAttribute(name, String(value));
+      for (const [name, value] of Object.entries({
+        x1: labelWidth - 0.5,
+        x2: labelWidth - 0.5,
+        y1: 0,
+        y2: height,
+        stroke: getComputedStyle(labels).borderRightColor,
+      }))
+        rule.setAttribute(name, String(value));
       group.append(cover, rule);
     }
     for (const child of source.children) group.append(inlined(child));
@@ -115,7 +126,10 @@ function renameIds(root, suffix) {
     for (const attribute of ["style", "fill", "stroke"]) {
       const value = node.getAttribute(attribute);
       if (value?.includes("url(")) {
-        node.setAttribute(attribute, value.replace(reference, (match, id) => (ids.has(id) ? `url(#${id}-${suffix})` : match)));
+        node.setAttribute(
+          attribute,
+          value.replace(reference, (match, id) => (ids.has(id) ? `url(#${id}-${suffix})` : match)),
+        );
       }
     }
   }

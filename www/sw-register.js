@@ -6,19 +6,19 @@
 // unavailable (an insecure origin, some private modes).
 
 async function register() {
-  if (!('serviceWorker' in navigator)) return false;
+  if (!("serviceWorker" in navigator)) return false;
   try {
-    await navigator.serviceWorker.register(new URL('sw.js', import.meta.url), {
-      scope: new URL('./', import.meta.url).pathname,
+    await navigator.serviceWorker.register(new URL("sw.js", import.meta.url), {
+      scope: new URL("./", import.meta.url).pathname,
     });
   } catch (error) {
-    console.warn('async-playground: the /slow/ service worker did not register:', error);
+    console.warn("async-playground: the /slow/ service worker did not register:", error);
     return false;
   }
   if (navigator.serviceWorker.controller) return true;
   // First visit: the worker claims this page as soon as it activates.
   return new Promise((resolve) => {
-    navigator.serviceWorker.addEventListener('controllerchange', () => resolve(true), { once: true });
+    navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true), { once: true });
   });
 }
 

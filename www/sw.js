@@ -21,18 +21,19 @@
 
 const MAX_MS = 60_000;
 /** The pages' policy (index.html, embed.html, ...), sent with every answer. */
-const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' https: http://localhost:* http://127.0.0.1:*";
+const CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' https: http://localhost:* http://127.0.0.1:*";
 /** Statuses whose responses must not have a body (Response throws otherwise). */
 const NULL_BODY = new Set([204, 205, 304]);
 
-self.addEventListener('install', () => self.skipWaiting());
-self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+self.addEventListener("install", () => self.skipWaiting());
+self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
 
 /** The part of the URL after `<scope>slow/`, or null for every other request. */
 function slowPath(url) {
   const scope = new URL(self.registration.scope);
   if (url.origin !== scope.origin) return null;
-  const prefix = scope.pathname + 'slow/';
+  const prefix = `${scope.pathname}slow/`;
   return url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : null;
 }
 
@@ -49,7 +50,7 @@ function siteFile(path) {
   return inside ? target : null;
 }
 
-self.addEventListener('fetch', (event) => {
+self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   const path = slowPath(url);
@@ -59,10 +60,10 @@ self.addEventListener('fetch', (event) => {
 
 function headers(extra = {}) {
   return new Headers({
-    'x-slow': '1',
-    'cache-control': 'no-store',
-    'content-security-policy': CSP,
-    'x-content-type-options': 'nosniff',
+    "x-slow": "1",
+    "cache-control": "no-store",
+    "content-security-policy": CSP,
+    "x-content-type-options": "nosniff",
     ...extra,
   });
 }
@@ -71,22 +72,28 @@ function headers(extra = {}) {
 function refuse(status, why) {
   return new Response(`/slow/ service worker: ${why}\n`, {
     status,
-    headers: headers({ 'content-type': 'text/plain; charset=utf-8' }),
+    headers: headers({ "content-type": "text/plain; charset=utf-8" }),
   });
 }
 
 async function answer(request, url, path) {
   // Only what a page's fetch() asks for: a navigation or a <script>/<iframe>/<img>
   // would give the fetched bytes this origin's authority.
-  if (request.mode === 'navigate' || request.destination !== '') {
-    return refuse(403, `only fetch() requests are served (this one is a ${request.mode === 'navigate' ? 'navigation' : request.destination})`);
+  if (request.mode === "navigate" || request.destination !== "") {
+    return refuse(
+      403,
+      `only fetch() requests are served (this one is a ${request.mode === "navigate" ? "navigation" : request.destination})`,
+    );
   }
-  if (request.method !== 'GET') return refuse(405, `only GET is served, not ${request.method}`);
+  if (request.method !== "GET") return refuse(405, `only GET is served, not ${request.method}`);
   const target = siteFile(path);
   if (!target) {
-    return refuse(403, `'${path}' is not a file of this site under ${self.registration.scope}; other origins, data: and blob: URLs are not served`);
+    return refuse(
+      403,
+      `'${path}' is not a file of this site under ${self.registration.scope}; other origins, data: and blob: URLs are not served`,
+    );
   }
-  const rawStatus = url.searchParams.get('status');
+  const rawStatus = url.searchParams.get("status");
   const status = rawStatus === null ? 0 : Number(rawStatus);
   if (rawStatus !== null && !(Number.isInteger(status) && status >= 200 && status <= 599)) {
     return refuse(400, `status=${rawStatus} cannot be sent: a service worker answers only 200..599`);
@@ -105,14 +112,21 @@ function wait(ms, signal) {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(timer); reject(signal.reason); }, { once: true });
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 }
 
 async function slow(request, url, target, status) {
-  const latency = param(url, 'latency', 0, MAX_MS);
-  const chunk = Math.floor(param(url, 'chunk', 0, 1 << 20));
-  const pace = param(url, 'pace', 0, MAX_MS);
+  const latency = param(url, "latency", 0, MAX_MS);
+  const chunk = Math.floor(param(url, "chunk", 0, 1 << 20));
+  const pace = param(url, "pace", 0, MAX_MS);
   const signal = request.signal;
   try {
     await wait(latency, signal);
@@ -121,19 +135,19 @@ async function slow(request, url, target, status) {
   }
   if (NULL_BODY.has(status)) return new Response(null, { status, headers: headers() });
   if (status) {
-    const text = headers({ 'content-type': 'text/plain; charset=utf-8' });
+    const text = headers({ "content-type": "text/plain; charset=utf-8" });
     return new Response(`status ${status} from the /slow/ service worker\n`, { status, headers: text });
   }
   let real;
   try {
     // redirect: 'error', so a redirect cannot lead the worker off the site.
-    real = await fetch(target.href, { signal, cache: 'no-store', redirect: 'error' });
+    real = await fetch(target.href, { signal, cache: "no-store", redirect: "error" });
   } catch {
     return Response.error();
   }
   const extra = {};
-  const type = real.headers.get('content-type');
-  if (type) extra['content-type'] = type;
+  const type = real.headers.get("content-type");
+  if (type) extra["content-type"] = type;
   const init = { status: real.status, statusText: real.statusText, headers: headers(extra) };
   if (NULL_BODY.has(real.status)) return new Response(null, init);
   const body = new Uint8Array(await real.arrayBuffer());

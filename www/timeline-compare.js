@@ -1,7 +1,7 @@
 // compare(): two runs as a small horizontal bar chart with the sentence
 // "sequential 6.0 s vs gather 3.0 s, 2.0×".
-import { formatShortTime } from "./timeline-format.js";
-import { comparisonSentence } from "./timeline-readout.js";
+import { comparisonSentence, formatShortTime } from "./format.js";
+
 import { svg, svgText, truncate } from "./timeline-svg.js";
 
 const BAR_HEIGHT = 14;
@@ -36,10 +36,20 @@ export function drawComparison(section, caption, chart, width, previous, current
     const y = i * (BAR_HEIGHT + ROW_GAP);
     const barWidth = Math.max((Math.max(run.elapsedMs, 0) / longest) * barRoom, 1);
     svgText(truncate(run.label, LABEL_CHARS), { class: "compare-label", x: 0, y: y + BAR_HEIGHT - 3 }, chart);
-    svg("rect", { class: `compare-bar ${run.className}`, x: LABEL_WIDTH, y, width: barWidth, height: BAR_HEIGHT, rx: 3 }, chart);
-    svgText(formatShortTime(run.elapsedMs), {
-      class: "compare-time", x: LABEL_WIDTH + barWidth + 6, y: y + BAR_HEIGHT - 3,
-    }, chart);
+    svg(
+      "rect",
+      { class: `compare-bar ${run.className}`, x: LABEL_WIDTH, y, width: barWidth, height: BAR_HEIGHT, rx: 3 },
+      chart,
+    );
+    svgText(
+      formatShortTime(run.elapsedMs),
+      {
+        class: "compare-time",
+        x: LABEL_WIDTH + barWidth + 6,
+        y: y + BAR_HEIGHT - 3,
+      },
+      chart,
+    );
   });
   section.hidden = false;
 }

@@ -49,7 +49,11 @@ async function runProgram() {
       finishWith(report);
     } else {
       timeline.reset();
-      const report = await run(text, { clock, signal: controller.signal, onEvent: (batch) => timeline.addBatch(batch) });
+      const report = await run(text, {
+        clock,
+        signal: controller.signal,
+        onEvent: (batch) => timeline.addBatch(batch),
+      });
       timeline.finish(report);
       finishWith(report);
     }

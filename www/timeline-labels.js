@@ -33,7 +33,9 @@ function commonPrefix(a, b) {
 /** Groups of indices whose shown texts are equal but whose full texts are not. */
 function alike(labels, shown) {
   const groups = new Map();
-  shown.forEach((text, i) => groups.set(text, [...(groups.get(text) ?? []), i]));
+  shown.forEach((text, i) => {
+    groups.set(text, [...(groups.get(text) ?? []), i]);
+  });
   return [...groups.values()].filter((indices) => new Set(indices.map((i) => labels[i].text)).size > 1);
 }
 
@@ -49,13 +51,17 @@ export function fitLabels(labels) {
     const texts = [...new Set(indices.map((i) => labels[i].text))].map((text) => ({ text, chars: Array.from(text) }));
     for (const i of indices) {
       const chars = Array.from(labels[i].text);
-      const differsAt = Math.max(...texts.filter((t) => t.text !== labels[i].text).map((t) => commonPrefix(chars, t.chars)));
+      const differsAt = Math.max(
+        ...texts.filter((t) => t.text !== labels[i].text).map((t) => commonPrefix(chars, t.chars)),
+      );
       shown[i] = windowAt(chars, differsAt, labels[i].room);
     }
   }
   // Still alike: the row where each text first appears, unique across every group.
   const firstRow = new Map();
-  labels.forEach(({ text }, i) => firstRow.has(text) || firstRow.set(text, i + 1));
+  labels.forEach(({ text }, i) => {
+    if (!firstRow.has(text)) firstRow.set(text, i + 1);
+  });
   for (const indices of alike(labels, shown)) {
     for (const i of indices) {
       const suffix = `·${firstRow.get(labels[i].text)}`;

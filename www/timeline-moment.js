@@ -7,7 +7,7 @@
 //   const panel = new MomentPanel(parent);
 //   panel.load(replay);    // a new run: the log, one row per lane
 //   panel.show(moment);    // replay.stateAt(t)
-import { formatMoment } from "./timeline-format.js";
+import { formatMoment } from "./format.js";
 
 /**
  * Lanes listed; a larger fan-out says how many more there are (the dots on
@@ -82,8 +82,23 @@ export class MomentPanel {
     const { loop, lanes } = moment;
     setText(this.line, loop.line);
     this.line.dataset.mode = loop.mode;
-    setText(this.queue, loop.queued ? shortList(loop.queue.map((q) => `${q.name} at ${formatMoment(q.until)}`), loop.queued) : "empty");
-    setText(this.ready, loop.readyCount ? shortList(loop.ready, loop.readyCount) : loop.busy !== null ? "none: the loop is frozen" : "none");
+    setText(
+      this.queue,
+      loop.queued
+        ? shortList(
+            loop.queue.map((q) => `${q.name} at ${formatMoment(q.until)}`),
+            loop.queued,
+          )
+        : "empty",
+    );
+    setText(
+      this.ready,
+      loop.readyCount
+        ? shortList(loop.ready, loop.readyCount)
+        : loop.busy !== null
+          ? "none: the loop is frozen"
+          : "none",
+    );
     this.rows.forEach((row, lane) => {
       const state = lanes[lane];
       if (!state) return;
@@ -114,15 +129,7 @@ export class MomentPanel {
   /** Marks the log's line for the step at or before `t`. */
   #markStep(t) {
     if (!this.logFilled) return;
-    const steps = this.replay.steps;
-    let low = 0;
-    let high = steps.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (steps[mid] <= t) low = mid + 1;
-      else high = mid;
-    }
-    const item = this.logList.children[low - 1] ?? null;
+    const item = this.logList.children[stepsUpTo(this.replay.steps, t) - 1] ?? null;
     if (item === this.current) return;
     this.current?.removeAttribute("aria-current");
     item?.setAttribute("aria-current", "step");
@@ -138,4 +145,17 @@ function shortList(items, total) {
 
 function setText(node, text) {
   if (node.textContent !== text) node.textContent = text;
+}
+
+/** How many of the ascending `steps` are at or before `t` (before it, when
+ * `inclusive` is false): a binary search. */
+export function stepsUpTo(steps, t, inclusive = true) {
+  let low = 0;
+  let high = steps.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (steps[mid] < t || (inclusive && steps[mid] === t)) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }

@@ -2,7 +2,7 @@
 // the plot scrolls sideways) and the plot, where x is time since the run
 // started. Events are appended as they arrive; only a change of scale or of
 // the lane tree redraws everything.
-import { formatTick, formatTime, formatValue } from "./timeline-format.js";
+import { formatTick, formatTime, formatValue } from "./format.js";
 import { layoutRows } from "./timeline-layout.js";
 import { INITIAL_DOMAIN_MS, TimeScale } from "./timeline-scale.js";
 import { fitLabels } from "./timeline-labels.js";
@@ -92,7 +92,10 @@ export class TimelinePlot {
     for (const lane of lanes) {
       if (!this.lanes.has(lane.id)) this.lanes.set(lane.id, newLaneState(lane));
     }
-    this.layout = layoutRows([...this.lanes.values()].map((s) => s.lane), MAX_ROWS);
+    this.layout = layoutRows(
+      [...this.lanes.values()].map((s) => s.lane),
+      MAX_ROWS,
+    );
     this.redraw();
   }
 
@@ -221,7 +224,9 @@ export class TimelinePlot {
     for (const state of this.lanes.values()) {
       Object.assign(state, { row: -1, drawn: 0, nodes: null, start: null, end: null, endKind: null, endEvent: null });
     }
-    this.layout.rows.forEach((lane, row) => this.drawLane(this.lanes.get(lane.id), row));
+    this.layout.rows.forEach((lane, row) => {
+      this.drawLane(this.lanes.get(lane.id), row);
+    });
     // Lanes beyond the row cap still count their markers as not shown.
     for (const state of this.lanes.values()) {
       if (state.row < 0) this.countSkipped(state);
@@ -255,9 +260,17 @@ export class TimelinePlot {
 
   drawDefs() {
     const defs = svg("defs", {}, this.plotSvg);
-    const hatch = svg("pattern", {
-      id: "hatch", width: 6, height: 6, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)",
-    }, defs);
+    const hatch = svg(
+      "pattern",
+      {
+        id: "hatch",
+        width: 6,
+        height: 6,
+        patternUnits: "userSpaceOnUse",
+        patternTransform: "rotate(45)",
+      },
+      defs,
+    );
     svg("rect", { width: 6, height: 6, class: "hatch-bg" }, hatch);
     svg("line", { x1: 0, y1: 0, x2: 0, y2: 6, class: "hatch-line" }, hatch);
   }
@@ -280,17 +293,26 @@ export class TimelinePlot {
     });
     // Labels and tree guides after every stripe, so no stripe covers a guide.
     const labelX = (lane) => PAD_LEFT + lane.depth * INDENT;
-    const shown = fitLabels(rows.map((lane) => ({
-      text: lane.label, room: Math.max(Math.floor((this.labelWidth - labelX(lane) - 6) / LABEL_CHAR_PX), 1),
-    })));
+    const shown = fitLabels(
+      rows.map((lane) => ({
+        text: lane.label,
+        room: Math.max(Math.floor((this.labelWidth - labelX(lane) - 6) / LABEL_CHAR_PX), 1),
+      })),
+    );
     rows.forEach((lane, row) => {
       const mid = this.rowTops[row] + h / 2;
       const x = labelX(lane);
       const isGroup = lane.kind !== "task";
-      const text = svgText(shown[row], {
-        class: `${labelFont} ${isGroup ? "group-label" : "task-label"}`,
-        x, y: mid + (this.compact ? 3.5 : 4), "data-lane-label": lane.id,
-      }, this.labelsSvg);
+      const text = svgText(
+        shown[row],
+        {
+          class: `${labelFont} ${isGroup ? "group-label" : "task-label"}`,
+          x,
+          y: mid + (this.compact ? 3.5 : 4),
+          "data-lane-label": lane.id,
+        },
+        this.labelsSvg,
+      );
       svgTitle(isGroup && lane.kind !== lane.label ? `${lane.label} (${lane.kind})` : lane.label, text);
       if (isGroup) this.drawTreeGuide(lane, row, lastDescendantRow.get(lane.id));
     });
@@ -317,13 +339,28 @@ export class TimelinePlot {
     for (const t of ticks) {
       const x = this.xOf(t);
       svg("line", { class: "grid-line", x1: x, x2: x, y1: AXIS_HEIGHT - 4, y2: this.rowsBottom }, this.layers.grid);
-      svgText(formatTick(t, step, this.scale.domainMs), {
-        class: "tick", x, y: AXIS_HEIGHT - 9, "text-anchor": t === 0 ? "start" : "middle",
-      }, this.layers.grid);
+      svgText(
+        formatTick(t, step, this.scale.domainMs),
+        {
+          class: "tick",
+          x,
+          y: AXIS_HEIGHT - 9,
+          "text-anchor": t === 0 ? "start" : "middle",
+        },
+        this.layers.grid,
+      );
     }
-    svg("line", {
-      class: "axis-line", x1: PAD_LEFT, x2: this.plotWidth, y1: AXIS_HEIGHT - 4, y2: AXIS_HEIGHT - 4,
-    }, this.layers.grid);
+    svg(
+      "line",
+      {
+        class: "axis-line",
+        x1: PAD_LEFT,
+        x2: this.plotWidth,
+        y1: AXIS_HEIGHT - 4,
+        y2: AXIS_HEIGHT - 4,
+      },
+      this.layers.grid,
+    );
   }
 
   // ------------------------------------------------------------ one lane
@@ -334,21 +371,41 @@ export class TimelinePlot {
     state.lastLabelRight = -Infinity;
     const top = this.rowTops[row];
     const { label, kind } = state.lane;
-    const g = svg("g", {
-      "data-lane": state.lane.id, class: `lane kind-${kind}`,
-      role: "group", "aria-label": kind === "task" || kind === label ? label : `${label} (${kind})`,
-    }, this.layers.lanes);
+    const g = svg(
+      "g",
+      {
+        "data-lane": state.lane.id,
+        class: `lane kind-${kind}`,
+        role: "group",
+        "aria-label": kind === "task" || kind === label ? label : `${label} (${kind})`,
+      },
+      this.layers.lanes,
+    );
     state.nodes = { g };
     if (state.lane.kind === "task") {
       const barHeight = this.compact ? 6 : 10;
-      state.nodes.bar = svg("rect", {
-        class: "wait-bar", y: top + (this.rowHeight - barHeight) / 2, height: barHeight, rx: barHeight / 2,
-      }, g);
+      state.nodes.bar = svg(
+        "rect",
+        {
+          class: "wait-bar",
+          y: top + (this.rowHeight - barHeight) / 2,
+          height: barHeight,
+          rx: barHeight / 2,
+        },
+        g,
+      );
     } else {
       const lastRow = this.layout.lastDescendantRow.get(state.lane.id) ?? row;
-      state.nodes.band = svg("rect", {
-        class: "group-band", y: top + 2, height: this.rowTops[lastRow] + this.rowHeight - top - 4, rx: 4,
-      }, g);
+      state.nodes.band = svg(
+        "rect",
+        {
+          class: "group-band",
+          y: top + 2,
+          height: this.rowTops[lastRow] + this.rowHeight - top - 4,
+          rx: 4,
+        },
+        g,
+      );
       state.nodes.bar = svg("rect", { class: "group-bar", y: top + this.rowHeight / 2 - 1.5, height: 3, rx: 1.5 }, g);
     }
     state.nodes.blocks = svg("g", { class: "blocks" }, g);
@@ -428,11 +485,22 @@ export class TimelinePlot {
     const value = formatValue(event.value);
     const at = formatTime(event.t);
     const label = `${state.lane.label}: value ${value} at ${at}`;
-    const marker = svg("circle", {
-      class: "value-marker", cx: x, cy: mid, r: this.compact ? 3.5 : 5,
-      tabindex: 0, role: "img", "aria-label": label,
-      "data-kind": "value", "data-t": event.t, "data-value": event.value,
-    }, state.nodes.marks);
+    const marker = svg(
+      "circle",
+      {
+        class: "value-marker",
+        cx: x,
+        cy: mid,
+        r: this.compact ? 3.5 : 5,
+        tabindex: 0,
+        role: "img",
+        "aria-label": label,
+        "data-kind": "value",
+        "data-t": event.t,
+        "data-value": event.value,
+      },
+      state.nodes.marks,
+    );
     svgTitle(label, marker);
     const details = [`value ${value}`, `at ${at}`];
     if (event.lateMs > 0) details.push(`timer fired ${formatTime(event.lateMs)} late`);
@@ -442,17 +510,32 @@ export class TimelinePlot {
     const halfWidth = (Array.from(value).length * VALUE_CHAR_PX) / 2;
     if (x - halfWidth < state.lastLabelRight + 4) return; // no room: the tooltip still has it
     state.lastLabelRight = x + halfWidth;
-    svgText(value, { class: "value-label", x, y: mid - 8, "text-anchor": "middle", "aria-hidden": "true" }, state.nodes.marks);
+    svgText(
+      value,
+      { class: "value-label", x, y: mid - 8, "text-anchor": "middle", "aria-hidden": "true" },
+      state.nodes.marks,
+    );
   }
 
   drawBlock(state, event) {
     const top = this.rowTops[state.row];
     const x = this.xOf(event.t);
     const width = Math.max(this.xOf(event.t + (event.ms || 0)) - x, 1);
-    const block = svg("rect", {
-      class: "block-bar", x, y: top + 3, width, height: this.rowHeight - 6, rx: 2,
-      "data-kind": "block", "data-t": event.t, "data-ms": event.ms,
-    }, state.nodes.blocks);
+    const block = svg(
+      "rect",
+      {
+        class: "block-bar",
+        x,
+        y: top + 3,
+        width,
+        height: this.rowHeight - 6,
+        rx: 2,
+        "data-kind": "block",
+        "data-t": event.t,
+        "data-ms": event.ms,
+      },
+      state.nodes.blocks,
+    );
     svgTitle(`${state.lane.label}: blocked the loop for ${formatTime(event.ms || 0)} at ${formatTime(event.t)}`, block);
   }
 
@@ -469,12 +552,25 @@ export class TimelinePlot {
       stopped: ["stopped", null],
     }[kind];
     const label = `${state.lane.label}: ${said[0]}${said[1] ? ` with ${said[1]}` : ""} at ${at}`;
-    const mark = svgText(END_GLYPHS[kind], {
-      class: `end-mark end-${kind}`, x: this.xOf(state.end) + 8, y: mid + (this.compact ? 4 : 5),
-      tabindex: 0, role: "img", "aria-label": label, "data-kind": kind, "data-t": state.end,
-    }, marks);
+    const mark = svgText(
+      END_GLYPHS[kind],
+      {
+        class: `end-mark end-${kind}`,
+        x: this.xOf(state.end) + 8,
+        y: mid + (this.compact ? 4 : 5),
+        tabindex: 0,
+        role: "img",
+        "aria-label": label,
+        "data-kind": kind,
+        "data-t": state.end,
+      },
+      marks,
+    );
     svgTitle(label, mark);
-    this.tips.set(mark, { title: state.lane.label, details: [said[1] ? `${said[0]}: ${said[1]}` : said[0], `at ${at}`] });
+    this.tips.set(mark, {
+      title: state.lane.label,
+      details: [said[1] ? `${said[0]}: ${said[1]}` : said[0], `at ${at}`],
+    });
     state.nodes.endMark = mark;
   }
 
@@ -483,7 +579,11 @@ export class TimelinePlot {
   drawFreeze(freeze) {
     const g = svg("g", { class: "freeze", "data-kind": "freeze" }, this.layers.freezes);
     const band = svg("rect", { class: "freeze-band", y: AXIS_HEIGHT - 4 }, g);
-    const label = svgText("", { class: "freeze-label", y: this.rowsBottom + FREEZE_LABEL_DY, "text-anchor": "middle" }, g);
+    const label = svgText(
+      "",
+      { class: "freeze-label", y: this.rowsBottom + FREEZE_LABEL_DY, "text-anchor": "middle" },
+      g,
+    );
     const title = svgTitle("", band);
     freeze.node = { g, band, label, title };
     this.placeFreeze(freeze);
@@ -541,7 +641,16 @@ export class TimelinePlot {
       lastLabelX = x;
       // Centred under the line, but never cut off at the left edge (an ideal of 0 with real I/O).
       const anchor = x < 20 ? "start" : "middle";
-      svgText("ideal", { class: "ideal-label", x: anchor === "start" ? x - 3 : x, y: this.rowsBottom + IDEAL_LABEL_DY, "text-anchor": anchor }, g);
+      svgText(
+        "ideal",
+        {
+          class: "ideal-label",
+          x: anchor === "start" ? x - 3 : x,
+          y: this.rowsBottom + IDEAL_LABEL_DY,
+          "text-anchor": anchor,
+        },
+        g,
+      );
     }
   }
 
@@ -552,7 +661,7 @@ export class TimelinePlot {
       this.nowNodes = null;
       return;
     }
-    if (!this.nowNodes || !this.nowNodes.line.isConnected) {
+    if (!this.nowNodes?.line.isConnected) {
       layer.replaceChildren();
       this.nowNodes = {
         line: svg("line", { class: "now-line", y1: AXIS_HEIGHT - 4, y2: this.rowsBottom }, layer),
@@ -594,7 +703,11 @@ export class TimelinePlot {
       const id = state.lane.id;
       let dot = nodes.dotOf.get(id);
       if (!dot) {
-        dot = svg("circle", { class: "state-dot", r, "data-lane": id, cx: 0, cy: this.rowTops[state.row] + this.rowHeight / 2 }, nodes.dots);
+        dot = svg(
+          "circle",
+          { class: "state-dot", r, "data-lane": id, cx: 0, cy: this.rowTops[state.row] + this.rowHeight / 2 },
+          nodes.dots,
+        );
         nodes.dotOf.set(id, dot);
       }
       const status = this.moment.statuses[id] ?? "pending";

@@ -2,7 +2,7 @@
 // how late timers fired, and what was left out. Plain strings, shown with
 // textContent by the element.
 import { idealText, ioStatements } from "./io-ideal.js";
-import { formatOverhead, formatRatio, formatShortTime, formatTime } from "./timeline-format.js";
+import { formatOverhead, formatTime } from "./format.js";
 
 /**
  * "elapsed 3.01 s · ideal 3.00 s · overhead +0.3 %"; with real I/O the ideal
@@ -48,9 +48,4 @@ export function omittedNote(lanesHidden, eventsHidden) {
   if (lanesHidden > 0) parts.push(`${lanesHidden} lane${lanesHidden === 1 ? "" : "s"}`);
   if (eventsHidden > 0) parts.push(`${eventsHidden} event${eventsHidden === 1 ? "" : "s"}`);
   return parts.length ? `+${parts.join(" and ")} not shown` : "";
-}
-
-/** "sequential 6.0 s vs gather 3.0 s, 2.0×" */
-export function comparisonSentence(previous, current) {
-  return `${previous.label} ${formatShortTime(previous.elapsedMs)} vs ${current.label} ${formatShortTime(current.elapsedMs)}, ${formatRatio(previous.elapsedMs, current.elapsedMs)}`;
 }

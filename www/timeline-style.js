@@ -2,6 +2,9 @@
 // sheet is shared, not re-parsed per instance, and needs no inline <style>).
 // Colours use light-dark(), so one palette follows `color-scheme`, which the
 // element sets from its `theme` (light | dark | auto = prefers-color-scheme).
+// The public `--ap-*` properties of <async-playground> (background, ink,
+// muted, line, ok, error, focus, warning) reach in: set on the page or
+// inherited from the element, they override the timeline's own colours.
 
 const css = `
 :host {
@@ -13,10 +16,10 @@ const css = `
 
 .frame {
   color-scheme: light dark;
-  --bg: light-dark(#ffffff, #14171c);
-  --fg: light-dark(#1e2630, #e3e7ec);
-  --muted: light-dark(#67727e, #98a3b0);
-  --rule: light-dark(#dde2e8, #2c323b);
+  --bg: var(--ap-bg, light-dark(#ffffff, #14171c));
+  --fg: var(--ap-ink, light-dark(#1e2630, #e3e7ec));
+  --muted: var(--ap-muted, light-dark(#67727e, #98a3b0));
+  --rule: var(--ap-line, light-dark(#dde2e8, #2c323b));
   --stripe: light-dark(#f6f8fa, #181c22);
   --grid: light-dark(#eceff3, #22272f);
   --wait: light-dark(#d3e3f6, #233b57);
@@ -29,11 +32,11 @@ const css = `
   --frozen-bg: light-dark(#fbe3e1, #4a2020);
   --ideal: light-dark(#23855a, #5fd39a);
   --now: light-dark(#c98500, #f0b429);
-  --ok: light-dark(#23855a, #5fd39a);
-  --error: light-dark(#c8463d, #ff7b72);
-  --focus: light-dark(#1d5fd1, #8ab8ff);
-  --warning-bg: light-dark(#fff6dc, #3a2f10);
-  --warning-fg: light-dark(#6b4e00, #f5d37a);
+  --ok: var(--ap-ok, light-dark(#23855a, #5fd39a));
+  --error: var(--ap-error, light-dark(#c8463d, #ff7b72));
+  --focus: var(--ap-focus, light-dark(#1d5fd1, #8ab8ff));
+  --warning-bg: var(--ap-warn-bg, light-dark(#fff6dc, #3a2f10));
+  --warning-fg: var(--ap-warn-ink, light-dark(#6b4e00, #f5d37a));
   --mono: ui-monospace, "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", monospace;
   position: relative;
   color: var(--fg);

@@ -8,7 +8,7 @@
 //
 // Actions: toggle, previous, next, start, end, back (−10 %), forward (+10 %),
 // seek (value: t in ms), speed (value: a number).
-import { formatMoment } from "./timeline-format.js";
+import { formatMoment } from "./format.js";
 
 export const SPEEDS = [0.25, 0.5, 1, 2, 4, 8];
 
@@ -56,12 +56,20 @@ export class TimelineTransport {
     this.root.hidden = true;
     this.buttons = {};
     for (const [action, glyph, label] of BUTTONS) {
-      const button = el("button", { type: "button", "data-action": action, "aria-label": label, title: label }, this.root);
+      const button = el(
+        "button",
+        { type: "button", "data-action": action, "aria-label": label, title: label },
+        this.root,
+      );
       button.textContent = glyph;
       button.addEventListener("click", () => act(action));
       this.buttons[action] = button;
     }
-    this.scrubber = el("input", { type: "range", class: "scrubber", min: "0", max: "1", step: "any", value: "0", "aria-label": "Time" }, this.root);
+    this.scrubber = el(
+      "input",
+      { type: "range", class: "scrubber", min: "0", max: "1", step: "any", value: "0", "aria-label": "Time" },
+      this.root,
+    );
     this.scrubber.addEventListener("input", () => act("seek", Number(this.scrubber.value)));
     this.time = el("output", { class: "time", "aria-live": "off" }, this.root);
     const speedLabel = el("label", { class: "speed" }, this.root);

@@ -27,13 +27,14 @@
 // <circle data-kind="value" data-t="2000" data-value="20">, freezes
 // <g data-kind="freeze">, ideal lines <g data-ideal="3000">, the lanes' states at the cursor
 // <circle class="state-dot" data-lane="1" data-status="waiting">; the shadow root is open.
+import { reflectAttributes } from "./dom.js";
 import { drawComparison } from "./timeline-compare.js";
-import { formatTime } from "./timeline-format.js";
+import { formatTime } from "./format.js";
 import { TimelinePlot } from "./timeline-plot.js";
 import { ioStatements } from "./io-ideal.js";
 import { omittedNote, readoutLines, timerLateness } from "./timeline-readout.js";
 import { timelineSheet } from "./timeline-style.js";
-import { MomentPanel } from "./timeline-moment.js";
+import { MomentPanel, stepsUpTo } from "./timeline-moment.js";
 import { TimelineTransport, transportAction } from "./timeline-transport.js";
 import { standaloneSvg } from "./svg-export.js";
 
@@ -158,7 +159,13 @@ class TimelineView extends HTMLElement {
   attachReplay(replay, { t = null, speed = 1 } = {}) {
     if (!replay) return;
     const start = this.#replay ? 0 : (t ?? replay.endMs);
-    this.#scrub = { replay, t: clamp(start, 0, replay.endMs), playing: false, speed: this.#replay?.speed ?? speed, lastFrame: 0 };
+    this.#scrub = {
+      replay,
+      t: clamp(start, 0, replay.endMs),
+      playing: false,
+      speed: this.#replay?.speed ?? speed,
+      lastFrame: 0,
+    };
     this.#moment.load(replay, replay.laneCount);
     if (this.#replay) this.#showMoment(this.#scrub.t, true);
     else this.#showAt(this.#scrub.t);
@@ -277,7 +284,11 @@ class TimelineView extends HTMLElement {
   #showMoment(t, playing) {
     const scrub = this.#scrub;
     const moment = scrub.replay.stateAt(t);
-    this.#plot.setMoment(moment.lanes.map((lane) => lane.status), !this.#replay, t);
+    this.#plot.setMoment(
+      moment.lanes.map((lane) => lane.status),
+      !this.#replay,
+      t,
+    );
     this.#moment.show(moment);
     this.#transport.show({ t, endMs: scrub.replay.endMs, playing, speed: scrub.speed });
   }
@@ -540,7 +551,11 @@ function buildSkeleton(root) {
   const viewport = el("div", { class: "viewport" }, frame);
   const canvas = el("div", { class: "canvas" }, viewport);
   const labels = el("svg:svg", { class: "labels", "aria-hidden": "true" }, canvas);
-  const plot = el("svg:svg", { class: "plot", role: "group", "aria-label": "Timeline: one row per task, time from left to right" }, canvas);
+  const plot = el(
+    "svg:svg",
+    { class: "plot", role: "group", "aria-label": "Timeline: one row per task, time from left to right" },
+    canvas,
+  );
   const transportSlot = el("div", { class: "transport-slot" }, frame);
   const legend = el("div", { class: "legend", "aria-hidden": "true" }, frame);
   for (const [key, text] of LEGEND) {
@@ -560,7 +575,22 @@ function buildSkeleton(root) {
   const compareChart = el("svg:svg", { class: "compare-chart" }, compare);
   const tooltip = el("div", { class: "tooltip", role: "tooltip", id: "tooltip" }, frame);
   tooltip.hidden = true;
-  return { frame, viewport, labels, plot, transportSlot, momentSlot, readout, warning, timers, omitted, compare, compareText, compareChart, tooltip };
+  return {
+    frame,
+    viewport,
+    labels,
+    plot,
+    transportSlot,
+    momentSlot,
+    readout,
+    warning,
+    timers,
+    omitted,
+    compare,
+    compareText,
+    compareChart,
+    tooltip,
+  };
 }
 
 /** Where each statement would end with zero overhead; none for real I/O, whose ideal is unknown. */
@@ -582,25 +612,13 @@ function clamp(value, low, high) {
 
 /** The last step before `t` in ascending `steps`, or null. */
 function stepBefore(steps, t) {
-  let low = 0;
-  let high = steps.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (steps[mid] < t) low = mid + 1;
-    else high = mid;
-  }
+  const low = stepsUpTo(steps, t, false);
   return low > 0 ? steps[low - 1] : null;
 }
 
 /** The first step after `t` in ascending `steps`, or null. */
 function stepAfter(steps, t) {
-  let low = 0;
-  let high = steps.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (steps[mid] <= t) low = mid + 1;
-    else high = mid;
-  }
+  const low = stepsUpTo(steps, t);
   return low < steps.length ? steps[low] : null;
 }
 
@@ -614,4 +632,6 @@ function endOf(report) {
 }
 
 // Two copies of this module (say, under two URLs) must not both define the element.
+reflectAttributes(TimelineView, { theme: String });
+
 if (!customElements.get("timeline-view")) customElements.define("timeline-view", TimelineView);

@@ -41,8 +41,14 @@ export function chromeTrace(report) {
     const lane = laneOf.get(event.lane);
     if (event.kind === "start") {
       const span = {
-        name: lane?.label ?? `lane ${event.lane}`, cat: lane?.kind ?? "task", ph: "X",
-        ts: us(event.t), dur: 0, pid: PID, tid, args: {},
+        name: lane?.label ?? `lane ${event.lane}`,
+        cat: lane?.kind ?? "task",
+        ph: "X",
+        ts: us(event.t),
+        dur: 0,
+        pid: PID,
+        tid,
+        args: {},
       };
       open.set(event.lane, span);
       events.push(span);
@@ -50,9 +56,22 @@ export function chromeTrace(report) {
       const span = open.get(event.lane);
       open.delete(event.lane);
       span.dur = Math.max(us(event.t) - span.ts, 0);
-      span.args = { outcome: event.kind, ...(event.result !== undefined && { result: event.result }), ...(event.message !== undefined && { message: event.message }) };
+      span.args = {
+        outcome: event.kind,
+        ...(event.result !== undefined && { result: event.result }),
+        ...(event.message !== undefined && { message: event.message }),
+      };
     } else if (event.kind === "block") {
-      events.push({ name: "blocked the loop", cat: "block", ph: "X", ts: us(event.t), dur: us(event.ms ?? 0), pid: PID, tid, args: { ms: event.ms ?? 0 } });
+      events.push({
+        name: "blocked the loop",
+        cat: "block",
+        ph: "X",
+        ts: us(event.t),
+        dur: us(event.ms ?? 0),
+        pid: PID,
+        tid,
+        args: { ms: event.ms ?? 0 },
+      });
     } else {
       // value, note, and an ending without a start (not traced): one instant each.
       const name = event.kind === "value" ? String(event.value) : event.kind === "note" ? event.text : event.kind;

@@ -16,12 +16,13 @@ mod stats;
 mod sum;
 mod welford;
 
+pub use crate::display::format_number;
 pub use collect::Collect;
 pub use count::Count;
 pub use ends::{First, Last};
 pub use extrema::{Max, Min};
 pub use mean::Mean;
-pub use outcome::{format_number, Outcome, Summary, SHOWN_ITEMS};
+pub use outcome::{Outcome, Summary, SHOWN_ITEMS};
 pub use stats::Stats;
 pub use sum::Sum;
 pub use welford::{Spread, Welford};

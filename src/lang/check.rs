@@ -5,23 +5,15 @@
 use std::collections::HashMap;
 
 use super::diagnostic::DiagnosticSink;
+use crate::display::seconds;
 use crate::program::{
     Delays, Pacing, Program, SourceExpr, SourceKind, Span, Task, TaskKind, BLOCKING_OVERHEAD_MS,
 };
 use crate::suggest::closest;
 
-/// The engine enforces the same busy-wait cap at run time.
-pub use crate::program::MAX_BLOCKING_MS;
-/// Any single duration over 1 h is surely a mistake.
-pub const MAX_DURATION_MS: f64 = 3_600_000.0;
-/// Leaf tasks after expanding `N * task`.
-pub const MAX_TASKS: u64 = 2_000_000;
-/// Values produced by all sources together (an upper bound).
-pub const MAX_VALUES: u64 = 100_000_000;
-/// Timed values (values with a delay > 0) in all.
-pub const MAX_TIMERS: u64 = 10_000_000;
-/// Items in one literal list.
-pub const MAX_LIST: usize = 100_000;
+pub use crate::limits::{
+    MAX_BLOCKING_MS, MAX_DURATION_MS, MAX_LIST, MAX_TASKS, MAX_TIMERS, MAX_VALUES,
+};
 
 /// Checks `program` and appends what is wrong.
 pub(crate) fn check(program: &Program, diagnostics: &mut DiagnosticSink) {
@@ -164,7 +156,8 @@ impl<'p> Checker<'p, '_, '_> {
             }
             if running.blocking_ms > MAX_BLOCKING_MS && before.1.blocking_ms <= MAX_BLOCKING_MS {
                 let cap = seconds(MAX_BLOCKING_MS);
-                let mut total_s = seconds(total.blocking_ms);
+                // Whole milliseconds: the message is about seconds.
+                let mut total_s = seconds(total.blocking_ms.round());
                 if total_s == cap {
                     total_s = format!("over {cap}");
                 }
@@ -214,19 +207,17 @@ impl<'p> Checker<'p, '_, '_> {
                 values: limit.unwrap_or(0),
                 ..Cost::default()
             },
-            SourceKind::Merge(inputs) => inputs.iter().fold(Cost::default(), |cost, input| {
-                cost.plus(self.source_cost(input, visible))
-            }),
             SourceKind::Take { source, count } | SourceKind::FailAfter { source, count, .. } => {
                 self.source_cost(source, visible).at_most(*count)
             }
-            SourceKind::Map { source, .. }
-            | SourceKind::Timeout { source, .. }
-            | SourceKind::Delay { source, .. } => self.source_cost(source, visible),
             SourceKind::Filter { source, .. } => Cost {
                 filtered: true,
                 ..self.source_cost(source, visible)
             },
+            // Merges and the other transforms cost what their inputs cost.
+            _ => source.inputs().iter().fold(Cost::default(), |cost, input| {
+                cost.plus(self.source_cost(input, visible))
+            }),
         }
     }
 
@@ -290,10 +281,4 @@ fn busy_wait_cost(ms: f64) -> f64 {
     } else {
         0.0
     }
-}
-
-/// Milliseconds as seconds for messages: `12`, `10.5`.
-fn seconds(ms: f64) -> String {
-    let rounded = (ms / 1000.0 * 1000.0).round() / 1000.0;
-    super::format::number(rounded)
 }

@@ -13,6 +13,7 @@ use crate::program::{
     SourceDef, SourceExpr, SourceKind, Span, Task, TaskKind, MAX_EXACT_WHOLE,
 };
 use crate::suggest::closest;
+use crate::url::url_problem;
 
 mod delays;
 
@@ -62,7 +63,7 @@ pub const KEYWORDS: &[&str] = &[
 ];
 
 const GROUPS: [&str; 6] = ["sequential", "gather", "race", "any", "limit", "timeout"];
-const TRANSFORMS: [&str; 6] = ["take", "map", "filter", "timeout", "fail", "delay"];
+const TRANSFORMS: [&str; 7] = ["take", "skip", "map", "filter", "timeout", "fail", "delay"];
 
 static END_OF_LINE: TokenKind = TokenKind::EndOfLine;
 
@@ -924,6 +925,11 @@ impl Parser<'_> {
                 let count = self.whole("how many values to take")?;
                 SourceKind::Take { source, count }
             }
+            "skip" => {
+                self.bump();
+                let count = self.whole("how many values to skip")?;
+                SourceKind::Skip { source, count }
+            }
             "map" => {
                 self.bump();
                 let op = match self.kind() {
@@ -992,7 +998,7 @@ impl Parser<'_> {
                     }
                 }
                 return Err(self.expected(
-                    "a transform after '|': take, map, filter, timeout, delay or fail after",
+                    "a transform after '|': take, skip, map, filter, timeout, delay or fail after",
                 ));
             }
         };
@@ -1076,37 +1082,4 @@ fn shorten(text: &str) -> String {
         Some((cut, _)) => format!("{}...", &text[..cut]),
         None => text.to_string(),
     }
-}
-
-/// Why a fetch URL is refused, if it is. Allowed: `http://`, `https://`, and
-/// URLs relative to the page. Anything with another scheme (`javascript:`,
-/// `data:`, `file:`) is refused, as are control characters, which browsers
-/// strip before reading the scheme.
-fn url_problem(url: &str) -> Option<String> {
-    if url.trim().is_empty() {
-        return Some("a fetch needs a URL".to_string());
-    }
-    if url.chars().any(char::is_control) {
-        return Some("a URL can't contain control characters".to_string());
-    }
-    let trimmed = url.trim_start();
-    let scheme_end = trimmed.find(':')?;
-    let scheme = &trimmed[..scheme_end];
-    let looks_like_scheme = scheme
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    // A ':' after a '/', '?' or '#' is part of a relative path, not a scheme.
-    if !looks_like_scheme
-        || scheme.eq_ignore_ascii_case("http")
-        || scheme.eq_ignore_ascii_case("https")
-    {
-        return None;
-    }
-    Some(format!(
-        "fetch only reads http(s) or relative URLs, not '{scheme}:'"
-    ))
 }

@@ -2,7 +2,8 @@
 //! view between steps.
 
 use super::{LaneState, LoopView, Replay, Role, Status};
-use crate::program::{format_duration, Group};
+use crate::display::format_duration;
+use crate::program::Group;
 use crate::trace::{Event, EventKind};
 
 /// `1500` → `"1.500 s"`: steps are read to the millisecond.

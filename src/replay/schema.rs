@@ -3,8 +3,9 @@
 use super::narrate::seconds;
 use super::{numbers_held, LaneState, Moment, Replay, Role, Status};
 use crate::aggregate::format_number;
+use crate::display::format_duration;
 use crate::json::Json;
-use crate::program::{format_duration, Aggregator};
+use crate::program::Aggregator;
 use crate::trace::MAX_VALUES_PER_LANE;
 
 /// Values shown of a `collect` in the lane's line; the count says the rest.

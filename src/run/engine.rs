@@ -6,12 +6,14 @@ use futures::future::{join_all, poll_immediate, select, Either};
 use futures::stream::{FuturesUnordered, StreamExt};
 use futures::FutureExt;
 
+use super::lane_guard::LaneGuard;
 use super::plan::{Node, Plan};
 use crate::aggregate::{AnyFold, Fold, Outcome};
 use crate::budget::{yield_now, BYTES_PER_COLLECTED_VALUE};
 use crate::clock::Clock;
+use crate::display::format_duration;
 use crate::distribution::Draws;
-use crate::program::{format_duration, Group};
+use crate::program::Group;
 use crate::source::{open, Budget, Notes, OpenIo, SourcePlan, Tick};
 use crate::trace::{EventKind, Report, StatementReport, Trace, UNTRACED};
 
@@ -25,68 +27,34 @@ pub struct Engine<C: Clock> {
     budget: Budget,
     draws: Draws,
     io: Rc<dyn OpenIo>,
+    /// The plan it runs (shared: Run ×N runs one plan under many seeds).
+    plan: Rc<Plan>,
     trace: Rc<RefCell<Trace>>,
     statements: RefCell<Vec<StatementReport>>,
-    uses_io: bool,
-}
-
-/// Records `start` now, and `cancel` if dropped before [`LaneGuard::finish`].
-struct LaneGuard<'a, C: Clock> {
-    engine: &'a Engine<C>,
-    lane: u32,
-    open: bool,
-}
-
-impl<'a, C: Clock> LaneGuard<'a, C> {
-    fn start(engine: &'a Engine<C>, lane: u32) -> Self {
-        engine.record(lane, EventKind::Start);
-        LaneGuard {
-            engine,
-            lane,
-            open: true,
-        }
-    }
-
-    fn finish(mut self, outcome: &Outcome) {
-        self.open = false;
-        if self.lane == UNTRACED {
-            return;
-        }
-        let kind = match outcome {
-            Outcome::Error(message) => EventKind::Error {
-                message: Rc::from(message.as_str()),
-            },
-            other => EventKind::End {
-                result: Rc::from(other.to_string()),
-            },
-        };
-        self.engine.record(self.lane, kind);
-    }
-}
-
-impl<C: Clock> Drop for LaneGuard<'_, C> {
-    fn drop(&mut self) {
-        if self.open {
-            self.engine.record(self.lane, EventKind::Cancel);
-        }
-    }
 }
 
 impl<C: Clock> Engine<C> {
-    pub fn new(clock: C, plan: &Plan, io: Rc<dyn OpenIo>) -> Engine<C> {
+    /// An engine that runs `plan` (given once: [`Engine::run`] runs it).
+    pub fn new(clock: C, plan: impl Into<Rc<Plan>>, io: Rc<dyn OpenIo>) -> Engine<C> {
         Engine::with_budget(clock, plan, io, Budget::default())
     }
 
     /// An engine whose run spends from `budget` (its caps, its turn check).
-    pub fn with_budget(clock: C, plan: &Plan, io: Rc<dyn OpenIo>, budget: Budget) -> Engine<C> {
+    pub fn with_budget(
+        clock: C,
+        plan: impl Into<Rc<Plan>>,
+        io: Rc<dyn OpenIo>,
+        budget: Budget,
+    ) -> Engine<C> {
+        let plan = plan.into();
         Engine {
             clock,
             budget,
             draws: Draws::new(plan.seed),
             io,
             trace: Rc::new(RefCell::new(plan.trace.clone())),
+            plan,
             statements: RefCell::default(),
-            uses_io: plan.uses_io,
         }
     }
 
@@ -112,7 +80,7 @@ impl<C: Clock> Engine<C> {
         })
     }
 
-    fn record(&self, lane: u32, kind: EventKind) {
+    pub(super) fn record(&self, lane: u32, kind: EventKind) {
         if lane == UNTRACED {
             return;
         }
@@ -129,16 +97,17 @@ impl<C: Clock> Engine<C> {
     /// time (from a virtual run); without it, the elapsed time is the ideal,
     /// which is exact on the virtual clock. Every poll of it does a bounded
     /// amount of work ([`Budget`]).
-    pub fn run<'a>(
-        &'a self,
-        plan: &'a Plan,
-        ideals: Option<&'a [f64]>,
-    ) -> impl Future<Output = ()> + 'a {
-        self.budget.sliced(self.statements(plan, ideals))
+    pub fn run<'a>(&'a self, ideals: Option<&'a [f64]>) -> impl Future<Output = ()> + 'a {
+        self.budget.sliced(self.statements(ideals))
     }
 
-    async fn statements(&self, plan: &Plan, ideals: Option<&[f64]>) {
-        for (index, node) in plan.statements.iter().enumerate() {
+    /// The plan this engine runs.
+    pub(crate) fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    async fn statements(&self, ideals: Option<&[f64]>) {
+        for (index, node) in self.plan.statements.iter().enumerate() {
             self.draws.begin_statement(index);
             let start_ms = self.clock.now();
             let outcome = self.node(node).await;
@@ -166,10 +135,11 @@ impl<C: Clock> Engine<C> {
 
     /// Runs every statement in order and returns only their elapsed times:
     /// the lightweight path of [`SeedRuns`](super::SeedRuns), for untraced plans.
-    pub fn elapsed_times<'a>(&'a self, plan: &'a Plan) -> impl Future<Output = Vec<f64>> + 'a {
+    pub fn elapsed_times(&self) -> impl Future<Output = Vec<f64>> + '_ {
         self.budget.sliced(async move {
-            let mut times = Vec::with_capacity(plan.statements.len());
-            for (index, node) in plan.statements.iter().enumerate() {
+            let statements = &self.plan.statements;
+            let mut times = Vec::with_capacity(statements.len());
+            for (index, node) in statements.iter().enumerate() {
                 self.draws.begin_statement(index);
                 let start_ms = self.clock.now();
                 self.node(node).await;
@@ -195,11 +165,6 @@ impl<C: Clock> Engine<C> {
         deliver(lanes, events)
     }
 
-    /// Whether the plan reads real I/O, which no virtual run can time.
-    pub fn uses_io(&self) -> bool {
-        self.uses_io
-    }
-
     /// The report so far: after the run, or after it was stopped.
     pub fn report(&self, cancelled: bool) -> Report {
         let statements = self.statements.borrow().clone();
@@ -209,7 +174,7 @@ impl<C: Clock> Engine<C> {
             cancelled,
             elapsed_ms,
             ideal_ms: statements.iter().map(|s| s.ideal_ms).sum(),
-            ideal_exact: !self.uses_io,
+            ideal_exact: !self.plan.uses_io,
             statements,
             lanes: Vec::new(),
             events: Vec::new(),
@@ -240,13 +205,15 @@ impl<C: Clock> Engine<C> {
 
     async fn leaf(&self, lane: u32, mut fold: AnyFold, source: &SourcePlan) -> Outcome {
         let guard = LaneGuard::start(self, lane);
-        if self.uses_io {
-            self.io.set_notes(Some(self.notes(lane)));
-        }
-        let mut stream = open(source, &self.clock, &self.budget, &self.draws, &*self.io);
-        if self.uses_io {
-            self.io.set_notes(None);
-        }
+        let notes = self.plan.uses_io.then(|| self.notes(lane));
+        let mut stream = open(
+            source,
+            &self.clock,
+            &self.budget,
+            &self.draws,
+            &*self.io,
+            notes.as_ref(),
+        );
         let mut count = 0u64;
         let mut batch = Vec::new();
         // Collected values are held until the run ends: they count.

@@ -3,6 +3,7 @@
 //! generic over the [`Clock`](crate::clock::Clock).
 
 mod engine;
+mod lane_guard;
 mod plan;
 mod rebound;
 mod seeds;
@@ -41,7 +42,6 @@ pub fn ideal_times(program: &Program) -> Result<Vec<f64>, PlanError> {
 /// assert_eq!(ideals.clock().block_on(ideals.times()), Some(vec![2000.0, 0.0]));
 /// ```
 pub struct Ideals {
-    plan: Plan,
     clock: VirtualClock,
     engine: Engine<VirtualClock>,
 }
@@ -50,12 +50,8 @@ impl Ideals {
     pub fn new(program: &Program) -> Result<Ideals, PlanError> {
         let plan = Plan::compile_for_ideal(program)?;
         let clock = VirtualClock::new();
-        let engine = Engine::new(clock.clone(), &plan, Rc::new(NoIo));
-        Ok(Ideals {
-            plan,
-            clock,
-            engine,
-        })
+        let engine = Engine::new(clock.clone(), plan, Rc::new(NoIo));
+        Ok(Ideals { clock, engine })
     }
 
     /// The clock to drive [`Ideals::times`] on.
@@ -65,8 +61,9 @@ impl Ideals {
 
     /// Each statement's ideal time, in order.
     pub async fn times(&self) -> Vec<f64> {
-        let mut times = Vec::with_capacity(self.plan.statements.len());
-        for (index, node) in self.plan.statements.iter().enumerate() {
+        let statements = &self.engine.plan().statements;
+        let mut times = Vec::with_capacity(statements.len());
+        for (index, node) in statements.iter().enumerate() {
             if !node.takes_time() {
                 times.push(0.0);
                 continue;
@@ -111,7 +108,7 @@ impl Ideals {
 /// ```
 pub fn run_virtual(program: &Program) -> Result<Report, PlanError> {
     let plan = Plan::compile(program)?;
-    let engine = Engine::new(VirtualClock::new(), &plan, Rc::new(NoIo));
-    let finished = engine.clock().clone().block_on(engine.run(&plan, None));
+    let engine = Engine::new(VirtualClock::new(), plan, Rc::new(NoIo));
+    let finished = engine.clock().clone().block_on(engine.run(None));
     Ok(engine.report(finished.is_none()))
 }

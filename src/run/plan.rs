@@ -1,10 +1,9 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::aggregate::format_number;
+use crate::display::{format_duration, source_label};
 use crate::program::{
-    format_duration, Aggregator, Delays, Group, Pacing, Program, SourceExpr, SourceKind, Span,
-    Task, TaskKind,
+    Aggregator, Group, Pacing, Program, SourceExpr, SourceKind, Span, Task, TaskKind,
 };
 use crate::source::{SourcePlan, ValueSeq};
 use crate::trace::{Trace, UNTRACED};
@@ -224,6 +223,7 @@ impl Compiler {
                     .collect::<Result<Rc<[_]>, _>>()?,
             ),
             SourceKind::Take { source, count } => SourcePlan::Take(inner(self, source)?, *count),
+            SourceKind::Skip { source, count } => SourcePlan::Skip(inner(self, source)?, *count),
             SourceKind::Map {
                 source,
                 op,
@@ -280,7 +280,7 @@ impl Compiler {
             TaskKind::Aggregate { aggregator, source } => {
                 self.count_leaves(1, task.span)?;
                 let plan = Rc::new(self.source(source)?);
-                let described = || format!("{}({})", aggregator.name(), describe_source(source));
+                let described = || format!("{}({})", aggregator.name(), source_label(source));
                 let lane = self.lane(parent, depth, statement, label(&described), "task");
                 Ok(vec![Node::Leaf {
                     lane,
@@ -314,9 +314,9 @@ impl Compiler {
                 if parent.is_none() {
                     return Err(error("`N * task` belongs inside a group", task.span));
                 }
-                if *count > crate::lang::MAX_TASKS {
+                if *count > crate::limits::MAX_TASKS {
                     return Err(error(
-                        format!("at most {} copies of a task", crate::lang::MAX_TASKS),
+                        format!("at most {} copies of a task", crate::limits::MAX_TASKS),
                         task.span,
                     ));
                 }
@@ -358,69 +358,10 @@ impl Compiler {
 impl Compiler {
     fn count_leaves(&mut self, leaves: u64, span: Span) -> Result<(), PlanError> {
         self.leaves = self.leaves.saturating_add(leaves);
-        if self.leaves > crate::lang::MAX_TASKS {
-            let message = format!("at most {} tasks in all", crate::lang::MAX_TASKS);
+        if self.leaves > crate::limits::MAX_TASKS {
+            let message = format!("at most {} tasks in all", crate::limits::MAX_TASKS);
             return Err(error(message, span));
         }
         Ok(())
     }
-}
-
-fn describe_source(source: &SourceExpr) -> String {
-    let pipe = |inner: &SourceExpr, what: String| format!("{} | {what}", describe_source(inner));
-    match &source.kind {
-        SourceKind::Named(name) => name.clone(),
-        SourceKind::Values { values, pacing } => {
-            let shown: Vec<String> = values.iter().take(4).map(|v| format_number(*v)).collect();
-            let more = if values.len() > 4 { ", …" } else { "" };
-            format!("[{}{more}]{}", shown.join(", "), describe_pacing(pacing))
-        }
-        SourceKind::Range { count, pacing } => format!("range({count}){}", describe_pacing(pacing)),
-        SourceKind::Random { count, pacing, .. } => {
-            format!("random({count}){}", describe_pacing(pacing))
-        }
-        SourceKind::Fetch { url, .. } => format!("fetch(\"{url}\")"),
-        SourceKind::Database { store, field, .. } => format!("db(\"{store}\", field \"{field}\")"),
-        SourceKind::Merge(inputs) => format!(
-            "merge({})",
-            inputs
-                .iter()
-                .map(describe_source)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        SourceKind::Take { source, count } => pipe(source, format!("take {count}")),
-        SourceKind::Map {
-            source,
-            op,
-            operand,
-        } => pipe(
-            source,
-            format!("map {} {}", op.symbol(), format_number(*operand)),
-        ),
-        SourceKind::Filter {
-            source,
-            op,
-            operand,
-        } => pipe(
-            source,
-            format!("filter {} {}", op.symbol(), format_number(*operand)),
-        ),
-        SourceKind::Timeout { source, ms } => {
-            pipe(source, format!("timeout {}", format_duration(*ms)))
-        }
-        SourceKind::FailAfter { source, count, .. } => pipe(source, format!("fail after {count}")),
-        SourceKind::Delay { source, ms } => pipe(source, format!("delay {}", format_duration(*ms))),
-    }
-}
-
-fn describe_pacing(pacing: &Pacing) -> String {
-    let delays = match &pacing.delays {
-        Delays::None => String::new(),
-        Delays::Every(ms) => format!(" every {}", format_duration(*ms)),
-        Delays::Each(_) => " after […]".to_string(),
-        Delays::Drawn(distribution) => format!(" every {distribution}"),
-    };
-    let blocking = if pacing.blocking { " blocking" } else { "" };
-    format!("{delays}{blocking}")
 }

@@ -164,8 +164,8 @@ impl SeedRuns {
 /// Starts the run of one seed on a fresh virtual clock.
 fn start(plan: Rc<Plan>, seed: u64) -> SeedRun {
     let clock = VirtualClock::new();
-    let engine = Engine::new(clock.clone(), &plan, Rc::new(NoIo)).with_seed(seed);
-    let work = async move { engine.elapsed_times(&plan).await };
+    let engine = Engine::new(clock.clone(), plan, Rc::new(NoIo)).with_seed(seed);
+    let work = async move { engine.elapsed_times().await };
     (clock, Box::pin(work))
 }
 

@@ -17,35 +17,61 @@ use crate::program::CmpOp;
 /// let big: Vec<_> = VirtualClock::new().block_on(Filter::new(some, CmpOp::Gt, 10.0, Budget::default()).collect()).unwrap();
 /// assert_eq!(big.len(), 1);
 /// ```
-#[must_use = "streams do nothing unless polled"]
-pub struct Filter {
-    inner: TickStream,
+pub type Filter = Keep<Comparison>;
+
+impl Filter {
+    pub fn new(inner: TickStream, op: CmpOp, operand: f64, budget: Budget) -> Filter {
+        Keep::with(inner, Comparison { op, operand }, budget)
+    }
+}
+
+/// Which values a [`Keep`] passes on, one value at a time, in order.
+pub trait Keeps: Unpin {
+    fn keeps(&mut self, value: f64) -> bool;
+}
+
+/// `filter > 10`: the values that pass the comparison.
+pub struct Comparison {
     op: CmpOp,
     operand: f64,
-    /// Values dropped spend work, so a filter that drops everything still
+}
+
+impl Keeps for Comparison {
+    fn keeps(&mut self, value: f64) -> bool {
+        self.op.test(value, self.operand)
+    }
+}
+
+/// The values its rule keeps, in order; the others are dropped (and still
+/// take their time). [`Filter`] and [`Skip`](super::Skip) are this.
+#[must_use = "streams do nothing unless polled"]
+pub struct Keep<F> {
+    inner: TickStream,
+    keep: F,
+    /// Values dropped spend work, so a stream that drops everything still
     /// yields when the poll's work is spent.
     budget: Budget,
 }
 
-impl Filter {
-    pub fn new(inner: TickStream, op: CmpOp, operand: f64, budget: Budget) -> Filter {
-        Filter {
+impl<F: Keeps> Keep<F> {
+    pub fn with(inner: TickStream, keep: F, budget: Budget) -> Keep<F> {
+        Keep {
             inner,
-            op,
-            operand,
+            keep,
             budget,
         }
     }
 }
 
-impl Stream for Filter {
+impl<F: Keeps> Stream for Keep<F> {
     type Item = Result<Tick, SourceError>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
         loop {
-            match self.inner.poll_next_unpin(cx) {
-                Poll::Ready(Some(Ok(tick))) if !self.op.test(tick.value, self.operand) => {
-                    if !self.budget.work(Budget::POLLED_WORK) {
+            match this.inner.poll_next_unpin(cx) {
+                Poll::Ready(Some(Ok(tick))) if !this.keep.keeps(tick.value) => {
+                    if !this.budget.work(Budget::POLLED_WORK) {
                         cx.waker().wake_by_ref();
                         return Poll::Pending;
                     }
@@ -56,15 +82,15 @@ impl Stream for Filter {
     }
 }
 
-impl TickSource for Filter {
-    /// May return 0 after consuming values that all failed the test; the
-    /// caller then polls, which is still correct.
+impl<F: Keeps> TickSource for Keep<F> {
+    /// May return 0 after consuming values that were all dropped; the caller
+    /// then polls, which is still correct.
     fn ready_values(&mut self, out: &mut Vec<f64>, max: usize) -> usize {
         let start = out.len();
         self.inner.ready_values(out, max);
         let mut kept = start;
         for index in start..out.len() {
-            if self.op.test(out[index], self.operand) {
+            if self.keep.keeps(out[index]) {
                 out[kept] = out[index];
                 kept += 1;
             }

@@ -2,7 +2,7 @@ use std::rc::Rc;
 
 use crate::budget::Budget;
 
-use super::{Delay, FailAfter, Filter, Map, Merge, Take, TickStream, Timed, Timeout};
+use super::{Delay, FailAfter, Filter, Map, Merge, Skip, Take, TickStream, Timed, Timeout};
 use crate::clock::Clock;
 use crate::distribution::{splitmix64, Draws};
 use crate::program::{random_whole_numbers, ArithOp, CmpOp, Delays, FetchFormat};
@@ -27,6 +27,7 @@ pub enum SourcePlan {
     },
     Merge(Rc<[SourcePlan]>),
     Take(Rc<SourcePlan>, u64),
+    Skip(Rc<SourcePlan>, u64),
     Map(Rc<SourcePlan>, ArithOp, f64),
     Filter(Rc<SourcePlan>, CmpOp, f64),
     Timeout(Rc<SourcePlan>, f64),
@@ -46,6 +47,7 @@ impl SourcePlan {
         match self {
             SourcePlan::Merge(inputs) => inputs.iter().any(|input| input.anywhere(answer)),
             SourcePlan::Take(inner, _)
+            | SourcePlan::Skip(inner, _)
             | SourcePlan::Map(inner, ..)
             | SourcePlan::Filter(inner, ..)
             | SourcePlan::Timeout(inner, _)
@@ -177,7 +179,8 @@ impl ValueSeq {
 }
 
 /// Opens a fresh stream of `plan` on `clock`. Real I/O sources open through
-/// `io`, which the browser provides; elsewhere they fail with a clear error.
+/// `io`, which the browser provides, and report to `notes` (the task's lane);
+/// elsewhere they fail with a clear error.
 /// Sources with random delays draw from the next stream of `draws`.
 pub fn open<C: Clock>(
     plan: &SourcePlan,
@@ -185,6 +188,7 @@ pub fn open<C: Clock>(
     budget: &Budget,
     draws: &Draws,
     io: &dyn OpenIo,
+    notes: Option<&Notes>,
 ) -> TickStream {
     match plan {
         SourcePlan::Timed {
@@ -204,45 +208,51 @@ pub fn open<C: Clock>(
                 _ => Box::new(timed),
             }
         }
-        SourcePlan::Fetch { url, format } => io.fetch(url, format),
+        SourcePlan::Fetch { url, format } => io.fetch(url, format, notes.cloned()),
         SourcePlan::Database {
             store,
             field,
             keys,
             limit,
-        } => io.database(store, field, *keys, *limit),
+        } => io.database(store, field, *keys, *limit, notes.cloned()),
         SourcePlan::Merge(inputs) => Box::new(Merge::new(
             inputs
                 .iter()
-                .map(|input| open(input, clock, budget, draws, io))
+                .map(|input| open(input, clock, budget, draws, io, notes))
                 .collect(),
         )),
-        SourcePlan::Take(inner, count) => {
-            Box::new(Take::new(open(inner, clock, budget, draws, io), *count))
-        }
+        SourcePlan::Take(inner, count) => Box::new(Take::new(
+            open(inner, clock, budget, draws, io, notes),
+            *count,
+        )),
+        SourcePlan::Skip(inner, count) => Box::new(Skip::new(
+            open(inner, clock, budget, draws, io, notes),
+            *count,
+            budget.clone(),
+        )),
         SourcePlan::Map(inner, op, operand) => Box::new(Map::new(
-            open(inner, clock, budget, draws, io),
+            open(inner, clock, budget, draws, io, notes),
             *op,
             *operand,
         )),
         SourcePlan::Filter(inner, op, operand) => Box::new(Filter::new(
-            open(inner, clock, budget, draws, io),
+            open(inner, clock, budget, draws, io, notes),
             *op,
             *operand,
             budget.clone(),
         )),
         SourcePlan::Timeout(inner, ms) => Box::new(Timeout::new(
-            open(inner, clock, budget, draws, io),
+            open(inner, clock, budget, draws, io, notes),
             clock.clone(),
             *ms,
         )),
         SourcePlan::FailAfter(inner, count, message) => Box::new(FailAfter::new(
-            open(inner, clock, budget, draws, io),
+            open(inner, clock, budget, draws, io, notes),
             *count,
             message.to_string(),
         )),
         SourcePlan::Delay(inner, ms) => Box::new(Delay::new(
-            open(inner, clock, budget, draws, io),
+            open(inner, clock, budget, draws, io, notes),
             clock.clone(),
             *ms,
         )),
@@ -251,20 +261,19 @@ pub fn open<C: Clock>(
 
 /// Opens real I/O sources. The browser build implements it with `fetch` and
 /// IndexedDB; [`NoIo`] says plainly that they are not available.
+///
+/// `notes`, when given, is where the source reports what happens on its lane
+/// that is not a value (a request sent, response headers).
 pub trait OpenIo {
-    fn fetch(&self, url: &str, format: &FetchFormat) -> TickStream;
+    fn fetch(&self, url: &str, format: &FetchFormat, notes: Option<Notes>) -> TickStream;
     fn database(
         &self,
         store: &str,
         field: &str,
         keys: Option<(f64, f64)>,
         limit: Option<u64>,
+        notes: Option<Notes>,
     ) -> TickStream;
-
-    /// Where the sources opened next report what happens on their lane that
-    /// is not a value (a request sent, response headers). The engine sets it
-    /// around opening each I/O task's source; by default notes are dropped.
-    fn set_notes(&self, _notes: Option<Notes>) {}
 }
 
 /// Records a note on a task's lane, at the current time.
@@ -274,12 +283,19 @@ pub type Notes = Rc<dyn Fn(&str)>;
 pub struct NoIo;
 
 impl OpenIo for NoIo {
-    fn fetch(&self, url: &str, _format: &FetchFormat) -> TickStream {
+    fn fetch(&self, url: &str, _format: &FetchFormat, _notes: Option<Notes>) -> TickStream {
         let message = format!("fetch(\"{url}\") needs the browser and the real clock");
         Box::new(futures::stream::iter([Err(message)]))
     }
 
-    fn database(&self, store: &str, _: &str, _: Option<(f64, f64)>, _: Option<u64>) -> TickStream {
+    fn database(
+        &self,
+        store: &str,
+        _: &str,
+        _: Option<(f64, f64)>,
+        _: Option<u64>,
+        _: Option<Notes>,
+    ) -> TickStream {
         let message = format!("db(\"{store}\") needs the browser and the real clock");
         Box::new(futures::stream::iter([Err(message)]))
     }

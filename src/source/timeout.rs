@@ -5,7 +5,7 @@ use futures::{FutureExt, Stream, StreamExt};
 
 use super::{SourceError, Tick, TickSource, TickStream};
 use crate::clock::{Clock, Sleep};
-use crate::program::format_duration;
+use crate::display::format_duration;
 
 /// Fails when the next value takes longer than `ms`: `a | timeout 2s`.
 ///

@@ -201,6 +201,13 @@ pub fn to_python(
         .map_err(|diagnostics| program_error(text, &diagnostics))
 }
 
+/// How many items of a list or group a result shows before "… N more":
+/// the page renders groups itself and reads the number here, not a copy.
+#[wasm_bindgen(js_name = shownItems)]
+pub fn shown_items() -> usize {
+    crate::aggregate::SHOWN_ITEMS
+}
+
 /// The built-in examples, in display order.
 #[wasm_bindgen(unchecked_return_type = "ExampleInfo[]")]
 pub fn examples() -> JsValue {
@@ -340,10 +347,10 @@ fn run_virtual(program: &Program, options: Options) -> Promise {
         Err(error) => return Promise::reject(&error),
     };
     let clock = VirtualClock::new();
-    let engine = Engine::new(clock.clone(), &plan, Rc::new(NoIo));
+    let engine = Engine::new(clock.clone(), plan, Rc::new(NoIo));
     let aborted = move || options.signal.as_ref().is_some_and(|s| s.aborted());
     wasm_bindgen_futures::future_to_promise(async move {
-        let finished = in_slices(&clock, std::pin::pin!(engine.run(&plan, None)), &aborted)
+        let finished = in_slices(&clock, std::pin::pin!(engine.run(None)), &aborted)
             .await
             .is_some();
         deliver(&engine, options.on_event.as_ref());
@@ -371,7 +378,7 @@ impl<F: Future> Future for LiveEvents<F> {
 
 fn run_real(program: Program, options: Options) -> Promise {
     let plan = match plan_or_reject(&program) {
-        Ok(plan) => Rc::new(plan),
+        Ok(plan) => plan,
         Err(error) => return Promise::reject(&error),
     };
     let ideals = match Ideals::new(&program) {
@@ -388,7 +395,7 @@ fn run_real(program: Program, options: Options) -> Promise {
 }
 
 async fn run_on_real_clock(
-    plan: Rc<Plan>,
+    plan: Plan,
     ideals: Vec<f64>,
     options: Options,
 ) -> Result<JsValue, JsValue> {
@@ -404,7 +411,7 @@ async fn run_on_real_clock(
     let browser_io = io::BrowserIo::with_budget(budget.clone());
     let io: Rc<dyn OpenIo> = Rc::new(browser_io.clone());
     let clock = RealClock::new();
-    let engine = Rc::new(Engine::with_budget(clock.clone(), &plan, io, budget));
+    let engine = Rc::new(Engine::with_budget(clock.clone(), plan, io, budget));
     let (abort, registration) = AbortHandle::new_pair();
     let on_abort = options.signal.as_ref().map(|signal| {
         let (on_abort, clock, browser_io) = (abort.clone(), clock.clone(), browser_io.clone());
@@ -421,7 +428,7 @@ async fn run_on_real_clock(
     });
     let work = {
         let engine = engine.clone();
-        async move { engine.run(&plan, Some(&ideals)).await }
+        async move { engine.run(Some(&ideals)).await }
     };
     let rebound = Rebound::with_turn(work, {
         let turn = turn.clone();

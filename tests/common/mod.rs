@@ -1,6 +1,6 @@
 //! Helpers shared by the language tests.
 
-use async_playground::program::{Program, SourceExpr, SourceKind, Span, Task, TaskKind};
+use async_playground::program::{Program, SourceExpr, Span, Task, TaskKind};
 
 /// The program with every span set to [`Span::NONE`], to compare structure.
 pub fn strip(mut program: Program) -> Program {
@@ -24,14 +24,5 @@ fn strip_task(task: &mut Task) {
 
 fn strip_source(source: &mut SourceExpr) {
     source.span = Span::NONE;
-    match &mut source.kind {
-        SourceKind::Merge(inputs) => inputs.iter_mut().for_each(strip_source),
-        SourceKind::Take { source, .. }
-        | SourceKind::Map { source, .. }
-        | SourceKind::Filter { source, .. }
-        | SourceKind::Timeout { source, .. }
-        | SourceKind::FailAfter { source, .. }
-        | SourceKind::Delay { source, .. } => strip_source(source),
-        _ => {}
-    }
+    source.inputs_mut().iter_mut().for_each(strip_source);
 }

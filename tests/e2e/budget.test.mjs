@@ -4,8 +4,8 @@
 // long (the page's long-task observer measures every task over 50 ms), Stop
 // takes effect within 100 ms, memory stays under the cap for the memory
 // reproducers, and every run settles with a report or a clear error.
-import http from 'node:http';
-import { assert, HOST, waitForReady } from './harness.mjs';
+import http from "node:http";
+import { assert, HOST, waitForReady } from "./harness.mjs";
 
 /**
  * Longest task the page may see (ms). The engine gives the page a turn every
@@ -21,7 +21,7 @@ const MAX_STOP_MS = 100;
 const MEMORY_CAP_BYTES = 512 * 1024 * 1024;
 
 async function openPage(page, baseUrl) {
-  await page.goto(`${baseUrl}/index.html`, { waitUntil: 'load' });
+  await page.goto(`${baseUrl}/index.html`, { waitUntil: "load" });
   await waitForReady(page, { timeout: 30_000 });
 }
 
@@ -31,16 +31,16 @@ async function openPage(page, baseUrl) {
  * 50 ms), how long after the intended Stop the run settled, how it settled,
  * and the wasm memory size at the end.
  */
-function probe(page, text, { clock = 'real', stopAfterMs = null } = {}) {
+function probe(page, text, { clock = "real", stopAfterMs = null } = {}) {
   return page.evaluate(
     async ({ text, clock, stopAfterMs }) => {
-      const wasm = await import('/pkg/async_playground.js');
+      const wasm = await import("/pkg/async_playground.js");
       const exports = await wasm.default();
       let worstTask = 0;
       const observer = new PerformanceObserver((list) => {
         for (const entry of list.getEntries()) worstTask = Math.max(worstTask, entry.duration);
       });
-      observer.observe({ type: 'longtask' });
+      observer.observe({ type: "longtask" });
       const stop = new AbortController();
       const started = performance.now();
       let stopped = null;
@@ -106,11 +106,11 @@ async function checkStops(page, label, text, options = {}) {
 
 /** Long loops of every kind (each runs 100 ms or more), stopped 40 ms in. */
 const LONG_LOOPS = {
-  'fused fold': 'stats(range(100000000))',
-  'ready batches': 'sum(range(100000000) | map * 2)',
-  'filter dropping everything': 'sum(range(100000000) | filter < 0)',
-  'filter before take': 'sum(range(100000000) | filter < 0 | take 1)',
-  'values one by one': 'sum(merge(range(50000000), range(50000000)))',
+  "fused fold": "stats(range(100000000))",
+  "ready batches": "sum(range(100000000) | map * 2)",
+  "filter dropping everything": "sum(range(100000000) | filter < 0)",
+  "filter before take": "sum(range(100000000) | filter < 0 | take 1)",
+  "values one by one": "sum(merge(range(50000000), range(50000000)))",
 };
 
 /**
@@ -121,41 +121,43 @@ const LONG_LOOPS = {
 async function startBodyServer() {
   const sockets = new Set();
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    const headers = { 'access-control-allow-origin': '*', 'content-type': 'text/plain' };
-    if (url.pathname === '/endless') {
+    const url = new URL(req.url, "http://x");
+    const headers = { "access-control-allow-origin": "*", "content-type": "text/plain" };
+    if (url.pathname === "/endless") {
       res.writeHead(200, headers);
-      const chunk = Buffer.from('1\n'.repeat(32 * 1024));
+      const chunk = Buffer.from("1\n".repeat(32 * 1024));
       const pump = () => {
-        while (!res.destroyed && res.write(chunk)) { /* until the socket is full */ }
-        if (!res.destroyed) res.once('drain', pump);
+        while (!res.destroyed && res.write(chunk)) {
+          /* until the socket is full */
+        }
+        if (!res.destroyed) res.once("drain", pump);
       };
       pump();
       return;
     }
-    if (url.pathname === '/big') {
-      const bytes = Number(url.searchParams.get('mb')) * 1024 * 1024;
-      const line = url.searchParams.get('line') === '1';
-      res.writeHead(200, { ...headers, 'content-length': String(bytes) });
-      const unit = line ? '1'.repeat(1024 * 1024) : '1234567\n'.repeat(128 * 1024);
+    if (url.pathname === "/big") {
+      const bytes = Number(url.searchParams.get("mb")) * 1024 * 1024;
+      const line = url.searchParams.get("line") === "1";
+      res.writeHead(200, { ...headers, "content-length": String(bytes) });
+      const unit = line ? "1".repeat(1024 * 1024) : "1234567\n".repeat(128 * 1024);
       const chunk = Buffer.from(unit);
       let sent = 0;
       const pump = () => {
         while (!res.destroyed && sent < bytes) {
           const piece = chunk.subarray(0, Math.min(chunk.length, bytes - sent));
           sent += piece.length;
-          if (!res.write(piece)) return res.once('drain', pump);
+          if (!res.write(piece)) return res.once("drain", pump);
         }
         if (!res.destroyed) res.end();
       };
       pump();
       return;
     }
-    res.writeHead(404, headers).end('no');
+    res.writeHead(404, headers).end("no");
   });
-  server.on('connection', (socket) => {
+  server.on("connection", (socket) => {
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    socket.on("close", () => sockets.delete(socket));
   });
   await new Promise((resolve) => server.listen(0, HOST, resolve));
   return {
@@ -168,7 +170,7 @@ async function startBodyServer() {
 }
 
 export const tests = {
-  'every long loop on the real clock keeps the page responsive and stops within 100 ms': {
+  "every long loop on the real clock keeps the page responsive and stops within 100 ms": {
     timeout: 120_000,
     run: async ({ page, baseUrl }) => {
       await openPage(page, baseUrl);
@@ -176,28 +178,28 @@ export const tests = {
       for (const [kind, text] of Object.entries(LONG_LOOPS)) {
         seen.push(await checkStops(page, kind, text));
       }
-      console.log(`  real clock: ${seen.join('; ')}`);
+      console.log(`  real clock: ${seen.join("; ")}`);
     },
   },
 
-  'every long loop on the virtual clock keeps the page responsive and stops within 100 ms': {
+  "every long loop on the virtual clock keeps the page responsive and stops within 100 ms": {
     timeout: 120_000,
     run: async ({ page, baseUrl }) => {
       await openPage(page, baseUrl);
       const seen = [];
       for (const [kind, text] of Object.entries(LONG_LOOPS)) {
-        seen.push(await checkStops(page, kind, text, { clock: 'virtual' }));
+        seen.push(await checkStops(page, kind, text, { clock: "virtual" }));
       }
-      console.log(`  virtual clock: ${seen.join('; ')}`);
+      console.log(`  virtual clock: ${seen.join("; ")}`);
     },
   },
 
-  'a filter before take on 2^53 values settles with a clear error, page responsive': {
+  "a filter before take on 2^53 values settles with a clear error, page responsive": {
     timeout: 60_000,
     run: async ({ page, baseUrl }) => {
       await openPage(page, baseUrl);
-      const got = await probe(page, 'sum(range(9007199254740992) | filter < 0 | take 1)');
-      checkResponsive('2^53 filter', got);
+      const got = await probe(page, "sum(range(9007199254740992) | filter < 0 | take 1)");
+      checkResponsive("2^53 filter", got);
       // Refused by the checker, or stopped at run time by the value cap.
       const message = got.error ?? got.results[0];
       assert.match(message, /cap/, JSON.stringify(got));
@@ -205,53 +207,64 @@ export const tests = {
     },
   },
 
-  'tiny busy-waits stay within the blocking cap, real time and overheads included': {
+  "tiny busy-waits stay within the blocking cap, real time and overheads included": {
     timeout: 60_000,
     run: async ({ page, baseUrl }) => {
       await openPage(page, baseUrl);
       // The checker counts each blocking value as at least 0.2 ms, so 10^7
       // tiny busy-waits (before: a page frozen for good) are refused up front.
-      const refused = await probe(page, 'sum(range(10000000) every 1e-9ms blocking)');
-      assert.match(refused.error ?? '', /busy-waits 2000 s in all; the cap is 10 s/);
+      const refused = await probe(page, "sum(range(10000000) every 1e-9ms blocking)");
+      assert.match(refused.error ?? "", /busy-waits 2000 s in all; the cap is 10 s/);
       // The most it accepts runs with turns for the page in between, and
       // settles with its sum or at the run-time cap.
-      const got = await probe(page, 'sum(range(49999) every 1e-9ms blocking)');
-      console.log(`  49,999 tiny busy-waits: ${got.ranMs.toFixed(0)} ms, longest task ${got.worstTask.toFixed(0)} ms, ${got.results?.[0]}`);
-      checkResponsive('49,999 tiny busy-waits', got);
+      const got = await probe(page, "sum(range(49999) every 1e-9ms blocking)");
+      console.log(
+        `  49,999 tiny busy-waits: ${got.ranMs.toFixed(0)} ms, longest task ${got.worstTask.toFixed(0)} ms, ${got.results?.[0]}`,
+      );
+      checkResponsive("49,999 tiny busy-waits", got);
       assert.equal(got.error, undefined, got.error);
       assert.match(got.results[0], /^1249925001$|blocking cap reached/);
       assert.ok(got.ranMs < 20_000, `ran ${got.ranMs} ms`);
     },
   },
 
-  'collect past the memory cap fails fast with a clear error, memory under the cap': {
+  "collect past the memory cap fails fast with a clear error, memory under the cap": {
     timeout: 60_000,
     run: async ({ page, baseUrl }) => {
       await openPage(page, baseUrl);
       // The first run grows the page's memory (one reallocation of the list
       // touches tens of fresh MB at once: up to ~0.5 s on a loaded machine);
       // later runs reuse it.
-      for (const [clock, maxTask] of [['real', 1_000], ['real', MAX_TASK_MS], ['virtual', MAX_TASK_MS]]) {
-        const got = await probe(page, 'collect(range(100000000))', { clock });
+      for (const [clock, maxTask] of [
+        ["real", 1_000],
+        ["real", MAX_TASK_MS],
+        ["virtual", MAX_TASK_MS],
+      ]) {
+        const got = await probe(page, "collect(range(100000000))", { clock });
         assert.ok(got.worstTask < maxTask, `collect ${clock}: the page was held ${got.worstTask} ms`);
         assert.equal(got.error, undefined, got.error);
         assert.match(got.results[0], /^error: memory cap reached: a run may hold at most 256 MB/);
         assert.ok(got.ranMs < 5_000, `${clock}: settled after ${got.ranMs} ms`);
         assert.ok(got.memory < MEMORY_CAP_BYTES, `${clock}: wasm memory grew to ${got.memory} bytes`);
-        console.log(`  collect(range(10^8)) ${clock}: ${got.ranMs.toFixed(0)} ms, longest task ${got.worstTask.toFixed(0)} ms, memory ${(got.memory / 2 ** 20).toFixed(0)} MB`);
+        console.log(
+          `  collect(range(10^8)) ${clock}: ${got.ranMs.toFixed(0)} ms, longest task ${got.worstTask.toFixed(0)} ms, memory ${(got.memory / 2 ** 20).toFixed(0)} MB`,
+        );
       }
     },
   },
 
-  'fast endless bodies keep the page responsive and stop within 100 ms': {
+  "fast endless bodies keep the page responsive and stop within 100 ms": {
     timeout: 60_000,
     run: async ({ page, baseUrl }) => {
       const server = await startBodyServer();
       try {
         await openPage(page, baseUrl);
         const one = `sum(fetch("${server.origin}/endless"))`;
-        const ten = `gather(${Array(10).fill(one).join(', ')})`;
-        for (const [label, text] of [['one endless body', one], ['ten in a gather', ten]]) {
+        const ten = `gather(${Array(10).fill(one).join(", ")})`;
+        for (const [label, text] of [
+          ["one endless body", one],
+          ["ten in a gather", ten],
+        ]) {
           console.log(`  ${await checkStops(page, label, text, { stopAfterMs: 1_500 })}`);
         }
       } finally {
@@ -260,22 +273,24 @@ export const tests = {
     },
   },
 
-  'big bodies in a gather count towards the memory cap and settle': {
+  "big bodies in a gather count towards the memory cap and settle": {
     timeout: 120_000,
     run: async ({ page, baseUrl }) => {
       const server = await startBodyServer();
       try {
         await openPage(page, baseUrl);
-        for (const line of ['0', '1']) {
+        for (const line of ["0", "1"]) {
           const one = `count(fetch("${server.origin}/big?mb=49&line=${line}"))`;
-          const got = await probe(page, `gather(${Array(8).fill(one).join(', ')})`);
+          const got = await probe(page, `gather(${Array(8).fill(one).join(", ")})`);
           checkResponsive(`bodies line=${line}`, got);
           assert.equal(got.error, undefined, got.error);
           const items = got.results[0];
           // 8 x 49 MB is over the run's 256 MB; a 49 MB line is over 1 MB.
-          assert.match(items, line === '1' ? /line 1 is longer than 1 MB/ : /memory cap reached/, items);
+          assert.match(items, line === "1" ? /line 1 is longer than 1 MB/ : /memory cap reached/, items);
           assert.ok(got.memory < MEMORY_CAP_BYTES, `line=${line}: wasm memory grew to ${got.memory} bytes`);
-          console.log(`  8 x 49 MB bodies (long line: ${line}): ${got.ranMs.toFixed(0)} ms, longest task ${got.worstTask.toFixed(0)} ms, memory ${(got.memory / 2 ** 20).toFixed(0)} MB`);
+          console.log(
+            `  8 x 49 MB bodies (long line: ${line}): ${got.ranMs.toFixed(0)} ms, longest task ${got.worstTask.toFixed(0)} ms, memory ${(got.memory / 2 ** 20).toFixed(0)} MB`,
+          );
         }
       } finally {
         await server.close();

@@ -3,31 +3,31 @@
 //
 // Tests never download a browser: they use Debian's /usr/bin/chromium
 // (override with CHROMIUM=/path/to/chrome).
-import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
-import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { spawn } from "node:child_process";
+import { createWriteStream, mkdirSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
 
 export { assert };
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 // E2E_WWW: serve another directory (only for testing the harness itself).
-export const WWW = process.env.E2E_WWW || path.join(ROOT, 'www');
-export const OUT_DIR = path.join(ROOT, 'test-output');
-export const HOST = '127.0.0.1';
-export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+export const WWW = process.env.E2E_WWW || path.join(ROOT, "www");
+export const OUT_DIR = path.join(ROOT, "test-output");
+export const HOST = "127.0.0.1";
+export const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
 ];
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -37,7 +37,7 @@ export function findFreePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
-    srv.on('error', reject);
+    srv.on("error", reject);
     srv.listen(0, HOST, () => {
       const { port } = srv.address();
       srv.close(() => resolve(port));
@@ -60,25 +60,34 @@ async function httpOk(url) {
  * the CORS header out. Returns { baseUrl, port, stop() }. stop() is idempotent and
  * synchronous enough to be called from an exit handler.
  */
-export async function startServer({ dir = WWW, logFile = path.join(OUT_DIR, 'e2e-server.log'), cors = true } = {}) {
+export async function startServer({ dir = WWW, logFile = path.join(OUT_DIR, "e2e-server.log"), cors = true } = {}) {
   mkdirSync(OUT_DIR, { recursive: true });
-  let lastError = '';
+  let lastError = "";
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await findFreePort();
-    const log = createWriteStream(logFile, { flags: attempt ? 'a' : 'w' });
-    const args = [path.join(ROOT, 'tools', 'serve.py'), String(port), '--bind', HOST, '-d', dir];
-    if (!cors) args.push('--no-cors');
-    const child = spawn('python3', args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const log = createWriteStream(logFile, { flags: attempt ? "a" : "w" });
+    const args = [path.join(ROOT, "tools", "serve.py"), String(port), "--bind", HOST, "-d", dir];
+    if (!cors) args.push("--no-cors");
+    const child = spawn("python3", args, {
+      stdio: ["ignore", "pipe", "pipe"],
     });
     child.stdout.pipe(log);
     child.stderr.pipe(log);
     let exited = false;
-    child.on('exit', () => { exited = true; });
-    child.on('error', (e) => { exited = true; lastError = e.message; });
+    child.on("exit", () => {
+      exited = true;
+    });
+    child.on("error", (e) => {
+      exited = true;
+      lastError = e.message;
+    });
     const stop = () => {
       if (!exited && child.exitCode === null) {
-        try { child.kill('SIGTERM'); } catch { /* already gone */ }
+        try {
+          child.kill("SIGTERM");
+        } catch {
+          /* already gone */
+        }
       }
     };
     const baseUrl = `http://${HOST}:${port}`;
@@ -88,7 +97,7 @@ export async function startServer({ dir = WWW, logFile = path.join(OUT_DIR, 'e2e
       await sleep(100);
     }
     stop();
-    lastError ||= exited ? `server exited with code ${child.exitCode}` : 'server did not answer within 10 s';
+    lastError ||= exited ? `server exited with code ${child.exitCode}` : "server did not answer within 10 s";
   }
   throw new Error(`could not start tools/serve.py: ${lastError} (see ${logFile})`);
 }
@@ -115,21 +124,26 @@ export function watchPage(page) {
   const messages = [];
   const expected = [];
   let signal;
-  const firstError = new Promise((resolve) => { signal = resolve; });
-  const add = (text) => { errors.push(text); signal(text); };
-  page.on('pageerror', (err) => add(`pageerror: ${err.message}`));
-  page.on('console', (msg) => {
+  const firstError = new Promise((resolve) => {
+    signal = resolve;
+  });
+  const add = (text) => {
+    errors.push(text);
+    signal(text);
+  };
+  page.on("pageerror", (err) => add(`pageerror: ${err.message}`));
+  page.on("console", (msg) => {
     const text = `[${msg.type()}] ${msg.text()}`;
     messages.push(text);
-    if (msg.type() === 'error') {
+    if (msg.type() === "error") {
       const loc = msg.location();
       // The browser asks for /favicon.ico on its own; a 404 there is not the page's error.
-      if (loc && /\/favicon\.ico$/.test(loc.url || '')) return;
-      if (expected.some((re) => re.test(`${msg.text()} ${loc?.url || ''}`))) return;
-      add(`console error: ${msg.text()}${loc && loc.url ? ` (${loc.url})` : ''}`);
+      if (loc && /\/favicon\.ico$/.test(loc.url || "")) return;
+      if (expected.some((re) => re.test(`${msg.text()} ${loc?.url || ""}`))) return;
+      add(`console error: ${msg.text()}${loc?.url ? ` (${loc.url})` : ""}`);
     }
   });
-  page.on('crash', () => add('page crashed'));
+  page.on("crash", () => add("page crashed"));
   return { errors, messages, firstError, expect: (re) => expected.push(re) };
 }
 
@@ -141,7 +155,7 @@ export function watchPage(page) {
 export async function waitForReady(page, { timeout = 30_000 } = {}) {
   await page.waitForFunction(
     () =>
-      document.documentElement.dataset.ready === 'true' ||
+      document.documentElement.dataset.ready === "true" ||
       document.querySelector('body [data-ready]:not([data-ready="false"])') !== null,
     null,
     { timeout, polling: 50 },
@@ -149,7 +163,7 @@ export async function waitForReady(page, { timeout = 30_000 } = {}) {
 }
 
 /** Poll fn until it returns a truthy value; returns that value. */
-export async function waitFor(fn, { timeout = 10_000, interval = 50, message = 'condition' } = {}) {
+export async function waitFor(fn, { timeout = 10_000, interval = 50, message = "condition" } = {}) {
   const deadline = Date.now() + timeout;
   let last;
   for (;;) {
@@ -160,7 +174,9 @@ export async function waitFor(fn, { timeout = 10_000, interval = 50, message = '
       last = e;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeout} ms waiting for ${message}${last instanceof Error ? `: ${last.message}` : ''}`);
+      throw new Error(
+        `timed out after ${timeout} ms waiting for ${message}${last instanceof Error ? `: ${last.message}` : ""}`,
+      );
     }
     await sleep(interval);
   }
@@ -169,9 +185,13 @@ export async function waitFor(fn, { timeout = 10_000, interval = 50, message = '
 /** Trimmed text content of the first element matching selector. */
 export async function textOf(page, selector, { timeout = 10_000 } = {}) {
   const el = page.locator(selector).first();
-  await el.waitFor({ state: 'attached', timeout });
-  return ((await el.textContent()) ?? '').trim();
+  await el.waitFor({ state: "attached", timeout });
+  return ((await el.textContent()) ?? "").trim();
 }
 
 /** A file-name-safe version of a test name. */
-export const slug = (s) => s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'test';
+export const slug = (s) =>
+  s
+    .replace(/[^A-Za-z0-9._-]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 80) || "test";

@@ -13,14 +13,14 @@
 //
 // Output: one line per test (`ok - name` / `not ok - name: reason`), then the last
 // line `N passed, N failed`. Exit status 1 if anything failed.
-import { mkdirSync, readdirSync } from 'node:fs';
-import path from 'node:path';
-import { pathToFileURL, fileURLToPath } from 'node:url';
-import { OUT_DIR, launchBrowser, slug, startServer, watchPage } from './harness.mjs';
+import { mkdirSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL, fileURLToPath } from "node:url";
+import { OUT_DIR, launchBrowser, slug, startServer, watchPage } from "./harness.mjs";
 
 const DEFAULT_TIMEOUT = 60_000;
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const filter = process.argv[2] || '';
+const filter = process.argv[2] || "";
 
 let server = null;
 let browser = null;
@@ -35,8 +35,10 @@ function cleanup() {
   return cleaning;
 }
 // The server is a child process: never leave it behind.
-process.on('exit', () => { if (server) server.stop(); });
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+process.on("exit", () => {
+  if (server) server.stop();
+});
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(sig, () => {
     interrupted = true;
     console.log(`interrupted by ${sig}`);
@@ -44,30 +46,37 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   });
 }
 
-const oneLine = (s) => String(s).replace(/\x1b\[[0-9;]*m/g, '').replace(/\s*\n\s*/g, ' | ').slice(0, 600);
+const oneLine = (s) =>
+  String(s)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes (ESC [ ... m)
+    .replace(/\x1b\[[0-9;]*m/g, "")
+    .replace(/\s*\n\s*/g, " | ")
+    .slice(0, 600);
 
 async function collectTests() {
-  const files = readdirSync(HERE).filter((f) => f.endsWith('.test.mjs')).sort();
+  const files = readdirSync(HERE)
+    .filter((f) => f.endsWith(".test.mjs"))
+    .sort();
   const list = [];
   for (const file of files) {
-    const short = file.replace(/\.test\.mjs$/, '');
+    const short = file.replace(/\.test\.mjs$/, "");
     let mod;
     try {
       mod = await import(pathToFileURL(path.join(HERE, file)).href);
     } catch (e) {
-      list.push({ file: short, name: '(load)', loadError: e });
+      list.push({ file: short, name: "(load)", loadError: e });
       continue;
     }
     const tests = mod.tests;
-    if (!tests || typeof tests !== 'object') {
-      list.push({ file: short, name: '(load)', loadError: new Error('does not export `tests`') });
+    if (!tests || typeof tests !== "object") {
+      list.push({ file: short, name: "(load)", loadError: new Error("does not export `tests`") });
       continue;
     }
     for (const [name, value] of Object.entries(tests)) {
-      const run = typeof value === 'function' ? value : value?.run;
-      const timeout = (typeof value === 'object' && value?.timeout) || DEFAULT_TIMEOUT;
-      if (typeof run !== 'function') {
-        list.push({ file: short, name, loadError: new Error('is neither a function nor { run }') });
+      const run = typeof value === "function" ? value : value?.run;
+      const timeout = (typeof value === "object" && value?.timeout) || DEFAULT_TIMEOUT;
+      if (typeof run !== "function") {
+        list.push({ file: short, name, loadError: new Error("is neither a function nor { run }") });
       } else {
         list.push({ file: short, name, run, timeout });
       }
@@ -92,28 +101,30 @@ async function runOne(t, baseUrl) {
     page.setDefaultTimeout(Math.min(30_000, t.timeout));
     watch = watchPage(page);
     const expectConsoleError = watch.expect;
-    const body = Promise.resolve().then(() =>
-      t.run({ page, baseUrl, screenshot, context, expectConsoleError }),
-    );
+    const body = Promise.resolve().then(() => t.run({ page, baseUrl, screenshot, context, expectConsoleError }));
     body.catch(() => {}); // if we fail early, the body's later rejection is not interesting
     await Promise.race([
       body,
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error(`timed out after ${t.timeout} ms`)), t.timeout);
       }),
-      watch.firstError.then((e) => { throw new Error(e); }),
+      watch.firstError.then((e) => {
+        throw new Error(e);
+      }),
     ]);
     // errors logged while the last awaited step settled
     await new Promise((r) => setTimeout(r, 50));
-    if (watch.errors.length) throw new Error(watch.errors.join('; '));
+    if (watch.errors.length) throw new Error(watch.errors.join("; "));
     return null;
   } catch (e) {
     const extra = watch.errors.filter((x) => !String(e?.message).includes(x));
-    let reason = (e?.message || String(e)) + (extra.length ? `; also: ${extra.join('; ')}` : '');
+    let reason = (e?.message || String(e)) + (extra.length ? `; also: ${extra.join("; ")}` : "");
     try {
       const file = await screenshot(`${t.file}-${t.name}-FAILED`);
       reason += ` (screenshot: ${path.relative(process.cwd(), file)})`;
-    } catch { /* page may be gone */ }
+    } catch {
+      /* page may be gone */
+    }
     return reason;
   } finally {
     clearTimeout(timer);
@@ -129,8 +140,13 @@ async function main() {
   const report = (t, reason) => {
     if (interrupted) return;
     const label = `${t.file}: ${t.name}`;
-    if (reason === null) { passed++; console.log(`ok - ${label}`); }
-    else { failed++; console.log(`not ok - ${label}: ${oneLine(reason)}`); }
+    if (reason === null) {
+      passed++;
+      console.log(`ok - ${label}`);
+    } else {
+      failed++;
+      console.log(`not ok - ${label}: ${oneLine(reason)}`);
+    }
   };
 
   const runnable = tests.filter((t) => !t.loadError);
@@ -146,7 +162,10 @@ async function main() {
       setupError = e;
     }
     for (const t of runnable) {
-      if (setupError) { report(t, `setup failed: ${setupError.message}`); continue; }
+      if (setupError) {
+        report(t, `setup failed: ${setupError.message}`);
+        continue;
+      }
       const t0 = Date.now();
       const reason = await runOne(t, server.baseUrl);
       report(t, reason);
@@ -159,11 +178,13 @@ async function main() {
 }
 
 main().then(
-  (code) => { process.exitCode = code; },
+  (code) => {
+    process.exitCode = code;
+  },
   async (e) => {
     console.log(`runner crashed: ${oneLine(e?.stack || e)}`);
     await cleanup();
-    console.log('0 passed, 1 failed');
+    console.log("0 passed, 1 failed");
     process.exitCode = 1;
   },
 );

@@ -186,6 +186,8 @@ pub fn source() -> impl Strategy<Value = SourceExpr> {
             prop::collection::vec(inner, 1..4).prop_map(SourceKind::Merge),
             (boxed.clone(), whole(10))
                 .prop_map(|(source, count)| SourceKind::Take { source, count }),
+            (boxed.clone(), whole(10))
+                .prop_map(|(source, count)| SourceKind::Skip { source, count }),
             (boxed.clone(), arith, number()).prop_map(|(source, op, operand)| SourceKind::Map {
                 source,
                 op,
@@ -298,14 +300,10 @@ pub fn resolve(source: &mut SourceExpr, visible: &[String]) {
                 *name = visible[k % visible.len()].clone();
             }
         }
-        SourceKind::Merge(inputs) => inputs.iter_mut().for_each(|s| resolve(s, visible)),
-        SourceKind::Take { source, .. }
-        | SourceKind::Map { source, .. }
-        | SourceKind::Filter { source, .. }
-        | SourceKind::Timeout { source, .. }
-        | SourceKind::FailAfter { source, .. }
-        | SourceKind::Delay { source, .. } => resolve(source, visible),
-        _ => {}
+        _ => source
+            .inputs_mut()
+            .iter_mut()
+            .for_each(|s| resolve(s, visible)),
     }
 }
 
@@ -341,14 +339,7 @@ pub fn without_io(mut program: Program) -> Program {
                     },
                 }
             }
-            SourceKind::Merge(inputs) => inputs.iter_mut().for_each(source),
-            SourceKind::Take { source: inner, .. }
-            | SourceKind::Map { source: inner, .. }
-            | SourceKind::Filter { source: inner, .. }
-            | SourceKind::Timeout { source: inner, .. }
-            | SourceKind::FailAfter { source: inner, .. }
-            | SourceKind::Delay { source: inner, .. } => source(inner),
-            _ => {}
+            _ => expr.inputs_mut().iter_mut().for_each(source),
         }
     }
     fn task(node: &mut Task) {

@@ -1,5 +1,7 @@
-// Text for times, values and ratios on the timeline. One place decides the
-// precision so the axis, the tooltips and the readout agree with each other.
+// Text for every time, value, ratio and overhead the page shows: results,
+// status line, timeline axis, tooltips, readout and histograms. One place
+// decides the precision so they all agree with each other.
+import { idealText } from "./io-ideal.js";
 
 /** "2.00 s" from one second up, "250 ms" or "1.5 ms" below: enough digits to see overhead. */
 export function formatTime(ms) {
@@ -7,6 +9,13 @@ export function formatTime(ms) {
   if (Math.abs(ms) >= 1000) return `${(ms / 1000).toFixed(2)} s`;
   if (Math.abs(ms) >= 10 || Number.isInteger(ms)) return `${Math.round(ms)} ms`;
   return `${ms.toFixed(1)} ms`;
+}
+
+/** "3.01 s (ideal 3.00 s, +0.3 %)"; with real I/O, "512 ms (ideal unknown: real I/O)". */
+export function formatTiming(elapsedMs, idealMs, readsIo = false) {
+  const elapsed = formatTime(elapsedMs);
+  if (readsIo || !(idealMs > 0)) return `${elapsed} (${idealText(idealMs ?? 0, readsIo, formatTime)})`;
+  return `${elapsed} (ideal ${formatTime(idealMs)}, ${formatOverhead(elapsedMs, idealMs)})`;
 }
 
 /** "6.0 s", "300 ms": the coarse form used in sentences like the comparison. */
@@ -58,4 +67,9 @@ export function parseMoment(text) {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$/.exec(text ?? "");
   if (!match) return null;
   return Number(match[1]) * (match[2] === "s" ? 1000 : 1);
+}
+
+/** "sequential 6.0 s vs gather 3.0 s, 2.0×": the comparison, as the status line and the timeline say it. */
+export function comparisonSentence(previous, current) {
+  return `${previous.label} ${formatShortTime(previous.elapsedMs)} vs ${current.label} ${formatShortTime(current.elapsedMs)}, ${formatRatio(previous.elapsedMs, current.elapsedMs)}`;
 }

@@ -1,0 +1,278 @@
+//! The Python export's helpers for aggregators, groups and the report:
+//! collect ... last, sequential ... deadline, and how results are shown.
+//!
+//! Each entry: the helper's name, the helpers it needs, its code.
+
+/// Aggregator, group and report helpers, in the order they are printed.
+pub(super) const HELPERS: &[(&str, &[&str], &str)] = &[
+    (
+        "collect",
+        &[],
+        r#"async def collect(values):
+    return [value async for value in values]
+"#,
+    ),
+    (
+        "count",
+        &[],
+        r#"async def count(values):
+    n = 0
+    async for _ in values:
+        n += 1
+    return n
+"#,
+    ),
+    (
+        "total",
+        &["overflow"],
+        r#"async def total(values):
+    """sum: named so as not to shadow Python's sum."""
+    result = 0.0
+    async for value in values:
+        result += value
+    return overflow("sum", result)
+"#,
+    ),
+    (
+        "smallest",
+        &[],
+        r#"async def smallest(values):
+    """min: None (shown as "empty") when no value arrives."""
+    result = None
+    async for value in values:
+        result = value if result is None else min(result, value)
+    return result
+"#,
+    ),
+    (
+        "largest",
+        &[],
+        r#"async def largest(values):
+    """max: None (shown as "empty") when no value arrives."""
+    result = None
+    async for value in values:
+        result = value if result is None else max(result, value)
+    return result
+"#,
+    ),
+    (
+        "mean",
+        &[],
+        r#"async def mean(values):
+    """A running mean, one pass."""
+    n, result = 0, 0.0
+    async for value in values:
+        n += 1
+        result += (value - result) / n
+    return result if n else None
+"#,
+    ),
+    (
+        "stats",
+        &[],
+        r#"async def stats(values):
+    """The post's complex_task in one pass, starting from the first value
+    (the post starts min_ at 0, so no value is ever below it)."""
+    n, low, high, mean = 0, None, None, 0.0
+    async for value in values:
+        n += 1
+        low = value if low is None else min(low, value)
+        high = value if high is None else max(high, value)
+        mean += (value - mean) / n
+    return {"count": n, "min": low, "max": high, "mean": mean} if n else None
+"#,
+    ),
+    (
+        "spread",
+        &["TaskError", "overflow"],
+        r#"async def spread(values, name):
+    """Sample variance (var) or standard deviation (std), by Welford's one-pass method."""
+    n, mean, squares = 0, 0.0, 0.0
+    async for value in values:
+        n += 1
+        delta = value - mean
+        mean += delta / n
+        squares += delta * (value - mean)
+    if n == 0:
+        return None
+    if n == 1:
+        raise TaskError(f"{name} needs at least 2 values (sample variance), got 1")
+    variance = squares / (n - 1)
+    return overflow(name, variance if name == "var" else math.sqrt(variance))
+"#,
+    ),
+    (
+        "first",
+        &[],
+        r#"async def first(values):
+    async for value in values:
+        return value
+    return None
+"#,
+    ),
+    (
+        "last",
+        &[],
+        r#"async def last(values):
+    result = None
+    async for value in values:
+        result = value
+    return result
+"#,
+    ),
+    (
+        "settle",
+        &["TaskError"],
+        r#"async def settle(task):
+    """A task's result, or its error as a value."""
+    try:
+        return await task
+    except TaskError as error:
+        return error
+"#,
+    ),
+    (
+        "sequential",
+        &["settle"],
+        r#"async def sequential(*tasks):
+    """One after the other."""
+    return [await settle(task) for task in tasks]
+"#,
+    ),
+    (
+        "gather",
+        &["TaskError"],
+        r#"async def gather(*tasks):
+    """All at once (asyncio.gather); results in input order, errors as results.
+    An async def, so the tasks start when the gather is reached, not before."""
+    return await asyncio.gather(*tasks, return_exceptions=True)
+"#,
+    ),
+    (
+        "race",
+        &[],
+        r#"async def race(*tasks):
+    """All at once; the first to finish wins and the rest are cancelled."""
+    if not tasks:
+        return None
+    running = [asyncio.ensure_future(task) for task in tasks]
+    done, pending = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()
+    winner = next(task for task in running if task in done)
+    return await winner
+"#,
+    ),
+    (
+        "any_success",
+        &["TaskError"],
+        r#"async def any_success(*tasks):
+    """All at once; the first to succeed wins and the rest are cancelled
+    (like Promise.any); if every task fails, one error naming the failures."""
+    if not tasks:
+        return None
+    running = [asyncio.ensure_future(task) for task in tasks]
+    failures = []
+    try:
+        for finished in asyncio.as_completed(running):
+            try:
+                return await finished
+            except TaskError as error:
+                failures.append(str(error))
+    finally:
+        for task in running:
+            task.cancel()
+    shown = "; ".join(failures[:3])
+    if len(failures) > 3:
+        shown += f"; and {len(failures) - 3} more"
+    raise TaskError(f"every task failed: {shown}")
+"#,
+    ),
+    (
+        "limit",
+        &["settle"],
+        r#"async def limit(k, *tasks):
+    """At most k at once (asyncio.Semaphore); results in input order."""
+    semaphore = asyncio.Semaphore(k)
+    async def slot(task):
+        async with semaphore:
+            return await settle(task)
+    return await asyncio.gather(*(slot(task) for task in tasks))
+"#,
+    ),
+    (
+        "deadline",
+        &["settle", "TaskError", "show_duration"],
+        r#"async def deadline(seconds, *tasks):
+    """The tasks one after the other, cancelled after `seconds` (asyncio.timeout)."""
+    try:
+        async with asyncio.timeout(seconds):
+            results = [await settle(task) for task in tasks]
+    except TimeoutError:
+        raise TaskError(f"timed out after {show_duration(seconds)}") from None
+    finally:
+        for task in tasks:
+            task.close()  # the ones the deadline never reached
+    return results[0] if len(results) == 1 else results
+"#,
+    ),
+    (
+        "show_number",
+        &[],
+        r#"def show_number(x):
+    """A number as the playground shows it: 70, not 70.0; 1e+308 as 1e308."""
+    if x == 0:
+        return "0"
+    if not math.isfinite(x):
+        return "NaN" if math.isnan(x) else ("inf" if x > 0 else "-inf")
+    if x == int(x) and abs(x) < 9e15:
+        return str(int(x))
+    exact = decimal.Decimal(repr(x))
+    if 1e-6 <= abs(x) < 1e21:
+        return format(exact, "f")
+    sign, digits, exponent = exact.normalize().as_tuple()
+    mantissa = str(digits[0]) + ("." + "".join(map(str, digits[1:])) if len(digits) > 1 else "")
+    return ("-" if sign else "") + f"{mantissa}e{exponent + len(digits) - 1}"
+"#,
+    ),
+    (
+        "show_duration",
+        &["show_number"],
+        r#"def show_duration(seconds):
+    ms = seconds * 1000
+    if ms == 0:
+        return "0s"
+    return f"{show_number(seconds)}s" if ms >= 1000 and seconds * 1000 == ms else f"{show_number(ms)}ms"
+"#,
+    ),
+    (
+        "show",
+        &["show_number", "TaskError"],
+        r#"def show(result):
+    """A result in the playground's own text form."""
+    if result is None:
+        return "empty"
+    if isinstance(result, TaskError):
+        return f"error: {result}"
+    if isinstance(result, dict):
+        return "{" + ", ".join(f"{key}: {show(value)}" for key, value in result.items()) + "}"
+    if isinstance(result, list):
+        shown = [show(item) for item in result[:100]]
+        if len(result) > 100:
+            shown.append(f"… {len(result) - 100} more")
+        return "[" + ", ".join(shown) + "]"
+    return show_number(result)
+"#,
+    ),
+    (
+        "report",
+        &["show", "settle"],
+        r#"async def report(label, task):
+    """Runs one statement, then prints its result and how long it took."""
+    start = time.perf_counter()
+    result = await settle(task)
+    elapsed = time.perf_counter() - start
+    print(f"{label}{show(result)}  ({elapsed * 1000:.0f} ms)")
+"#,
+    ),
+];
