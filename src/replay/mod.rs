@@ -207,6 +207,12 @@ fn lane_infos(plan: &Plan) -> Vec<LaneInfo> {
                 children.iter().for_each(|child| walk(child, roles));
                 (*lane, Role::Group(*group))
             }
+            Node::FanOut { lane, copies } => {
+                for &copy in copies.lanes.iter() {
+                    roles[copy as usize] = Some(Role::Task(copies.aggregator));
+                }
+                (*lane, Role::Group(crate::program::Group::Gather))
+            }
         };
         if lane != UNTRACED {
             roles[lane as usize] = Some(role);

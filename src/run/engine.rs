@@ -88,6 +88,11 @@ impl<C: Clock> Engine<C> {
         self.trace.borrow_mut().record(lane, t, kind);
     }
 
+    /// The random streams of this run's drawn delays.
+    pub(super) fn draws(&self) -> &Draws {
+        &self.draws
+    }
+
     /// The run's budgets: work per poll, blocking, values, bytes held.
     pub fn budget(&self) -> &Budget {
         &self.budget
@@ -200,6 +205,9 @@ impl<C: Clock> Engine<C> {
                 group,
                 children,
             } => Either::Right(self.group(*lane, *group, children).boxed_local()),
+            Node::FanOut { lane, copies } => {
+                Either::Right(self.fan_out(*lane, copies).boxed_local())
+            }
         }
     }
 
@@ -298,7 +306,7 @@ impl<C: Clock> Engine<C> {
         }
     }
 
-    fn trace_tick(&self, lane: u32, tick: &Tick) {
+    pub(super) fn trace_tick(&self, lane: u32, tick: &Tick) {
         let mut trace = self.trace.borrow_mut();
         if let Some(late_ms) = tick.late_ms {
             trace.record_lateness(late_ms);
@@ -433,7 +441,7 @@ fn not_finite(position: u64, value: f64) -> Outcome {
 impl Node {
     pub(crate) fn lane(&self) -> u32 {
         match self {
-            Node::Leaf { lane, .. } | Node::Group { lane, .. } => *lane,
+            Node::Leaf { lane, .. } | Node::Group { lane, .. } | Node::FanOut { lane, .. } => *lane,
         }
     }
 
@@ -442,6 +450,7 @@ impl Node {
     pub(crate) fn takes_time(&self) -> bool {
         match self {
             Node::Leaf { source, .. } => source.takes_time(),
+            Node::FanOut { copies, .. } => copies.source.takes_time(),
             Node::Group { children, .. } => children.iter().any(Node::takes_time),
         }
     }
@@ -450,6 +459,7 @@ impl Node {
     pub(crate) fn draws(&self) -> bool {
         match self {
             Node::Leaf { source, .. } => source.draws(),
+            Node::FanOut { copies, .. } => copies.source.draws(),
             Node::Group { children, .. } => children.iter().any(Node::draws),
         }
     }
@@ -458,6 +468,7 @@ impl Node {
     pub(crate) fn blocks(&self) -> bool {
         match self {
             Node::Leaf { source, .. } => source.blocks(),
+            Node::FanOut { copies, .. } => copies.source.blocks(),
             Node::Group { children, .. } => children.iter().any(Node::blocks),
         }
     }

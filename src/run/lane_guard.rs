@@ -27,19 +27,24 @@ impl<'a, C: Clock> LaneGuard<'a, C> {
 
     pub(super) fn finish(mut self, outcome: &Outcome) {
         self.open = false;
-        if self.lane == UNTRACED {
-            return;
-        }
-        let kind = match outcome {
-            Outcome::Error(message) => EventKind::Error {
-                message: Rc::from(message.as_str()),
-            },
-            other => EventKind::End {
-                result: Rc::from(other.to_string()),
-            },
-        };
-        self.engine.record(self.lane, kind);
+        record_finish(self.engine, self.lane, outcome);
     }
+}
+
+/// Records how `lane` ended: `end` with the result's text, or `error`.
+pub(super) fn record_finish<C: Clock>(engine: &Engine<C>, lane: u32, outcome: &Outcome) {
+    if lane == UNTRACED {
+        return;
+    }
+    let kind = match outcome {
+        Outcome::Error(message) => EventKind::Error {
+            message: Rc::from(message.as_str()),
+        },
+        other => EventKind::End {
+            result: Rc::from(other.to_string()),
+        },
+    };
+    engine.record(lane, kind);
 }
 
 impl<C: Clock> Drop for LaneGuard<'_, C> {

@@ -3,6 +3,7 @@
 //! generic over the [`Clock`](crate::clock::Clock).
 
 mod engine;
+mod fan_out;
 mod lane_guard;
 mod plan;
 mod rebound;
@@ -10,7 +11,7 @@ mod seeds;
 
 pub use engine::Engine;
 pub(crate) use plan::Node;
-pub use plan::{Plan, PlanError};
+pub use plan::{Copies, Plan, PlanError};
 pub use rebound::Rebound;
 pub use seeds::{percentile, Bin, SeedRuns, StatementSpread};
 
@@ -27,7 +28,12 @@ use crate::trace::Report;
 /// delay anywhere is 0 without simulating it. Real I/O is not simulated and
 /// counts as instant.
 pub fn ideal_times(program: &Program) -> Result<Vec<f64>, PlanError> {
-    let ideals = Ideals::new(program)?;
+    ideal_times_copies(program, Copies::FanOut)
+}
+
+/// [`ideal_times`], choosing how `gather(N * task)` runs its copies.
+pub fn ideal_times_copies(program: &Program, copies: Copies) -> Result<Vec<f64>, PlanError> {
+    let ideals = Ideals::with_copies(program, copies)?;
     Ok(ideals.clock().block_on(ideals.times()).unwrap_or_default())
 }
 
@@ -48,7 +54,11 @@ pub struct Ideals {
 
 impl Ideals {
     pub fn new(program: &Program) -> Result<Ideals, PlanError> {
-        let plan = Plan::compile_for_ideal(program)?;
+        Ideals::with_copies(program, Copies::FanOut)
+    }
+
+    fn with_copies(program: &Program, copies: Copies) -> Result<Ideals, PlanError> {
+        let plan = Plan::compile_with(program, true, copies)?;
         let clock = VirtualClock::new();
         let engine = Engine::new(clock.clone(), plan, Rc::new(NoIo));
         Ok(Ideals { clock, engine })
@@ -107,7 +117,13 @@ impl Ideals {
 /// assert_eq!(report.statements[0].outcome.to_string(), "[[10, 20, 40], [50, 500, 5000]]");
 /// ```
 pub fn run_virtual(program: &Program) -> Result<Report, PlanError> {
-    let plan = Plan::compile(program)?;
+    run_virtual_copies(program, Copies::FanOut)
+}
+
+/// [`run_virtual`], choosing how `gather(N * task)` runs its copies: the
+/// same report either way.
+pub fn run_virtual_copies(program: &Program, copies: Copies) -> Result<Report, PlanError> {
+    let plan = Plan::compile_copies(program, copies)?;
     let engine = Engine::new(VirtualClock::new(), plan, Rc::new(NoIo));
     let finished = engine.clock().clone().block_on(engine.run(None));
     Ok(engine.report(finished.is_none()))

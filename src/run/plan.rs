@@ -1,6 +1,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use super::fan_out::{fans_out, FanOut};
 use crate::display::{format_duration, source_label};
 use crate::program::{
     Aggregator, Group, Pacing, Program, SourceExpr, SourceKind, Span, Task, TaskKind,
@@ -33,6 +34,9 @@ pub(crate) enum Node {
         group: Group,
         children: Vec<Node>,
     },
+    /// `gather(N * task)` over a plain timed source, run as one future
+    /// ([`FanOut`]); `lane` is the gather's.
+    FanOut { lane: u32, copies: Rc<FanOut> },
 }
 
 /// Why a program cannot run. The language checker reports these first, with
@@ -72,32 +76,56 @@ impl Plan {
     /// assert_eq!(Plan::compile(&program).unwrap_err().message, "unknown source 'nope'");
     /// ```
     pub fn compile(program: &Program) -> Result<Plan, PlanError> {
-        Plan::compile_with(program, false)
+        Plan::compile_with(program, false, Copies::FanOut)
+    }
+
+    /// [`Plan::compile`], choosing how `gather(N * task)` runs its copies:
+    /// the same results, times and trace either way ([`Copies`]).
+    pub fn compile_copies(program: &Program, copies: Copies) -> Result<Plan, PlanError> {
+        Plan::compile_with(program, false, copies)
     }
 
     /// A plan with the same ideal times, for simulating them cheaply: in a
     /// gather or race, `N * task` runs one copy, because N copies that never
     /// block all finish when one does.
     pub fn compile_for_ideal(program: &Program) -> Result<Plan, PlanError> {
-        Plan::compile_with(program, true)
+        Plan::compile_with(program, true, Copies::FanOut)
     }
 
     /// A plan that records nothing (every lane untraced), for runs that
     /// only need the statements' elapsed times, like [`SeedRuns`](super::SeedRuns).
     pub fn compile_untraced(program: &Program) -> Result<Plan, PlanError> {
-        let mut compiler = Compiler::new(false);
+        let mut compiler = Compiler::new(false, Copies::FanOut);
         compiler.traced = false;
         compiler.compile(program)
     }
 
-    fn compile_with(program: &Program, collapse_fan_out: bool) -> Result<Plan, PlanError> {
-        Compiler::new(collapse_fan_out).compile(program)
+    pub(crate) fn compile_with(
+        program: &Program,
+        collapse_fan_out: bool,
+        copies: Copies,
+    ) -> Result<Plan, PlanError> {
+        Compiler::new(collapse_fan_out, copies).compile(program)
     }
 }
 
+/// How the copies of `gather(N * task)` run when the task is an aggregator
+/// over a plain timed source.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Copies {
+    /// One future for all copies, timers shared by deadline
+    /// (`run::fan_out`): a few dozen bytes per copy.
+    #[default]
+    FanOut,
+    /// One future and one stream per copy, like every other task: the
+    /// reference the fan-out is tested against.
+    General,
+}
+
 impl Compiler {
-    fn new(collapse_fan_out: bool) -> Compiler {
+    fn new(collapse_fan_out: bool, copies: Copies) -> Compiler {
         Compiler {
+            copies,
             sources: HashMap::new(),
             trace: Trace::default(),
             uses_io: false,
@@ -132,6 +160,25 @@ impl Plan {
         self.statements.iter().any(Node::draws)
     }
 
+    /// How many `gather(N * task)` run as one fan-out future.
+    ///
+    /// ```
+    /// use async_playground::{lang, run::{Copies, Plan}};
+    /// let program = lang::parse("source a = [1, 2] every 1s\ngather(3 * sum(a))").unwrap();
+    /// assert_eq!(Plan::compile(&program).unwrap().fan_outs(), 1);
+    /// assert_eq!(Plan::compile_copies(&program, Copies::General).unwrap().fan_outs(), 0);
+    /// ```
+    pub fn fan_outs(&self) -> usize {
+        fn count(node: &Node) -> usize {
+            match node {
+                Node::Leaf { .. } => 0,
+                Node::FanOut { .. } => 1,
+                Node::Group { children, .. } => children.iter().map(count).sum(),
+            }
+        }
+        self.statements.iter().map(count).sum()
+    }
+
     /// Each top-level statement's lane label, in order.
     pub fn statement_labels(&self) -> impl Iterator<Item = &str> {
         self.statements.iter().map(|node| {
@@ -144,6 +191,7 @@ impl Plan {
 }
 
 struct Compiler {
+    copies: Copies,
     sources: HashMap<String, Rc<SourcePlan>>,
     trace: Trace,
     uses_io: bool,
@@ -298,6 +346,9 @@ impl Compiler {
                     other => other.name().to_string(),
                 };
                 let lane = self.lane(parent, depth, statement, label(&described), group.name());
+                if let Some(copies) = self.fan_out(*group, children, lane, depth, statement)? {
+                    return Ok(vec![Node::FanOut { lane, copies }]);
+                }
                 let mut nodes = Vec::with_capacity(children.len());
                 let outer = self.enclosing.replace(*group);
                 for child in children {
@@ -356,6 +407,73 @@ impl Compiler {
 }
 
 impl Compiler {
+    /// `gather(N * task)` whose task is an aggregator over a source that
+    /// [`fans_out`], as one [`FanOut`]: the copies' lanes are laid out as
+    /// the general path lays them out (traced while the trace has room,
+    /// then one untraced copy compiled and the rest counted).
+    fn fan_out(
+        &mut self,
+        group: Group,
+        children: &[Task],
+        lane: u32,
+        depth: u32,
+        statement: u32,
+    ) -> Result<Option<Rc<FanOut>>, PlanError> {
+        let [Task {
+            kind: TaskKind::Repeat { count, task: inner },
+            span,
+            ..
+        }] = children
+        else {
+            return Ok(None);
+        };
+        let TaskKind::Aggregate { aggregator, source } = &inner.kind else {
+            return Ok(None);
+        };
+        if self.copies != Copies::FanOut
+            || group != Group::Gather
+            || *count > crate::limits::MAX_TASKS
+            || depth + 1 > 256
+        {
+            return Ok(None);
+        }
+        // An unknown name is reported by the general path.
+        let Ok(plan) = self.source(source) else {
+            return Ok(None);
+        };
+        // The ideal plan runs one copy of a fan-out that does not draw.
+        if !fans_out(&plan) || (self.collapse_fan_out && !plan.draws()) {
+            return Ok(None);
+        }
+        let SourcePlan::Timed { values, delays, .. } = &plan else {
+            return Ok(None);
+        };
+        let (values, delays) = (values.clone(), delays.clone());
+        let outer = self.enclosing.replace(group);
+        let mut lanes = Vec::new();
+        for made in 0..*count {
+            let traced = self.traced && self.trace.has_room();
+            for node in self.task(inner, Some(lane), depth + 1, statement)? {
+                if let Node::Leaf { lane, .. } = node {
+                    lanes.extend(Some(lane).filter(|&lane| lane != UNTRACED));
+                }
+            }
+            if !traced {
+                self.count_leaves(count - made - 1, *span)?;
+                break;
+            }
+        }
+        self.enclosing = outer;
+        Ok(Some(Rc::new(FanOut {
+            copies: *count as u32,
+            lanes: Rc::from(lanes),
+            aggregator: *aggregator,
+            source: Rc::new(plan),
+            values,
+            delays,
+        })))
+    }
+
     fn count_leaves(&mut self, leaves: u64, span: Span) -> Result<(), PlanError> {
         self.leaves = self.leaves.saturating_add(leaves);
         if self.leaves > crate::limits::MAX_TASKS {

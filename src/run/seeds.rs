@@ -143,6 +143,7 @@ impl SeedRuns {
                 let kind = match node {
                     super::plan::Node::Leaf { .. } => "task",
                     super::plan::Node::Group { group, .. } => Group::name(*group),
+                    super::plan::Node::FanOut { .. } => Group::Gather.name(),
                 };
                 StatementSpread {
                     label: self.labels.get(index).cloned().unwrap_or_default(),

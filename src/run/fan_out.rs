@@ -1,0 +1,474 @@
+//! `gather(N * task)` over a plain timed source as one future: the copies
+//! kept as cohorts (copies with the same history share one position and one
+//! aggregator state) in timers shared by deadline, instead of N task futures,
+//! N boxed streams and N timers.
+//!
+//! It reproduces the general path exactly (results, times, trace, draws,
+//! budgets; `tests/fan_out.rs` compares them over random programs):
+//! - copies start in order, each drawing its random stream as it opens;
+//! - on a wake, copies take their values in the order the general path's
+//!   `join_all` polls them: the order their timers fired (deadline, then
+//!   insertion), or copy order for 30 copies or fewer (`join_all` then polls
+//!   every child each time);
+//! - a copy's value counts against the value cap, is traced (or counted) and
+//!   folded, then its next timer is set: copies that set the same deadline in
+//!   one pass sit together in one bucket of the queue, as they would;
+//! - beyond 30 copies, it yields when it has polled every running copy in
+//!   one go, as `FuturesUnordered` does;
+//! - dropped, it cancels the traced copies still running, in the order
+//!   `join_all` drops them (copy order up to 30 copies; beyond, the most
+//!   recently polled first).
+//!
+//! When a poll's work runs out in the middle of a wake, the general path and
+//! this one split the copies at different places: the values, results and
+//! times stay the same, only the order of same-instant events of copies past
+//! that point (untraced, at 10^4 copies and more) can differ.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::future::poll_fn;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+use futures::FutureExt;
+
+use super::lane_guard::{record_finish, LaneGuard};
+use super::Engine;
+use crate::aggregate::{AnyFold, Fold, Outcome};
+use crate::budget::BYTES_PER_COLLECTED_VALUE;
+use crate::clock::{Clock, Sleep};
+use crate::distribution::{Distribution, Spread};
+use crate::program::{Aggregator, Delays};
+use crate::source::{SourcePlan, Tick, ValueSeq};
+use crate::trace::{EventKind, UNTRACED};
+
+/// The copies of one `gather(N * task)`, as planned.
+#[derive(Debug)]
+pub(crate) struct FanOut {
+    pub(crate) copies: u32,
+    /// The traced copies' lanes: the first copies, in order.
+    pub(crate) lanes: Rc<[u32]>,
+    pub(crate) aggregator: Aggregator,
+    /// A source that [`fans_out`], and its values and delays.
+    pub(crate) source: Rc<SourcePlan>,
+    pub(crate) values: ValueSeq,
+    pub(crate) delays: Rc<Delays>,
+}
+
+/// Whether copies of an aggregator over `source` can run as a fan-out:
+/// values from a list, `range` or `random`, awaited, with a delay before
+/// every value that is above 0 (a zero delay yields to the event loop, which
+/// only a future of its own does the same way).
+pub(crate) fn fans_out(source: &SourcePlan) -> bool {
+    let SourcePlan::Timed {
+        values,
+        delays,
+        blocking: false,
+    } = source
+    else {
+        return false;
+    };
+    match &**delays {
+        Delays::None => false,
+        Delays::Every(ms) => *ms > 0.0,
+        Delays::Each(list) => {
+            values.len() <= list.len() as u64
+                && list[..values.len() as usize].iter().all(|ms| *ms > 0.0)
+        }
+        Delays::Drawn(distribution) => always_positive(distribution),
+    }
+}
+
+/// Whether every draw of `distribution` is above 0. `exp` is not: a draw
+/// of exactly 0 has a chance of 2^-53, and then the general path yields.
+fn always_positive(distribution: &Distribution) -> bool {
+    let spread = match distribution.spread {
+        Spread::Fixed(ms) => ms > 0.0,
+        Spread::Uniform { low, .. } => low > 0.0,
+        Spread::Exp { .. } => false,
+        // Far from underflowing to 0 even at the quantile function's ends.
+        Spread::LogNormal { median, p99 } => median >= 1e-3 && p99 / median < 1e100,
+    };
+    spread
+        && distribution
+            .spike
+            .is_none_or(|spike| spike.ms > 0.0 || spike.percent == 0.0)
+}
+
+/// `join_all` polls up to this many children in order on every poll, and
+/// more through a `FuturesUnordered` (futures-util's `SMALL`).
+const JOIN_ALL_SMALL: u32 = 30;
+
+/// Work units per copy's value: a tight loop with no future, stream or
+/// dynamic call, about the cost of a few ready values.
+const WORK_PER_VALUE: u32 = 8;
+
+impl<C: Clock> Engine<C> {
+    /// Runs a fan-out: the gather's lane, its copies, their results in order.
+    pub(super) async fn fan_out(&self, lane: u32, plan: &FanOut) -> Outcome {
+        let guard = LaneGuard::start(self, lane);
+        let mut copies = Copies::start(self, plan);
+        poll_fn(|cx| copies.poll(cx)).await;
+        let outcome = Outcome::Group(copies.outcomes());
+        guard.finish(&outcome);
+        outcome
+    }
+}
+
+/// Copies that have seen the same values: one position and one fold.
+struct Cohort {
+    copies: Vec<u32>,
+    /// The index of the value the copies get next.
+    next: u64,
+    fold: AnyFold,
+    /// The cohort it came from, while a pass adds copies to it.
+    origin: u64,
+}
+
+/// Cohorts waiting for one timer, in the order their copies set it.
+struct Wait {
+    sleep: Sleep,
+    cohorts: Vec<Cohort>,
+}
+
+/// Where a wait fires: its deadline (in total order) and the pass that set
+/// it, so waits of one deadline fire in the order they were set.
+type WaitKey = (i64, u64);
+
+fn ordered(ms: f64) -> i64 {
+    let bits = ms.to_bits() as i64;
+    bits ^ (((bits >> 63) as u64) >> 1) as i64
+}
+
+/// A cohort whose timer fired, being handed its value copy by copy.
+struct Due {
+    cohort: Cohort,
+    late_ms: f64,
+    id: u64,
+    /// Copies already handed the value (a poll's work can end mid-cohort).
+    done: usize,
+    /// The outcome of copies that finish with this value, once computed.
+    finished: Option<Outcome>,
+}
+
+struct Copies<'a, C: Clock> {
+    engine: &'a Engine<C>,
+    plan: &'a FanOut,
+    values: &'a ValueSeq,
+    delays: &'a Delays,
+    /// Each copy's random stream, when delays are drawn.
+    streams: Vec<u64>,
+    waits: BTreeMap<WaitKey, Wait>,
+    /// Waits set in this pass, whose timers are not in the queue yet.
+    fresh: Vec<WaitKey>,
+    due: VecDeque<Due>,
+    pass: u64,
+    cohorts_made: u64,
+    /// Finished copies: runs of copies with one outcome, and the cohort
+    /// they finished from.
+    finished: Vec<(Vec<u32>, Outcome, u64)>,
+    /// Traced copies still running (started, not finished).
+    open: Vec<bool>,
+    /// When each traced copy was last polled: `FuturesUnordered` moves a
+    /// polled future to the front of the list it drops in.
+    last_polled: Vec<u64>,
+    polls: u64,
+    running: u32,
+    /// Copies polled since the last one finished, and how many were running
+    /// then: `FuturesUnordered` yields once it has polled all of them.
+    window: (u32, u32),
+    held_per_value: u64,
+}
+
+impl<'a, C: Clock> Copies<'a, C> {
+    /// Starts every copy in order: its lane's `start`, its random stream,
+    /// and its first timer (or its end, when the source has no values).
+    fn start(engine: &'a Engine<C>, plan: &'a FanOut) -> Copies<'a, C> {
+        let (values, delays) = (&plan.values, &*plan.delays);
+        let fold = AnyFold::new(plan.aggregator);
+        let held_per_value = match fold {
+            AnyFold::Collect(_) => BYTES_PER_COLLECTED_VALUE,
+            _ => 0,
+        };
+        let mut copies = Copies {
+            engine,
+            plan,
+            values,
+            delays,
+            streams: Vec::new(),
+            waits: BTreeMap::new(),
+            fresh: Vec::new(),
+            due: VecDeque::new(),
+            pass: 0,
+            cohorts_made: 1,
+            finished: Vec::new(),
+            open: vec![true; plan.lanes.len()],
+            last_polled: vec![0; plan.lanes.len()],
+            polls: 0,
+            running: plan.copies,
+            window: (0, plan.copies),
+            held_per_value,
+        };
+        let drawn = matches!(delays, Delays::Drawn(_));
+        if drawn {
+            copies.streams.reserve_exact(plan.copies as usize);
+        }
+        let mut first = Cohort {
+            copies: Vec::new(),
+            next: 0,
+            fold,
+            origin: 0,
+        };
+        for copy in 0..plan.copies {
+            engine.record(copies.lane(copy), EventKind::Start);
+            copies.polled(copy);
+            if drawn {
+                copies.streams.push(engine.draws().next_stream());
+            }
+            if values.is_empty() {
+                let outcome = first.fold.clone().finish();
+                copies.finish(copy, outcome, 1);
+            } else {
+                copies.wait(&mut first, copy);
+            }
+        }
+        copies
+    }
+
+    /// Counts a poll of `copy` that left it running (see `window`).
+    fn polled(&mut self, copy: u32) {
+        self.polls += 1;
+        if let Some(at) = self.last_polled.get_mut(copy as usize) {
+            *at = self.polls;
+        }
+    }
+
+    fn pending(&mut self) {
+        self.window.0 += 1;
+    }
+
+    fn lane(&self, copy: u32) -> u32 {
+        self.plan
+            .lanes
+            .get(copy as usize)
+            .copied()
+            .unwrap_or(UNTRACED)
+    }
+
+    /// Puts `copy` of `from` (whose fold has its values so far) in the wait
+    /// for its next value's deadline, set in this pass.
+    fn wait(&mut self, from: &mut Cohort, copy: u32) {
+        self.pending();
+        let stream = self.streams.get(copy as usize).copied().unwrap_or(0);
+        let delay = self.delays.before(from.next as usize, stream);
+        let key = (ordered(self.engine.clock().now() + delay), self.pass);
+        let wait = self.waits.entry(key).or_insert_with(|| {
+            self.fresh.push(key);
+            Wait {
+                sleep: self.engine.clock().sleep(delay),
+                cohorts: Vec::new(),
+            }
+        });
+        match wait.cohorts.last_mut() {
+            Some(cohort) if cohort.origin == from.origin => cohort.copies.push(copy),
+            _ => wait.cohorts.push(Cohort {
+                copies: vec![copy],
+                next: from.next,
+                fold: from.fold.clone(),
+                origin: from.origin,
+            }),
+        }
+    }
+
+    fn finish(&mut self, copy: u32, outcome: Outcome, cohort: u64) {
+        let lane = self.lane(copy);
+        if lane != UNTRACED {
+            record_finish(self.engine, lane, &outcome);
+            self.open[copy as usize] = false;
+        }
+        self.running -= 1;
+        self.window = (0, self.running);
+        match self.finished.last_mut() {
+            Some((copies, _, from)) if *from == cohort && cohort != 0 => copies.push(copy),
+            _ => self.finished.push((vec![copy], outcome, cohort)),
+        }
+    }
+
+    fn poll(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        self.pass += 1;
+        let mut spent = false;
+        if self.pass > 1 {
+            self.window = (0, self.running);
+        }
+        loop {
+            if !self.hand_out() {
+                spent = true;
+                break;
+            }
+            let fired = self.fired(cx);
+            if fired.is_empty() {
+                break;
+            }
+            self.due.extend(fired);
+            if self.plan.copies <= JOIN_ALL_SMALL {
+                self.in_copy_order();
+            }
+        }
+        // The timers of this pass go into the queue now, in one batch: no
+        // other task ran meanwhile, so each bucket holds them together.
+        for key in std::mem::take(&mut self.fresh) {
+            if let Some(wait) = self.waits.get_mut(&key) {
+                let _ = wait.sleep.poll_unpin(cx);
+            }
+        }
+        let (polled, running) = self.window;
+        let all_polled = self.plan.copies > JOIN_ALL_SMALL && running > 0 && polled == running;
+        if spent || all_polled {
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        if self.running == 0 {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    }
+
+    /// The cohorts whose timers have fired, in firing order.
+    fn fired(&mut self, cx: &mut Context<'_>) -> Vec<Due> {
+        let mut fired = Vec::new();
+        while let Some(mut entry) = self.waits.first_entry() {
+            if entry.get_mut().sleep.poll_unpin(cx).is_pending() {
+                break;
+            }
+            let wait = entry.remove();
+            let late_ms = wait.sleep.late_ms();
+            for cohort in wait.cohorts {
+                self.cohorts_made += 1;
+                fired.push(Due {
+                    cohort,
+                    late_ms,
+                    id: self.cohorts_made,
+                    done: 0,
+                    finished: None,
+                });
+            }
+        }
+        fired
+    }
+
+    /// Up to 30 copies, `join_all` polls each in copy order: one cohort per
+    /// copy, sorted.
+    fn in_copy_order(&mut self) {
+        let mut single: Vec<Due> = Vec::new();
+        for due in self.due.drain(..) {
+            for &copy in &due.cohort.copies[due.done..] {
+                self.cohorts_made += 1;
+                single.push(Due {
+                    cohort: Cohort {
+                        copies: vec![copy],
+                        next: due.cohort.next,
+                        fold: due.cohort.fold.clone(),
+                        origin: 0,
+                    },
+                    late_ms: due.late_ms,
+                    id: self.cohorts_made,
+                    done: 0,
+                    finished: None,
+                });
+            }
+        }
+        single.sort_by_key(|due| due.cohort.copies[0]);
+        self.due.extend(single);
+    }
+
+    /// Hands due cohorts their values; `false` when this poll's work ran out.
+    fn hand_out(&mut self) -> bool {
+        let engine = self.engine;
+        let budget = engine.budget();
+        let small = self.plan.copies <= JOIN_ALL_SMALL;
+        while let Some(mut due) = self.due.pop_front() {
+            let value = self.values.get(due.cohort.next);
+            if due.done == 0 {
+                due.cohort.fold.push(value);
+                due.cohort.next += 1;
+                due.cohort.origin = due.id;
+            }
+            let last = due.cohort.next == self.values.len() || due.cohort.fold.is_settled();
+            let tick = Tick {
+                value,
+                late_ms: Some(due.late_ms),
+                blocked_ms: 0.0,
+            };
+            while due.done < due.cohort.copies.len() {
+                let copy = due.cohort.copies[due.done];
+                due.done += 1;
+                self.polled(copy);
+                let lane = self.lane(copy);
+                if let Err(message) = budget.pull(1) {
+                    self.finish(copy, Outcome::Error(message), 0);
+                    continue;
+                }
+                engine.trace_tick(lane, &tick);
+                if due.cohort.fold.is_settled() {
+                    let outcome = due
+                        .finished
+                        .get_or_insert_with(|| due.cohort.fold.clone().finish());
+                    let outcome = outcome.clone();
+                    self.finish(copy, outcome, due.id);
+                    continue;
+                }
+                if self.held_per_value > 0 {
+                    if let Err(message) = budget.hold(self.held_per_value) {
+                        self.finish(copy, Outcome::Error(message), 0);
+                        continue;
+                    }
+                }
+                // Small `join_all`s poll every child anyway.
+                let more = budget.work(WORK_PER_VALUE) || small;
+                if last {
+                    let outcome = due
+                        .finished
+                        .get_or_insert_with(|| due.cohort.fold.clone().finish());
+                    let outcome = outcome.clone();
+                    self.finish(copy, outcome, due.id);
+                } else {
+                    self.wait(&mut due.cohort, copy);
+                }
+                if !more {
+                    if due.done < due.cohort.copies.len() {
+                        self.due.push_front(due);
+                    }
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// Every copy's outcome, in copy order.
+    fn outcomes(&mut self) -> Vec<Outcome> {
+        let mut outcomes = vec![Outcome::Empty; self.plan.copies as usize];
+        for (copies, outcome, _) in self.finished.drain(..) {
+            for copy in copies {
+                outcomes[copy as usize] = outcome.clone();
+            }
+        }
+        outcomes
+    }
+}
+
+impl<C: Clock> Drop for Copies<'_, C> {
+    /// A stopped fan-out cancels its traced copies still running, in the
+    /// order `join_all` drops its children.
+    fn drop(&mut self) {
+        let mut open: Vec<u32> = (0..self.open.len() as u32)
+            .filter(|&copy| self.open[copy as usize])
+            .collect();
+        if self.plan.copies > JOIN_ALL_SMALL {
+            open.sort_by_key(|&copy| std::cmp::Reverse(self.last_polled[copy as usize]));
+        }
+        for copy in open {
+            self.engine.record(self.lane(copy), EventKind::Cancel);
+        }
+    }
+}
