@@ -346,3 +346,27 @@ fn the_check_sees_a_missing_field() {
     let result = std::panic::catch_unwind(|| agree(&broken, "broken"));
     assert!(result.is_err(), "a missing idealExact must be reported");
 }
+
+#[test]
+fn a_huge_group_carries_its_first_items_and_its_count() {
+    let program =
+        lang::parse("gather(5000 * sum([1, 2] every 1ms))\ngather(3 * sum([4]))").unwrap();
+    let report = run::run_virtual(&program).unwrap();
+    let json = schema::report(&report);
+    let first = json.find("\"statements\"").unwrap();
+    let second = json[first..].find(r#""startMs":2"#).expect(&json[..300]) + first;
+    let huge = &json[first..second];
+    assert_eq!(
+        huge.matches(r#"{"type":"number","text":"3","value":3}"#)
+            .count(),
+        schema::REPORTED_ITEMS
+    );
+    assert!(
+        huge.contains(r#""count":5000}"#),
+        "{}",
+        &huge[huge.len() - 200..]
+    );
+    assert!(json[second..].contains(r#""count":3}"#));
+    // The text still says how many there are.
+    assert!(huge.contains("… 4900 more]"));
+}

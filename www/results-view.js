@@ -19,7 +19,8 @@ function renderOutcome(outcome, shownItems) {
     if (i > 0) group.append(", ");
     group.append(renderOutcome(item, shownItems));
   });
-  const more = outcome.items.length - shownItems;
+  // A report carries the first 1000 items of a group and `count`, all of them.
+  const more = (outcome.count ?? outcome.items.length) - shownItems;
   if (more > 0) group.append(`, … ${more} more`);
   group.append("]");
   return group;

@@ -111,6 +111,22 @@ impl VirtualClock {
     }
 }
 
+impl VirtualClock {
+    /// Timers waiting in the queue (fired or removed ones not counted).
+    ///
+    /// ```
+    /// use async_playground::clock::{Clock, VirtualClock};
+    /// use std::pin::pin;
+    /// let clock = VirtualClock::new();
+    /// let mut sleeps = pin!(futures::future::join(clock.sleep(10.0), clock.sleep(10.0)));
+    /// let _ = clock.advance(sleeps.as_mut(), || false);
+    /// assert_eq!(clock.pending_timers(), 0); // the first poll set both; time jumped; both fired
+    /// ```
+    pub fn pending_timers(&self) -> usize {
+        self.0.queue.borrow().pending()
+    }
+}
+
 /// Where [`VirtualClock::advance`] left a future.
 #[derive(Debug)]
 pub enum Progress<T> {

@@ -72,13 +72,14 @@ export interface SeedSpread {
   /** Equal-width bars over one range shared by every statement; `seed`: the first seed in the bar. */
   bins: { fromMs: number; toMs: number; count: number; seed: number | null }[];
 }
+/** A task's result; a group's `items` are its first 1000 children (input order), `count` all of them. */
 export type Outcome =
   | { type: "number"; text: string; value: number }
   | { type: "list"; text: string; values: number[] }
   | { type: "stats"; text: string; count: number; min: number; max: number; mean: number }
   | { type: "empty"; text: string }
   | { type: "error"; text: string; message: string }
-  | { type: "group"; text: string; items: Outcome[] };
+  | { type: "group"; text: string; items: Outcome[]; count: number };
 export interface Lane {
   id: number; parent: number | null; depth: number; statement: number;
   label: string;
