@@ -261,3 +261,28 @@ fn caps_end_the_same_copies() {
         assert!(text.contains("cap reached"), "{text}");
     }
 }
+
+#[test]
+fn a_wake_longer_than_a_poll_continues_where_it_stopped() {
+    // 10^5 copies: a poll's work ends in the middle of every wake.
+    let text = "source a = [10, 20, 40] every 100ms\ngather(100000 * sum(a))\n\
+                gather(40000 * collect([1, 2] every uniform(10ms..20ms)))";
+    let program = lang::parse(text).unwrap();
+    let report = run_virtual_copies(&program, Copies::FanOut).unwrap();
+    let general = run_virtual_copies(&program, Copies::General).unwrap();
+    let outcomes = |report: &async_playground::trace::Report| -> Vec<String> {
+        report
+            .statements
+            .iter()
+            .map(|s| format!("{:?} {} {}", s.outcome, s.elapsed_ms, s.ideal_ms))
+            .collect()
+    };
+    assert_eq!(outcomes(&report), outcomes(&general));
+    let async_playground::aggregate::Outcome::Group(items) = &report.statements[0].outcome else {
+        panic!("a group")
+    };
+    assert!(items.iter().all(|item| item.to_string() == "70"));
+    assert_eq!(report.lateness, general.lateness);
+    assert_eq!(report.lanes, general.lanes);
+    assert_eq!(report.events, general.events);
+}

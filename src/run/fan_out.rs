@@ -144,6 +144,8 @@ struct Due {
     cohort: Cohort,
     late_ms: f64,
     id: u64,
+    /// The value the cohort's copies get.
+    value: f64,
     /// Copies already handed the value (a poll's work can end mid-cohort).
     done: usize,
     /// The outcome of copies that finish with this value, once computed.
@@ -353,6 +355,7 @@ impl<'a, C: Clock> Copies<'a, C> {
                     cohort,
                     late_ms,
                     id: self.cohorts_made,
+                    value: 0.0,
                     done: 0,
                     finished: None,
                 });
@@ -377,6 +380,7 @@ impl<'a, C: Clock> Copies<'a, C> {
                     },
                     late_ms: due.late_ms,
                     id: self.cohorts_made,
+                    value: 0.0,
                     done: 0,
                     finished: None,
                 });
@@ -392,12 +396,13 @@ impl<'a, C: Clock> Copies<'a, C> {
         let budget = engine.budget();
         let small = self.plan.copies <= JOIN_ALL_SMALL;
         while let Some(mut due) = self.due.pop_front() {
-            let value = self.values.get(due.cohort.next);
             if due.done == 0 {
-                due.cohort.fold.push(value);
+                due.value = self.values.get(due.cohort.next);
+                due.cohort.fold.push(due.value);
                 due.cohort.next += 1;
                 due.cohort.origin = due.id;
             }
+            let value = due.value;
             let last = due.cohort.next == self.values.len() || due.cohort.fold.is_settled();
             let tick = Tick {
                 value,
