@@ -372,7 +372,7 @@ async function figureB4(baseUrl) {
         `B4 ${label}: ours memory (JS heap peak + wasm memory)`,
         mem,
         "mb",
-        n === 1e6 ? { check: { op: "<=", value: 512 * 2 ** 20 }, target: "< 512 MB" } : {},
+        n === 1e6 ? { check: { op: "<=", value: 150 * 2 ** 20 }, target: "≤ 150 MB (issue 15)" } : {},
       );
       row(`B4 ${label}: JS tasks memory (JS heap peak)`, r.jsHeapPeak, "mb");
       results.B4[label] = r;

@@ -264,9 +264,11 @@ fn caps_end_the_same_copies() {
 
 #[test]
 fn a_wake_longer_than_a_poll_continues_where_it_stopped() {
-    // 10^5 copies: a poll's work ends in the middle of every wake.
+    // 10^5 copies: a poll's work ends in the middle of a wake (of the one
+    // cohort of all copies, at its first and here last value).
     let text = "source a = [10, 20, 40] every 100ms\ngather(100000 * sum(a))\n\
-                gather(40000 * collect([1, 2] every uniform(10ms..20ms)))";
+                gather(40000 * collect([1, 2] every uniform(10ms..20ms)))\n\
+                gather(100000 * sum([7] every 100ms))";
     let program = lang::parse(text).unwrap();
     let report = run_virtual_copies(&program, Copies::FanOut).unwrap();
     let general = run_virtual_copies(&program, Copies::General).unwrap();
@@ -282,6 +284,10 @@ fn a_wake_longer_than_a_poll_continues_where_it_stopped() {
         panic!("a group")
     };
     assert!(items.iter().all(|item| item.to_string() == "70"));
+    let async_playground::aggregate::Outcome::Group(items) = &report.statements[2].outcome else {
+        panic!("a group")
+    };
+    assert!(items.iter().all(|item| item.to_string() == "7"));
     assert_eq!(report.lateness, general.lateness);
     assert_eq!(report.lanes, general.lanes);
     assert_eq!(report.events, general.events);
