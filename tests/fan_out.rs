@@ -2,6 +2,7 @@
 //! the same report as the general path (one future per copy): results,
 //! statement elapsed and ideal times, lanes, every event in order, omitted
 //! counts and timer lateness, over random programs on the virtual clock.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod programs;
 
