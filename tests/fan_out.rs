@@ -171,13 +171,18 @@ fn both(program: &Program) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// Runs `cases` random programs from `strategy` through [`both`], on a
-/// thread with room for the deep value trees of debug builds.
+/// Runs `cases` random programs from `strategy` through [`both`] (or
+/// `FAN_OUT_CASES` of them), on a thread with room for the deep value trees
+/// of debug builds.
 fn check<S: Strategy<Value = Program> + 'static>(cases: u32, strategy: fn() -> S) {
     std::thread::Builder::new()
         .stack_size(64 << 20)
         .spawn(move || {
             let strategy = strategy();
+            let cases = std::env::var("FAN_OUT_CASES")
+                .ok()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(cases);
             let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
                 cases,
                 failure_persistence: None,

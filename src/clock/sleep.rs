@@ -57,6 +57,16 @@ impl Sleep {
         self.deadline
     }
 
+    /// Whether its timer has fired (or it has completed): a fan-out polls
+    /// a timer only then, as a task is only polled once woken.
+    pub(crate) fn has_fired(&self) -> bool {
+        match self.state {
+            State::Idle { .. } => false,
+            State::Waiting(key) => self.base.queue().borrow().has_fired(key),
+            State::Done => true,
+        }
+    }
+
     /// How much later than its deadline the sleep completed, once it has.
     pub fn late_ms(&self) -> f64 {
         self.late_ms

@@ -98,9 +98,10 @@ fn always_positive(distribution: &Distribution) -> bool {
 /// more through a `FuturesUnordered` (futures-util's `SMALL`).
 const JOIN_ALL_SMALL: u32 = 30;
 
-/// Work units per copy's value: a tight loop with no future, stream or
-/// dynamic call, about the cost of a few ready values.
-const WORK_PER_VALUE: u32 = 8;
+/// Work units per copy's value: what the general path spends on a polled
+/// value, so that a run's polls end where they would (and later statements
+/// yield at the same places).
+const WORK_PER_VALUE: u32 = crate::budget::Budget::POLLED_WORK;
 
 impl<C: Clock> Engine<C> {
     /// Runs a fan-out: the gather's lane, its copies, their results in order.
@@ -342,9 +343,16 @@ impl<'a, C: Clock> Copies<'a, C> {
 
     /// The cohorts whose timers have fired, in firing order.
     fn fired(&mut self, cx: &mut Context<'_>) -> Vec<Due> {
+        let small = self.plan.copies <= JOIN_ALL_SMALL;
         let mut fired = Vec::new();
         while let Some(mut entry) = self.waits.first_entry() {
-            if entry.get_mut().sleep.poll_unpin(cx).is_pending() {
+            // Beyond 30 copies a copy's future is polled only once its timer
+            // has fired, even when the clock has passed the deadline (a
+            // busy-wait elsewhere); up to 30, `join_all` polls every copy
+            // whenever it is polled, and a sleep past its deadline is done.
+            let sleep = &mut entry.get_mut().sleep;
+            let woken = small || sleep.has_fired();
+            if !woken || sleep.poll_unpin(cx).is_pending() {
                 break;
             }
             let wait = entry.remove();
