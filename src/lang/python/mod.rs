@@ -19,8 +19,9 @@ use std::fmt::Write;
 use crate::display::seconds;
 use crate::distribution::{Distribution, Spread};
 use crate::program::{
-    ArithOp, Delays, FetchFormat, Group, Pacing, Program, SourceExpr, SourceKind, Task, TaskKind,
+    Delays, FetchFormat, Group, Pacing, Program, SourceExpr, SourceKind, Task, TaskKind,
 };
+use crate::source::{Python, PythonHelper, Transform};
 use literals::{aggregator_call, float, list, may_be_non_finite, python_string};
 use reserved::RESERVED;
 
@@ -34,12 +35,12 @@ pub enum PythonStyle {
     Notebook,
 }
 
-/// The Python helpers, in the order they are printed. Each is emitted only
-/// when used; some need others (listed after the name).
-fn helpers() -> impl Iterator<Item = &'static (&'static str, &'static [&'static str], &'static str)>
-{
+/// The Python helpers, in the order they are printed: sources, transforms,
+/// results. Each is emitted only when used, with the helpers it needs.
+fn helpers() -> impl Iterator<Item = &'static PythonHelper> {
     source_helpers::HELPERS
         .iter()
+        .chain(Transform::python_helpers())
         .chain(result_helpers::HELPERS)
 }
 
@@ -63,7 +64,7 @@ pub(crate) fn program(program: &Program, style: PythonStyle) -> String {
     for def in &program.sources {
         let mut name = def.name.clone();
         while RESERVED.contains(&name.as_str())
-            || helpers().any(|(helper, ..)| *helper == name)
+            || helpers().any(|helper| helper.name == name)
             || program
                 .sources
                 .iter()
@@ -105,26 +106,11 @@ pub(crate) fn program(program: &Program, style: PythonStyle) -> String {
 
     let mut out = String::new();
     let mut imports = vec!["asyncio"];
-    for (helper, module) in [
-        ("seeded", "math"),
-        ("random_delay", "math"),
-        ("random_delay", "random"),
-        ("divide", "math"),
-        ("finite", "math"),
-        ("overflow", "math"),
-        ("spread", "math"),
-        ("show_number", "decimal"),
-        ("show_number", "math"),
-        ("lines", ""),
-        ("csv_column", "csv"),
-        ("csv_column", "io"),
-        ("json_field", "json"),
-        ("database", "sqlite3"),
-        ("fetch_text", "urllib.parse"),
-        ("report", "time"),
-    ] {
-        if writer.helpers.contains(helper) && !module.is_empty() && !imports.contains(&module) {
-            imports.push(module);
+    for helper in helpers().filter(|helper| writer.helpers.contains(helper.name)) {
+        for module in helper.imports {
+            if !imports.contains(module) {
+                imports.push(module);
+            }
         }
     }
     if writer.blocking && !imports.contains(&"time") {
@@ -143,11 +129,9 @@ pub(crate) fn program(program: &Program, style: PythonStyle) -> String {
     out.push_str(&sources);
     out.push_str(&main);
     out.push_str("\n\n# The playground's building blocks, in plain asyncio.\n\n\n");
-    for (name, _, code) in helpers() {
-        if writer.helpers.contains(name) {
-            out.push_str(code);
-            out.push_str("\n\n");
-        }
+    for helper in helpers().filter(|helper| writer.helpers.contains(helper.name)) {
+        out.push_str(helper.code);
+        out.push_str("\n\n");
     }
     match style {
         PythonStyle::Script => out.push_str("asyncio.run(main())\n"),
@@ -172,18 +156,20 @@ struct Writer {
     blocking: bool,
 }
 
-impl Writer {
+impl Python for Writer {
     fn use_helper(&mut self, name: &'static str) {
         if !self.helpers.insert(name) {
             return;
         }
-        if let Some((_, needs, _)) = helpers().find(|(n, ..)| *n == name) {
-            for need in *needs {
+        if let Some(helper) = helpers().find(|helper| helper.name == name) {
+            for need in helper.needs {
                 self.use_helper(need);
             }
         }
     }
+}
 
+impl Writer {
     /// A named source: an `async def` generator, written out in the post's
     /// style when it is a paced list, or returning a composed stream.
     fn source_def(&mut self, name: &str, body: &SourceExpr) -> String {
@@ -341,61 +327,9 @@ impl Writer {
                 let inputs: Vec<String> = inputs.iter().map(|i| self.source(i)).collect();
                 format!("merge({})", inputs.join(", "))
             }
-            SourceKind::Take { source, count } => {
-                self.use_helper("take");
-                format!("take({}, {count})", self.source(source))
-            }
-            SourceKind::Skip { source, count } => {
-                self.use_helper("skip");
-                format!("skip({}, {count})", self.source(source))
-            }
-            SourceKind::Map {
-                source,
-                op,
-                operand,
-            } => {
-                self.use_helper("apply");
-                let operand = float(*operand);
-                let function = if *op == ArithOp::Div {
-                    self.use_helper("divide");
-                    format!("divide(v, {operand})")
-                } else {
-                    format!("v {} {operand}", op.symbol())
-                };
-                format!("apply({}, lambda v: {function})", self.source(source))
-            }
-            SourceKind::Filter {
-                source,
-                op,
-                operand,
-            } => {
-                self.use_helper("keep");
-                format!(
-                    "keep({}, lambda v: v {} {})",
-                    self.source(source),
-                    op.symbol(),
-                    float(*operand)
-                )
-            }
-            SourceKind::Timeout { source, ms } => {
-                self.use_helper("value_timeout");
-                format!("value_timeout({}, {})", self.source(source), seconds(*ms))
-            }
-            SourceKind::FailAfter {
-                source,
-                count,
-                message,
-            } => {
-                self.use_helper("fail_after");
-                format!(
-                    "fail_after({}, {count}, {})",
-                    self.source(source),
-                    python_string(message)
-                )
-            }
-            SourceKind::Delay { source, ms } => {
-                self.use_helper("delayed");
-                format!("delayed({}, {})", self.source(source), seconds(*ms))
+            SourceKind::Pipe { source, transform } => {
+                let input = self.source(source);
+                transform.python(input, self)
             }
         }
     }
