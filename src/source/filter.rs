@@ -47,7 +47,8 @@ impl Keeps for Comparison {
 }
 
 /// The values its rule keeps, in order; the others are dropped (and still
-/// take their time). [`Filter`] and [`Skip`](super::Skip) are this.
+/// take their time). [`Filter`] is this, and so is any transform that
+/// drops values by a rule of its own.
 #[must_use = "streams do nothing unless polled"]
 pub struct Keep<F> {
     inner: TickStream,
