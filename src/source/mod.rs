@@ -14,6 +14,7 @@ mod map;
 mod merge;
 mod plan;
 pub mod sample;
+mod skip;
 mod take;
 pub mod text;
 mod timed;
@@ -28,6 +29,7 @@ pub use filter::{CmpOp, Comparison, Filter, FilterStep, Keep, Keeps};
 pub use map::{ArithOp, Map, MapStep};
 pub use merge::Merge;
 pub use plan::{open, NoIo, Notes, OpenIo, SourcePlan, ValueSeq};
+pub use skip::{AfterFirst, Skip, SkipStep};
 pub use take::{Take, TakeStep};
 pub use timed::Timed;
 pub use timeout::{Timeout, TimeoutStep};
@@ -36,6 +38,7 @@ pub use transform::{Operands, Python, PythonHelper, Step, Text};
 // The transforms after `|`, in the order the language lists them.
 transform::transforms! {
     Take(TakeStep),
+    Skip(SkipStep),
     Map(MapStep),
     Filter(FilterStep),
     Timeout(TimeoutStep),
