@@ -230,11 +230,7 @@ impl Parser<'_> {
         if self.diagnostics.is_full() {
             return Err(Reported);
         }
-        let bracket = if *close == TokenKind::RBracket {
-            ']'
-        } else {
-            ')'
-        };
+        let bracket = closing_char(close);
         let expected = format!(
             "'{bracket}' to close '{opener}' opened at {}",
             self.opened_at(open)
@@ -254,11 +250,7 @@ impl Parser<'_> {
         if self.diagnostics.is_full() {
             return Err(Reported);
         }
-        let bracket = if *close == TokenKind::RBracket {
-            ']'
-        } else {
-            ')'
-        };
+        let bracket = closing_char(close);
         let opened = self.opened_at(open);
         // A new unindented line most likely starts the next statement: the
         // bracket was never closed, so say that rather than "expected ','".
@@ -1053,6 +1045,15 @@ impl Operands for Parser<'_> {
                 None
             }
         }
+    }
+}
+
+/// How the closing bracket `close` is written.
+fn closing_char(close: &TokenKind) -> char {
+    if *close == TokenKind::RBracket {
+        ']'
+    } else {
+        ')'
     }
 }
 
