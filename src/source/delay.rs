@@ -99,7 +99,7 @@ impl Step for DelayStep {
 "#,
     }];
 
-    fn read(operands: &mut dyn Operands) -> Option<DelayStep> {
+    fn read<O: Operands>(operands: &mut O) -> Option<DelayStep> {
         let ms = operands.duration()?;
         Some(DelayStep { ms })
     }
@@ -108,7 +108,7 @@ impl Step for DelayStep {
         text.duration(self.ms);
     }
 
-    fn python(&self, input: String, python: &mut dyn Python) -> String {
+    fn python<P: Python>(&self, input: String, python: &mut P) -> String {
         python.use_helper("delayed");
         format!("delayed({input}, {})", seconds(self.ms))
     }

@@ -98,7 +98,7 @@ impl Step for FailStep {
 "#,
     }];
 
-    fn read(operands: &mut dyn Operands) -> Option<FailStep> {
+    fn read<O: Operands>(operands: &mut O) -> Option<FailStep> {
         operands.word("after", "'after' in 'fail after N \"message\"'")?;
         let count = operands.whole("how many values come before the failure")?;
         let message = operands.string("an error message in quotes")?;
@@ -111,7 +111,7 @@ impl Step for FailStep {
         text.detail(&self.message);
     }
 
-    fn python(&self, input: String, python: &mut dyn Python) -> String {
+    fn python<P: Python>(&self, input: String, python: &mut P) -> String {
         python.use_helper("fail_after");
         format!(
             "fail_after({input}, {}, {})",

@@ -134,7 +134,7 @@ impl Step for FilterStep {
 "#,
     }];
 
-    fn read(operands: &mut dyn Operands) -> Option<FilterStep> {
+    fn read<O: Operands>(operands: &mut O) -> Option<FilterStep> {
         let symbols = CmpOp::ALL.map(CmpOp::symbol);
         let expected = "one of < <= > >= == != after 'filter'";
         let op = CmpOp::ALL[operands.symbol(&symbols, expected)?];
@@ -147,7 +147,7 @@ impl Step for FilterStep {
         text.number(self.operand);
     }
 
-    fn python(&self, input: String, python: &mut dyn Python) -> String {
+    fn python<P: Python>(&self, input: String, python: &mut P) -> String {
         python.use_helper("keep");
         let (op, operand) = (self.op.symbol(), python_float(self.operand));
         format!("keep({input}, lambda v: v {op} {operand})")

@@ -100,7 +100,7 @@ impl Step for MapStep {
         },
     ];
 
-    fn read(operands: &mut dyn Operands) -> Option<MapStep> {
+    fn read<O: Operands>(operands: &mut O) -> Option<MapStep> {
         let symbols = ArithOp::ALL.map(ArithOp::symbol);
         let op = ArithOp::ALL[operands.symbol(&symbols, "one of + - * / after 'map'")?];
         let operand = operands.number()?;
@@ -112,7 +112,7 @@ impl Step for MapStep {
         text.number(self.operand);
     }
 
-    fn python(&self, input: String, python: &mut dyn Python) -> String {
+    fn python<P: Python>(&self, input: String, python: &mut P) -> String {
         python.use_helper("apply");
         let operand = python_float(self.operand);
         let function = if self.op == ArithOp::Div {

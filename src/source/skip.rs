@@ -65,7 +65,7 @@ impl Step for SkipStep {
 "#,
     }];
 
-    fn read(operands: &mut dyn Operands) -> Option<SkipStep> {
+    fn read<O: Operands>(operands: &mut O) -> Option<SkipStep> {
         let count = operands.whole("how many values to skip")?;
         Some(SkipStep { count })
     }
@@ -74,7 +74,7 @@ impl Step for SkipStep {
         text.whole(self.count);
     }
 
-    fn python(&self, input: String, python: &mut dyn Python) -> String {
+    fn python<P: Python>(&self, input: String, python: &mut P) -> String {
         python.use_helper("skip");
         format!("skip({input}, {})", self.count)
     }

@@ -85,7 +85,7 @@ impl Step for TakeStep {
 "#,
     }];
 
-    fn read(operands: &mut dyn Operands) -> Option<TakeStep> {
+    fn read<O: Operands>(operands: &mut O) -> Option<TakeStep> {
         let count = operands.whole("how many values to take")?;
         Some(TakeStep { count })
     }
@@ -94,7 +94,7 @@ impl Step for TakeStep {
         text.whole(self.count);
     }
 
-    fn python(&self, input: String, python: &mut dyn Python) -> String {
+    fn python<P: Python>(&self, input: String, python: &mut P) -> String {
         python.use_helper("take");
         format!("take({input}, {})", self.count)
     }

@@ -126,7 +126,7 @@ impl Step for TimeoutStep {
 "#,
     }];
 
-    fn read(operands: &mut dyn Operands) -> Option<TimeoutStep> {
+    fn read<O: Operands>(operands: &mut O) -> Option<TimeoutStep> {
         let ms = operands.duration()?;
         Some(TimeoutStep { ms })
     }
@@ -135,7 +135,7 @@ impl Step for TimeoutStep {
         text.duration(self.ms);
     }
 
-    fn python(&self, input: String, python: &mut dyn Python) -> String {
+    fn python<P: Python>(&self, input: String, python: &mut P) -> String {
         python.use_helper("value_timeout");
         format!("value_timeout({input}, {})", seconds(self.ms))
     }

@@ -28,13 +28,13 @@ pub trait Step: Sized {
 
     /// Reads its operands after the keyword; `None` when one was wrong (and
     /// reported by `operands`).
-    fn read(operands: &mut dyn Operands) -> Option<Self>;
+    fn read<O: Operands>(operands: &mut O) -> Option<Self>;
 
     /// Writes its operands after the keyword.
     fn write(&self, text: &mut Text);
 
     /// The Python expression applying it to the async iterator `input`.
-    fn python(&self, input: String, python: &mut dyn Python) -> String;
+    fn python<P: Python>(&self, input: String, python: &mut P) -> String;
 
     /// Upper bounds of what running it over `input` costs: the same, unless
     /// it bounds or may drop the values it pulls.
@@ -191,7 +191,7 @@ macro_rules! transforms {
 
             /// The transform `keyword` names, its operands read from
             /// `operands`; `None` for an unknown keyword or a wrong operand.
-            pub fn read(keyword: &str, operands: &mut dyn $crate::source::Operands) -> Option<Transform> {
+            pub fn read<O: $crate::source::Operands>(keyword: &str, operands: &mut O) -> Option<Transform> {
                 $(
                     if keyword == <$step as $crate::source::Step>::KEYWORD {
                         return <$step as $crate::source::Step>::read(operands).map(Transform::$variant);
@@ -213,7 +213,7 @@ macro_rules! transforms {
             }
 
             /// See [`Step::python`].
-            pub fn python(&self, input: String, python: &mut dyn $crate::source::Python) -> String {
+            pub fn python<P: $crate::source::Python>(&self, input: String, python: &mut P) -> String {
                 use $crate::source::Step;
                 match self {
                     $(Transform::$variant(step) => step.python(input, python),)*
