@@ -6,6 +6,7 @@
 //!
 //! Times are milliseconds as `f64`; values are `f64`.
 
+pub use crate::aggregate::Aggregator;
 pub use crate::distribution::Distribution;
 pub use crate::source::{ArithOp, CmpOp, Transform};
 
@@ -229,63 +230,6 @@ impl Group {
             Group::Limit(_) => "limit",
             Group::Timeout(_) => "timeout",
         }
-    }
-}
-
-/// A one-pass consumer of a stream.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Aggregator {
-    Collect,
-    Count,
-    Sum,
-    Min,
-    Max,
-    Mean,
-    Stats,
-    Var,
-    Std,
-    First,
-    Last,
-}
-
-impl Aggregator {
-    pub const ALL: [Aggregator; 11] = [
-        Aggregator::Collect,
-        Aggregator::Count,
-        Aggregator::Sum,
-        Aggregator::Min,
-        Aggregator::Max,
-        Aggregator::Mean,
-        Aggregator::Stats,
-        Aggregator::Var,
-        Aggregator::Std,
-        Aggregator::First,
-        Aggregator::Last,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Aggregator::Collect => "collect",
-            Aggregator::Count => "count",
-            Aggregator::Sum => "sum",
-            Aggregator::Min => "min",
-            Aggregator::Max => "max",
-            Aggregator::Mean => "mean",
-            Aggregator::Stats => "stats",
-            Aggregator::Var => "var",
-            Aggregator::Std => "std",
-            Aggregator::First => "first",
-            Aggregator::Last => "last",
-        }
-    }
-
-    /// ```
-    /// use async_playground::program::Aggregator;
-    /// assert_eq!(Aggregator::from_name("stats"), Some(Aggregator::Stats));
-    /// assert_eq!(Aggregator::from_name("median"), None);
-    /// ```
-    pub fn from_name(name: &str) -> Option<Aggregator> {
-        Aggregator::ALL.into_iter().find(|a| a.name() == name)
     }
 }
 

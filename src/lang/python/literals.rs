@@ -1,28 +1,11 @@
 //! Small pieces of the Python export: literals (numbers, lists, strings),
-//! aggregator names, and whether a source can make inf or nan.
+//! and whether a source can make inf or nan.
 
 use std::collections::HashSet;
 
 pub(super) use crate::display::python_float as float;
 use crate::lang::format::string;
-use crate::program::{Aggregator, SourceExpr, SourceKind};
-
-/// Python's name for an aggregator function, and a second argument if any.
-pub(super) fn aggregator_call(aggregator: Aggregator) -> (&'static str, Option<&'static str>) {
-    match aggregator {
-        Aggregator::Collect => ("collect", None),
-        Aggregator::Count => ("count", None),
-        Aggregator::Sum => ("total", None),
-        Aggregator::Min => ("smallest", None),
-        Aggregator::Max => ("largest", None),
-        Aggregator::Mean => ("mean", None),
-        Aggregator::Stats => ("stats", None),
-        Aggregator::Var => ("spread", Some("\"var\"")),
-        Aggregator::Std => ("spread", Some("\"std\"")),
-        Aggregator::First => ("first", None),
-        Aggregator::Last => ("last", None),
-    }
-}
+use crate::program::{SourceExpr, SourceKind};
 
 /// Whether a map or outside data somewhere in the source could make inf or
 /// nan; `named` holds the defined sources that could.

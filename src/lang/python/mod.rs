@@ -19,10 +19,10 @@ use std::fmt::Write;
 use crate::display::seconds;
 use crate::distribution::{Distribution, Spread};
 use crate::program::{
-    Delays, FetchFormat, Group, Pacing, Program, SourceExpr, SourceKind, Task, TaskKind,
+    Aggregator, Delays, FetchFormat, Group, Pacing, Program, SourceExpr, SourceKind, Task, TaskKind,
 };
 use crate::source::{Python, PythonHelper, Transform};
-use literals::{aggregator_call, float, list, may_be_non_finite, python_string};
+use literals::{float, list, may_be_non_finite, python_string};
 use reserved::RESERVED;
 
 /// How the exported program starts its event loop.
@@ -36,11 +36,14 @@ pub enum PythonStyle {
 }
 
 /// The Python helpers, in the order they are printed: sources, transforms,
-/// results. Each is emitted only when used, with the helpers it needs.
+/// aggregators, groups and the report. Each is emitted only when used, with
+/// the helpers it needs.
 fn helpers() -> impl Iterator<Item = &'static PythonHelper> {
     source_helpers::HELPERS
         .iter()
         .chain(Transform::python_helpers())
+        .chain(result_helpers::INPUT_HELPERS)
+        .chain(Aggregator::python_helpers())
         .chain(result_helpers::HELPERS)
 }
 
@@ -367,7 +370,7 @@ impl Writer {
     fn task(&mut self, task: &Task, depth: usize) -> String {
         match &task.kind {
             TaskKind::Aggregate { aggregator, source } => {
-                let (name, extra) = aggregator_call(*aggregator);
+                let (name, extra) = aggregator.python_call();
                 self.use_helper(name);
                 let mut stream = self.source(source);
                 if may_be_non_finite(source, &self.non_finite) {

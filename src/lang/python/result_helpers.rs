@@ -1,11 +1,11 @@
-//! The Python export's helpers for aggregators, groups and the report:
-//! finite input, collect ... last, sequential ... deadline, and how results
-//! are shown.
+//! The Python export's helpers for results: finite input, groups
+//! (sequential ... deadline) and how results are shown. An aggregator's
+//! helpers live in its own file in `aggregate/`.
 
 use crate::source::PythonHelper;
 
-/// Aggregator, group and report helpers, in the order they are printed.
-pub(super) const HELPERS: &[PythonHelper] = &[
+/// Helpers for an aggregator's input, printed before the aggregators' own.
+pub(super) const INPUT_HELPERS: &[PythonHelper] = &[
     PythonHelper {
         name: "finite",
         needs: &["TaskError", "show_number"],
@@ -31,131 +31,10 @@ pub(super) const HELPERS: &[PythonHelper] = &[
     return value
 "#,
     },
-    PythonHelper {
-        name: "collect",
-        needs: &[],
-        imports: &[],
-        code: r#"async def collect(values):
-    return [value async for value in values]
-"#,
-    },
-    PythonHelper {
-        name: "count",
-        needs: &[],
-        imports: &[],
-        code: r#"async def count(values):
-    n = 0
-    async for _ in values:
-        n += 1
-    return n
-"#,
-    },
-    PythonHelper {
-        name: "total",
-        needs: &["overflow"],
-        imports: &[],
-        code: r#"async def total(values):
-    """sum: named so as not to shadow Python's sum."""
-    result = 0.0
-    async for value in values:
-        result += value
-    return overflow("sum", result)
-"#,
-    },
-    PythonHelper {
-        name: "smallest",
-        needs: &[],
-        imports: &[],
-        code: r#"async def smallest(values):
-    """min: None (shown as "empty") when no value arrives."""
-    result = None
-    async for value in values:
-        result = value if result is None else min(result, value)
-    return result
-"#,
-    },
-    PythonHelper {
-        name: "largest",
-        needs: &[],
-        imports: &[],
-        code: r#"async def largest(values):
-    """max: None (shown as "empty") when no value arrives."""
-    result = None
-    async for value in values:
-        result = value if result is None else max(result, value)
-    return result
-"#,
-    },
-    PythonHelper {
-        name: "mean",
-        needs: &[],
-        imports: &[],
-        code: r#"async def mean(values):
-    """A running mean, one pass."""
-    n, result = 0, 0.0
-    async for value in values:
-        n += 1
-        result += (value - result) / n
-    return result if n else None
-"#,
-    },
-    PythonHelper {
-        name: "stats",
-        needs: &[],
-        imports: &[],
-        code: r#"async def stats(values):
-    """The post's complex_task in one pass, starting from the first value
-    (the post starts min_ at 0, so no value is ever below it)."""
-    n, low, high, mean = 0, None, None, 0.0
-    async for value in values:
-        n += 1
-        low = value if low is None else min(low, value)
-        high = value if high is None else max(high, value)
-        mean += (value - mean) / n
-    return {"count": n, "min": low, "max": high, "mean": mean} if n else None
-"#,
-    },
-    PythonHelper {
-        name: "spread",
-        needs: &["TaskError", "overflow"],
-        imports: &["math"],
-        code: r#"async def spread(values, name):
-    """Sample variance (var) or standard deviation (std), by Welford's one-pass method."""
-    n, mean, squares = 0, 0.0, 0.0
-    async for value in values:
-        n += 1
-        delta = value - mean
-        mean += delta / n
-        squares += delta * (value - mean)
-    if n == 0:
-        return None
-    if n == 1:
-        raise TaskError(f"{name} needs at least 2 values (sample variance), got 1")
-    variance = squares / (n - 1)
-    return overflow(name, variance if name == "var" else math.sqrt(variance))
-"#,
-    },
-    PythonHelper {
-        name: "first",
-        needs: &[],
-        imports: &[],
-        code: r#"async def first(values):
-    async for value in values:
-        return value
-    return None
-"#,
-    },
-    PythonHelper {
-        name: "last",
-        needs: &[],
-        imports: &[],
-        code: r#"async def last(values):
-    result = None
-    async for value in values:
-        result = value
-    return result
-"#,
-    },
+];
+
+/// Group and report helpers, printed after the aggregators'.
+pub(super) const HELPERS: &[PythonHelper] = &[
     PythonHelper {
         name: "settle",
         needs: &["TaskError"],
