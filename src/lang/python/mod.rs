@@ -37,14 +37,16 @@ pub enum PythonStyle {
 
 /// The Python helpers, in the order they are printed: sources, transforms,
 /// aggregators, groups and the report. Each is emitted only when used, with
-/// the helpers it needs.
-fn helpers() -> impl Iterator<Item = &'static PythonHelper> {
+/// the helpers it needs. Listed once per export (one loop, not one chain of
+/// iterators inlined at every use).
+fn helpers() -> Vec<&'static PythonHelper> {
     source_helpers::HELPERS
         .iter()
         .chain(Transform::python_helpers())
         .chain(result_helpers::INPUT_HELPERS)
         .chain(Aggregator::python_helpers())
         .chain(result_helpers::HELPERS)
+        .collect()
 }
 
 /// Lines longer than this (PEP 8 with Black's allowance) break a group's
@@ -63,11 +65,14 @@ const MAX_LINE: usize = 88;
 /// assert!(python.ends_with("asyncio.run(main())\n"));
 /// ```
 pub(crate) fn program(program: &Program, style: PythonStyle) -> String {
-    let mut writer = Writer::default();
+    let mut writer = Writer {
+        all: helpers(),
+        ..Writer::default()
+    };
     for def in &program.sources {
         let mut name = def.name.clone();
         while RESERVED.contains(&name.as_str())
-            || helpers().any(|helper| helper.name == name)
+            || writer.all.iter().any(|helper| helper.name == name)
             || program
                 .sources
                 .iter()
@@ -109,7 +114,11 @@ pub(crate) fn program(program: &Program, style: PythonStyle) -> String {
 
     let mut out = String::new();
     let mut imports = vec!["asyncio"];
-    for helper in helpers().filter(|helper| writer.helpers.contains(helper.name)) {
+    for helper in writer
+        .all
+        .iter()
+        .filter(|helper| writer.helpers.contains(helper.name))
+    {
         for module in helper.imports {
             if !imports.contains(module) {
                 imports.push(module);
@@ -132,7 +141,11 @@ pub(crate) fn program(program: &Program, style: PythonStyle) -> String {
     out.push_str(&sources);
     out.push_str(&main);
     out.push_str("\n\n# The playground's building blocks, in plain asyncio.\n\n\n");
-    for helper in helpers().filter(|helper| writer.helpers.contains(helper.name)) {
+    for helper in writer
+        .all
+        .iter()
+        .filter(|helper| writer.helpers.contains(helper.name))
+    {
         out.push_str(helper.code);
         out.push_str("\n\n");
     }
@@ -151,6 +164,9 @@ pub(crate) fn program(program: &Program, style: PythonStyle) -> String {
 /// Collects which helpers the program needs while writing its parts.
 #[derive(Default)]
 struct Writer {
+    /// Every helper, in print order.
+    all: Vec<&'static PythonHelper>,
+    /// The helpers used.
     helpers: BTreeSet<&'static str>,
     /// Source names as Python names (one that is a Python word gets a `_`).
     names: HashMap<String, String>,
@@ -164,7 +180,7 @@ impl Python for Writer {
         if !self.helpers.insert(name) {
             return;
         }
-        if let Some(helper) = helpers().find(|helper| helper.name == name) {
+        if let Some(helper) = self.all.iter().copied().find(|helper| helper.name == name) {
             for need in helper.needs {
                 self.use_helper(need);
             }
