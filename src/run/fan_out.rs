@@ -19,10 +19,14 @@
 //!   `join_all` drops them (copy order up to 30 copies; beyond, the most
 //!   recently polled first).
 //!
-//! When a poll's work runs out in the middle of a wake, the general path and
-//! this one split the copies at different places: the values, results and
-//! times stay the same, only the order of same-instant events of copies past
-//! that point (untraced, at 10^4 copies and more) can differ.
+//! Each value spends the general path's work ([`Budget::POLLED_WORK`]), so
+//! polls end where they would. When a poll's work runs out in the middle of
+//! a wake (more than 4096 copies at once), the general path and this one
+//! split the copies at different places: the values, results and times stay
+//! the same, only the order of same-instant events of copies past that point
+//! can differ.
+//!
+//! [`Budget::POLLED_WORK`]: crate::budget::Budget::POLLED_WORK
 
 use std::collections::{BTreeMap, VecDeque};
 use std::future::poll_fn;
