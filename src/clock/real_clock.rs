@@ -37,9 +37,18 @@ fn read(performance: &Option<web_sys::Performance>) -> f64 {
         .map_or_else(js_sys::Date::now, web_sys::Performance::now)
 }
 
+/// The clock's tick: `performance.now()` is coarsened to 0.1 ms in a page
+/// that is not cross-origin isolated, and deadlines are rounded up to it.
+const TICK_MS: f64 = 0.1;
+
 impl RealBase {
     fn arm(&self, deadline: f64) {
-        let delay = (deadline - self.now()).max(0.0).ceil() as u32;
+        // A browser timer takes whole milliseconds. Rounding the wait up
+        // made every sleep about 1 ms late (100 ms from a deadline at
+        // `now + 100.05` became 101); rounded up from a tick before the
+        // deadline, it fires at most a tick early, and `fire` waits out the
+        // rest.
+        let delay = (deadline - self.now() - TICK_MS).max(0.0).ceil() as u32;
         let this = self.this.clone();
         let timeout = Timeout::new(delay, move || {
             if let Some(base) = this.upgrade() {
@@ -56,6 +65,13 @@ impl RealBase {
         self.armed.borrow_mut().take();
         let next = {
             let mut queue = self.queue.borrow_mut();
+            if let Some(deadline) = queue.next_deadline() {
+                // At most a tick early (see `arm`): waiting it out here costs
+                // less than the whole millisecond another timer would.
+                if deadline - self.now() <= TICK_MS {
+                    while self.now() < deadline {}
+                }
+            }
             queue.fire_due(self.now());
             queue.next_deadline()
         };
@@ -74,7 +90,7 @@ impl TimeBase for RealBase {
         &self.queue
     }
 
-    /// Deadlines are rounded up to a tenth of a millisecond, so sleepers
+    /// Deadlines are rounded up to a tick, a tenth of a millisecond, so sleepers
     /// started together share a bucket (10^6 sources: a few thousand buckets),
     /// while a sleep waits at most 0.1 ms longer than asked.
     fn quantize(&self, deadline: f64) -> f64 {
