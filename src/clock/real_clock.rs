@@ -1,4 +1,4 @@
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use gloo_timers::callback::Timeout;
@@ -22,6 +22,8 @@ struct RealBase {
     armed: RefCell<Option<Armed>>,
     /// `None` only where no `MessageChannel` can be made.
     rearm: Option<Rearm>,
+    /// A message to arm the timer is on its way.
+    rearm_pending: Cell<bool>,
     this: Weak<RealBase>,
 }
 
@@ -40,6 +42,7 @@ impl Rearm {
         let channel = web_sys::MessageChannel::new().ok()?;
         let on_message = Closure::<dyn FnMut()>::new(move || {
             if let Some(base) = base.upgrade() {
+                base.rearm_pending.set(false);
                 base.arm_next();
             }
         });
@@ -118,18 +121,29 @@ impl RealBase {
             queue.fire_due(self.now());
             queue.next_deadline()
         };
-        let Some(deadline) = next else {
-            return;
-        };
-        let soon = deadline - self.now() < NESTED_CLAMP_MS;
-        let posted = soon
-            && self
+        if let Some(deadline) = next {
+            self.schedule(deadline);
+        }
+    }
+
+    /// Arms the browser timer for `deadline`: a wait under 4 ms from a
+    /// message to ourselves (see [`Rearm`]), which arms it for the earliest
+    /// deadline once it arrives, about 0.1 ms later.
+    fn schedule(&self, deadline: f64) {
+        if deadline - self.now() < NESTED_CLAMP_MS {
+            if self.rearm_pending.get() {
+                return;
+            }
+            let posted = self
                 .rearm
                 .as_ref()
                 .is_some_and(|rearm| rearm.sender.post_message(&JsValue::UNDEFINED).is_ok());
-        if !posted {
-            self.arm(deadline);
+            if posted {
+                self.rearm_pending.set(true);
+                return;
+            }
         }
+        self.arm(deadline);
     }
 
     /// Arms the browser timer for the earliest deadline, unless it already is.
@@ -168,7 +182,7 @@ impl TimeBase for RealBase {
             None => true,
         };
         if earlier {
-            self.arm(deadline);
+            self.schedule(deadline);
         }
     }
 }
@@ -183,6 +197,7 @@ impl RealClock {
             queue: RefCell::default(),
             armed: RefCell::default(),
             rearm: Rearm::new(this.clone()),
+            rearm_pending: Cell::new(false),
             this: this.clone(),
         }))
     }
