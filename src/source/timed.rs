@@ -114,8 +114,8 @@ impl<C: Clock> Stream for Timed<C> {
 
 impl<C: Clock> Timed<C> {
     /// Waits `delay` (> 0) before the next value: busy-waits it when
-    /// `blocking`, else sleeps. Out of line, so the zero-delay hop above
-    /// stays a small function.
+    /// `blocking`, else sleeps. Kept out of `poll_next`, whose hot path is
+    /// the zero-delay hop.
     #[inline(never)]
     fn wait(&mut self, delay: f64, cx: &mut Context<'_>) -> Poll<Result<Tick, SourceError>> {
         let mut tick = Tick::ready(0.0);
