@@ -126,5 +126,5 @@ pub fn run_virtual_copies(program: &Program, copies: Copies) -> Result<Report, P
     let plan = Plan::compile_copies(program, copies)?;
     let engine = Engine::new(VirtualClock::new(), plan, Rc::new(NoIo));
     let finished = engine.clock().clone().block_on(engine.run(None));
-    Ok(engine.report(finished.is_none()))
+    Ok(engine.final_report(finished.is_none()))
 }
