@@ -412,9 +412,9 @@ export class AsyncPlayground extends ShadowElement {
     const scrubbed = { replay: null, report, code };
     this.#scrubbed = scrubbed;
     if (!this.#studio) {
+      const owner = this.#current;
       this.#replayNote("Loading the replay controls…");
       this.#askStudio().then((problem) => {
-        if (this.#scrubbed !== scrubbed) return;
         if (problem) {
           this.#replayNote(
             `The replay controls could not be loaded: ${problem} The run and its timeline are complete without them.`,
@@ -423,6 +423,8 @@ export class AsyncPlayground extends ShadowElement {
           return;
         }
         this.#replayNote("");
+        // A later run owns the timeline now: its own #keepReplay gives it a transport.
+        if (this.#scrubbed !== scrubbed || (this.#current && this.#current !== owner)) return;
         const replay = this.#makeReplay(scrubbed);
         this.#withTimeline((timeline) => timeline.attachReplay(replay, { t }));
       });

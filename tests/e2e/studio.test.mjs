@@ -6,7 +6,16 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { assert, ROOT, waitFor } from "./harness.mjs";
-import { chooseClock, open, playground, resultsOf, runAndWait, setCode, statusOf } from "./playground-helpers.mjs";
+import {
+  chooseClock,
+  open,
+  playground,
+  resultsOf,
+  runAndWait,
+  setCode,
+  statusOf,
+  waitForRunEnd,
+} from "./playground-helpers.mjs";
 
 const STUDIO = /\/pkg-studio\//;
 const RANDOM = "source call = [1] every 100ms spike 10% 1s\ngather(10 * first(call))\n";
@@ -194,6 +203,41 @@ export const tests = {
       assert.ok(lanes.includes("waiting"), `at 1.5 s the sources wait: ${lanes}`);
       assert.deepEqual(await pg.locator("timeline-view").evaluate((tl) => tl.position), { t: 1500, playing: false });
       assert.equal((await resultsOf(pg)).length, 1);
+    },
+  },
+
+  "a studio arriving during a later run gives the earlier run no transport; the later run gets its own": {
+    timeout: 90_000,
+    run: async ({ page, baseUrl }) => {
+      let release;
+      const held = new Promise((resolve) => (release = resolve));
+      await page.route(STUDIO, async (route) => {
+        await held;
+        await route.continue();
+      });
+      await open(page, baseUrl);
+      const pg = playground(page);
+      await runVirtual(pg, "sum([1, 2, 3] every 1s)\n");
+      assert.equal(await replayNote(pg).textContent(), "Loading the replay controls…");
+      // A real-clock run of 1.5 s; the studio arrives while it runs.
+      await setCode(pg, "sum([1, 2, 3] every 500ms)\n");
+      await chooseClock(pg, "real");
+      await pg.locator("#run").click();
+      await waitFor(() => pg.evaluate(() => document.querySelector("async-playground").hasAttribute("running")), {
+        message: "the second run to start",
+      });
+      release();
+      await waitFor(async () => !(await replayNote(pg).isVisible()), { message: "the studio to arrive" });
+      assert.ok(
+        await pg.evaluate(() => document.querySelector("async-playground").hasAttribute("running")),
+        "the second run still runs",
+      );
+      assert.equal(await transportShown(pg), false, "no transport for the first run on the second run's timeline");
+      const rows = await waitForRunEnd(pg);
+      assert.equal(rows[0].value, "6");
+      await waitFor(() => transportShown(pg), { message: "the second run's transport" });
+      const end = await pg.locator("timeline-view").evaluate((tl) => tl.position.t);
+      assert.ok(end >= 1500 && end < 3000, `the transport is the second run's (ends at ${end} ms, not 3000)`);
     },
   },
 };
