@@ -110,5 +110,5 @@ pub fn run_virtual(program: &Program) -> Result<Report, PlanError> {
     let plan = Plan::compile(program)?;
     let engine = Engine::new(VirtualClock::new(), plan, Rc::new(NoIo));
     let finished = engine.clock().clone().block_on(engine.run(None));
-    Ok(engine.report(finished.is_none()))
+    Ok(engine.final_report(finished.is_none()))
 }
