@@ -16,7 +16,7 @@ pub use seeds::{percentile, Bin, SeedRuns, StatementSpread};
 
 use std::rc::Rc;
 
-use crate::clock::{Clock, VirtualClock};
+use crate::clock::{Clock, EitherClock, VirtualClock};
 use crate::program::Program;
 use crate::source::NoIo;
 use crate::trace::Report;
@@ -43,14 +43,14 @@ pub fn ideal_times(program: &Program) -> Result<Vec<f64>, PlanError> {
 /// ```
 pub struct Ideals {
     clock: VirtualClock,
-    engine: Engine<VirtualClock>,
+    engine: Engine<EitherClock>,
 }
 
 impl Ideals {
     pub fn new(program: &Program) -> Result<Ideals, PlanError> {
         let plan = Plan::compile_for_ideal(program)?;
         let clock = VirtualClock::new();
-        let engine = Engine::new(clock.clone(), plan, Rc::new(NoIo));
+        let engine = Engine::new(clock.clone().into(), plan, Rc::new(NoIo));
         Ok(Ideals { clock, engine })
     }
 
@@ -108,7 +108,8 @@ impl Ideals {
 /// ```
 pub fn run_virtual(program: &Program) -> Result<Report, PlanError> {
     let plan = Plan::compile(program)?;
-    let engine = Engine::new(VirtualClock::new(), plan, Rc::new(NoIo));
-    let finished = engine.clock().clone().block_on(engine.run(None));
+    let clock = VirtualClock::new();
+    let engine = Engine::new(EitherClock::from(clock.clone()), plan, Rc::new(NoIo));
+    let finished = clock.block_on(engine.run(None));
     Ok(engine.report(finished.is_none()))
 }
