@@ -145,7 +145,8 @@ impl Digits {
     /// Dragon4, as core's `flt2dec::strategy::dragon::format_shortest`
     /// (whose results its faster Grisu path reproduces): generate digits of
     /// `mant / scale` until one of the two neighbours' halfway points is
-    /// passed, then round.
+    /// passed, then round. In `u128` when every number fits (about
+    /// `1e-16..1e22`, twenty times faster than the bignum), else in [`Big`].
     fn shortest(value: f64, ties_even: bool) -> Digits {
         let (mant, exp) = decode(value);
         let subnormal = value < f64::MIN_POSITIVE;
@@ -159,68 +160,25 @@ impl Digits {
         } else {
             (mant << 1, 1, exp - 1)
         };
-        let within = |order: Ordering| {
-            if inclusive {
-                order != Ordering::Greater
-            } else {
-                order == Ordering::Less
-            }
-        };
-        let mut exponent = estimate_exponent(mant + plus, exp);
-        let (mut mant, mut minus, mut plus) = (Big::new(mant), Big::new(1), Big::new(plus));
-        let mut scale = Big::new(1);
-        if exp < 0 {
-            scale.shl(exp.unsigned_abs());
-        } else {
-            for big in [&mut mant, &mut minus, &mut plus] {
-                big.shl(exp.unsigned_abs());
-            }
-        }
-        if exponent >= 0 {
-            scale.mul_pow10(exponent.unsigned_abs());
-        } else {
-            for big in [&mut mant, &mut minus, &mut plus] {
-                big.mul_pow10(exponent.unsigned_abs());
-            }
-        }
-        if within(scale.cmp(&mant.sum(&plus))) {
-            exponent += 1;
-        } else {
-            for big in [&mut mant, &mut minus, &mut plus] {
-                big.mul_small(10);
-            }
-        }
-        let multiples = multiples(&scale);
-        let mut digits = Digits {
-            buf: [b'0'; 18],
-            len: 0,
+        let exponent = estimate_exponent(mant + plus, exp);
+        // Bits of 10^n, over-estimated: 3.375 n + 1.
+        let pow10_bits = |n: i32| n.max(0) * 27 / 8 + 1;
+        let mant_bits = 56 + exp.max(0) + pow10_bits(-exponent);
+        let scale_bits = (-exp).max(0) + pow10_bits(exponent);
+        // Room for × 10, × 8 and a sum.
+        let dragon = Dragon {
+            mant,
+            plus,
+            exp,
             exponent,
+            inclusive,
+            ties_even,
         };
-        let (down, up) = loop {
-            digits.buf[digits.len] = b'0' + next_digit(&mut mant, &multiples);
-            digits.len += 1;
-            let down = within(mant.cmp(&minus));
-            let up = within(scale.cmp(&mant.sum(&plus)));
-            if down || up {
-                break (down, up);
-            }
-            for big in [&mut mant, &mut minus, &mut plus] {
-                big.mul_small(10);
-            }
-        };
-        let round_up = up
-            && (!down || {
-                mant.shl(1);
-                match mant.cmp(&scale) {
-                    Ordering::Greater => true,
-                    Ordering::Less => false,
-                    Ordering::Equal => !ties_even || digits.buf[digits.len - 1] % 2 == 1,
-                }
-            });
-        if round_up {
-            digits.round_up();
+        if mant_bits.max(scale_bits) + 8 <= 128 {
+            dragon.digits::<u128>()
+        } else {
+            dragon.digits::<Big>()
         }
-        digits
     }
 
     /// Adds one at the last digit: `…19` → `…2`, `99` → `10` with the
@@ -238,6 +196,141 @@ impl Digits {
                 self.exponent += 1;
             }
         }
+    }
+}
+
+/// A decoded float for [`Dragon::digits`]: `mant × 2^exp`, its
+/// neighbours' halfway points `plus` above and one below (same units), and
+/// the estimated decimal exponent.
+struct Dragon {
+    mant: u64,
+    plus: u64,
+    exp: i32,
+    exponent: i32,
+    inclusive: bool,
+    ties_even: bool,
+}
+
+impl Dragon {
+    fn digits<N: Natural>(self) -> Digits {
+        let within = |order: Ordering| {
+            if self.inclusive {
+                order != Ordering::Greater
+            } else {
+                order == Ordering::Less
+            }
+        };
+        let mut exponent = self.exponent;
+        let (mut mant, mut minus, mut plus) = (N::new(self.mant), N::new(1), N::new(self.plus));
+        let mut scale = N::new(1);
+        if self.exp < 0 {
+            scale.shl(self.exp.unsigned_abs());
+        } else {
+            for n in [&mut mant, &mut minus, &mut plus] {
+                n.shl(self.exp.unsigned_abs());
+            }
+        }
+        if exponent >= 0 {
+            scale.mul_pow10(exponent.unsigned_abs());
+        } else {
+            for n in [&mut mant, &mut minus, &mut plus] {
+                n.mul_pow10(exponent.unsigned_abs());
+            }
+        }
+        if within(scale.compare(&mant.sum(&plus))) {
+            exponent += 1;
+        } else {
+            for n in [&mut mant, &mut minus, &mut plus] {
+                n.mul_small(10);
+            }
+        }
+        // scale × 8, × 4, × 2, × 1: a digit in four comparisons.
+        let mut multiples = [(scale, 8), (scale, 4), (scale, 2), (scale, 1)];
+        for (n, factor) in &mut multiples {
+            n.mul_small(u32::from(*factor));
+        }
+        let mut digits = Digits {
+            buf: [b'0'; 18],
+            len: 0,
+            exponent,
+        };
+        let (down, up) = loop {
+            let mut digit = 0;
+            for (multiple, factor) in &multiples {
+                if mant.compare(multiple) != Ordering::Less {
+                    mant.sub(multiple);
+                    digit += factor;
+                }
+            }
+            digits.buf[digits.len] = b'0' + digit;
+            digits.len += 1;
+            let down = within(mant.compare(&minus));
+            let up = within(scale.compare(&mant.sum(&plus)));
+            if down || up {
+                break (down, up);
+            }
+            for n in [&mut mant, &mut minus, &mut plus] {
+                n.mul_small(10);
+            }
+        };
+        let round_up = up
+            && (!down || {
+                mant.shl(1);
+                match mant.compare(&scale) {
+                    Ordering::Greater => true,
+                    Ordering::Less => false,
+                    Ordering::Equal => !self.ties_even || digits.buf[digits.len - 1] % 2 == 1,
+                }
+            });
+        if round_up {
+            digits.round_up();
+        }
+        digits
+    }
+}
+
+/// What Dragon4 does with its numbers: [`Big`] holds any, `u128` the common
+/// ones fast.
+trait Natural: Copy {
+    fn new(value: u64) -> Self;
+    fn shl(&mut self, bits: u32);
+    fn mul_small(&mut self, factor: u32);
+    fn mul_pow10(&mut self, mut power: u32) {
+        while power > 9 {
+            self.mul_small(1_000_000_000);
+            power -= 9;
+        }
+        self.mul_small(10u32.pow(power));
+    }
+    fn sum(&self, other: &Self) -> Self;
+    /// `self -= other`, where `other <= self`.
+    fn sub(&mut self, other: &Self);
+    fn compare(&self, other: &Self) -> Ordering;
+}
+
+impl Natural for u128 {
+    fn new(value: u64) -> u128 {
+        value.into()
+    }
+
+    fn shl(&mut self, bits: u32) {
+        *self <<= bits;
+    }
+
+    fn mul_small(&mut self, factor: u32) {
+        *self *= u128::from(factor);
+    }
+
+    fn sum(&self, other: &u128) -> u128 {
+        self + other
+    }
+
+    fn sub(&mut self, other: &u128) {
+        *self -= other;
+    }
+
+    fn compare(&self, other: &u128) -> Ordering {
+        self.cmp(other)
     }
 }
 
@@ -260,27 +353,6 @@ fn estimate_exponent(mant: u64, exp: i32) -> i32 {
     let bits = i64::from(64 - (mant - 1).leading_zeros());
     // 1292913986 = floor(2^32 × log10(2)): never over.
     (((bits + i64::from(exp)) * 1_292_913_986) >> 32) as i32
-}
-
-/// `scale × 8, × 4, × 2, × 1`, to take a digit off in four comparisons.
-fn multiples(scale: &Big) -> [(Big, u8); 4] {
-    let mut multiples = [(*scale, 8), (*scale, 4), (*scale, 2), (*scale, 1)];
-    for (big, factor) in &mut multiples {
-        big.mul_small((*factor).into());
-    }
-    multiples
-}
-
-/// The next digit of `mant / scale` (< 10), leaving the remainder in `mant`.
-fn next_digit(mant: &mut Big, multiples: &[(Big, u8); 4]) -> u8 {
-    let mut digit = 0;
-    for (multiple, factor) in multiples {
-        if mant.cmp(multiple) != Ordering::Less {
-            mant.sub(multiple);
-            digit += factor;
-        }
-    }
-    digit
 }
 
 /// `0.d1d2… × 10^exponent` without an exponent, with at least
@@ -369,52 +441,10 @@ struct Big {
 }
 
 impl Big {
-    fn new(value: u64) -> Big {
-        let mut big = Big {
-            len: 2,
-            limbs: [0; LIMBS],
-        };
-        big.limbs[0] = value as u32;
-        big.limbs[1] = (value >> 32) as u32;
-        big.trim();
-        big
-    }
-
     fn trim(&mut self) {
         while self.len > 0 && self.limbs[self.len - 1] == 0 {
             self.len -= 1;
         }
-    }
-
-    fn mul_small(&mut self, factor: u32) {
-        let mut carry = 0;
-        for limb in &mut self.limbs[..self.len] {
-            let product = u64::from(*limb) * u64::from(factor) + carry;
-            *limb = product as u32;
-            carry = product >> 32;
-        }
-        if carry > 0 {
-            self.limbs[self.len] = carry as u32;
-            self.len += 1;
-        }
-    }
-
-    fn mul_pow10(&mut self, mut power: u32) {
-        while power > 9 {
-            self.mul_small(1_000_000_000);
-            power -= 9;
-        }
-        self.mul_small(10u32.pow(power));
-    }
-
-    fn shl(&mut self, bits: u32) {
-        let words = (bits / 32) as usize;
-        if self.len > 0 && words > 0 {
-            self.limbs.copy_within(..self.len, words);
-            self.limbs[..words].fill(0);
-            self.len += words;
-        }
-        self.mul_small(1 << (bits % 32));
     }
 
     fn shr(&mut self, bits: u32) {
@@ -439,6 +469,54 @@ impl Big {
         word < self.len && self.limbs[word] >> (index % 32) & 1 == 1
     }
 
+    /// Divides in place; returns the remainder.
+    fn div_small(&mut self, divisor: u32) -> u32 {
+        let mut remainder = 0u64;
+        for limb in self.limbs[..self.len].iter_mut().rev() {
+            let current = remainder << 32 | u64::from(*limb);
+            *limb = (current / u64::from(divisor)) as u32;
+            remainder = current % u64::from(divisor);
+        }
+        self.trim();
+        remainder as u32
+    }
+}
+
+impl Natural for Big {
+    fn new(value: u64) -> Big {
+        let mut big = Big {
+            len: 2,
+            limbs: [0; LIMBS],
+        };
+        big.limbs[0] = value as u32;
+        big.limbs[1] = (value >> 32) as u32;
+        big.trim();
+        big
+    }
+
+    fn mul_small(&mut self, factor: u32) {
+        let mut carry = 0;
+        for limb in &mut self.limbs[..self.len] {
+            let product = u64::from(*limb) * u64::from(factor) + carry;
+            *limb = product as u32;
+            carry = product >> 32;
+        }
+        if carry > 0 {
+            self.limbs[self.len] = carry as u32;
+            self.len += 1;
+        }
+    }
+
+    fn shl(&mut self, bits: u32) {
+        let words = (bits / 32) as usize;
+        if self.len > 0 && words > 0 {
+            self.limbs.copy_within(..self.len, words);
+            self.limbs[..words].fill(0);
+            self.len += words;
+        }
+        self.mul_small(1 << (bits % 32));
+    }
+
     fn sum(&self, other: &Big) -> Big {
         let mut sum = *self;
         sum.len = self.len.max(other.len);
@@ -455,7 +533,6 @@ impl Big {
         sum
     }
 
-    /// `self -= other`, where `other <= self`.
     fn sub(&mut self, other: &Big) {
         let mut borrow = 0;
         for (limb, take) in self.limbs[..self.len].iter_mut().zip(other.limbs) {
@@ -467,19 +544,7 @@ impl Big {
         self.trim();
     }
 
-    /// Divides in place; returns the remainder.
-    fn div_small(&mut self, divisor: u32) -> u32 {
-        let mut remainder = 0u64;
-        for limb in self.limbs[..self.len].iter_mut().rev() {
-            let current = remainder << 32 | u64::from(*limb);
-            *limb = (current / u64::from(divisor)) as u32;
-            remainder = current % u64::from(divisor);
-        }
-        self.trim();
-        remainder as u32
-    }
-
-    fn cmp(&self, other: &Big) -> Ordering {
+    fn compare(&self, other: &Big) -> Ordering {
         self.len.cmp(&other.len).then_with(|| {
             self.limbs[..self.len]
                 .iter()
