@@ -3,6 +3,8 @@
 // the end, so a plain cut shows the same text for both. A label gives way in
 // the middle ("sum(…300))"); labels that still look alike show the place
 // where they differ ("…y=300\"…"); any still alike get a number ("…·2").
+// Copies of one task (`gather(4 * sum(a))`) have the same text: each gets its
+// copy number ("sum(a) #2"), as the replay's moment panel names them.
 
 /** `text` cut to `room` characters, the middle replaced by "…" (whole code points). */
 export function cutMiddle(text, room) {
@@ -69,4 +71,26 @@ export function fitLabels(labels) {
     }
   }
   return shown;
+}
+
+/**
+ * Each lane's name: its label, numbered " #1", " #2", … in lane order when
+ * several lanes share it (the same rule as the replay's lane names, so the
+ * timeline and the moment panel say the same).
+ * @param {{id: number, label: string}[]} lanes
+ * @returns {Map<number, string>} lane id → name
+ */
+export function laneNames(lanes) {
+  const byId = [...lanes].sort((a, b) => a.id - b.id);
+  const count = new Map();
+  for (const { label } of byId) count.set(label, (count.get(label) ?? 0) + 1);
+  const numbered = new Map();
+  return new Map(
+    byId.map(({ id, label }) => {
+      if (count.get(label) === 1) return [id, label];
+      const n = (numbered.get(label) ?? 0) + 1;
+      numbered.set(label, n);
+      return [id, `${label} #${n}`];
+    }),
+  );
 }

@@ -5,7 +5,7 @@
 import { formatTick, formatTime, formatValue } from "./format.js";
 import { layoutRows } from "./timeline-layout.js";
 import { INITIAL_DOMAIN_MS, TimeScale } from "./timeline-scale.js";
-import { fitLabels } from "./timeline-labels.js";
+import { fitLabels, laneNames } from "./timeline-labels.js";
 import { svg, svgText, svgTitle } from "./timeline-svg.js";
 
 const AXIS_HEIGHT = 26;
@@ -62,6 +62,7 @@ export class TimelinePlot {
     this.moment = null;
     this.scale.domainMs = INITIAL_DOMAIN_MS;
     this.layout = { rows: [], lastDescendantRow: new Map(), hidden: 0 };
+    this.names = new Map();
     this.redraw();
   }
 
@@ -92,10 +93,9 @@ export class TimelinePlot {
     for (const lane of lanes) {
       if (!this.lanes.has(lane.id)) this.lanes.set(lane.id, newLaneState(lane));
     }
-    this.layout = layoutRows(
-      [...this.lanes.values()].map((s) => s.lane),
-      MAX_ROWS,
-    );
+    const all = [...this.lanes.values()].map((s) => s.lane);
+    this.layout = layoutRows(all, MAX_ROWS);
+    this.names = laneNames(all);
     this.redraw();
   }
 
@@ -152,6 +152,7 @@ export class TimelinePlot {
   load({ lanes, events, ideals, endMs, openLanesKind }) {
     this.lanes = new Map(lanes.map((lane) => [lane.id, newLaneState(lane)]));
     this.layout = layoutRows(lanes, MAX_ROWS);
+    this.names = laneNames(lanes);
     this.freezes = [];
     this.ideals = ideals;
     this.now = null;
@@ -239,7 +240,8 @@ export class TimelinePlot {
   fitLabelWidth() {
     let widest = 0;
     for (const lane of this.layout.rows) {
-      widest = Math.max(widest, PAD_LEFT + lane.depth * INDENT + Array.from(lane.label).length * LABEL_CHAR_PX + 12);
+      const chars = Array.from(this.names.get(lane.id)).length;
+      widest = Math.max(widest, PAD_LEFT + lane.depth * INDENT + chars * LABEL_CHAR_PX + 12);
     }
     const most = Math.max(this.width * (this.width < 500 ? 0.3 : 0.34), 96);
     return Math.round(Math.min(Math.max(widest, 96), most, 260));
@@ -293,9 +295,10 @@ export class TimelinePlot {
     });
     // Labels and tree guides after every stripe, so no stripe covers a guide.
     const labelX = (lane) => PAD_LEFT + lane.depth * INDENT;
+    const { names } = this;
     const shown = fitLabels(
       rows.map((lane) => ({
-        text: lane.label,
+        text: names.get(lane.id),
         room: Math.max(Math.floor((this.labelWidth - labelX(lane) - 6) / LABEL_CHAR_PX), 1),
       })),
     );
@@ -313,7 +316,8 @@ export class TimelinePlot {
         },
         this.labelsSvg,
       );
-      svgTitle(isGroup && lane.kind !== lane.label ? `${lane.label} (${lane.kind})` : lane.label, text);
+      const name = names.get(lane.id);
+      svgTitle(isGroup && lane.kind !== lane.label ? `${name} (${lane.kind})` : name, text);
       if (isGroup) this.drawTreeGuide(lane, row, lastDescendantRow.get(lane.id));
     });
   }
@@ -484,7 +488,7 @@ export class TimelinePlot {
     const x = this.xOf(event.t);
     const value = formatValue(event.value);
     const at = formatTime(event.t);
-    const label = `${state.lane.label}: value ${value} at ${at}`;
+    const label = `${this.names.get(state.lane.id)}: value ${value} at ${at}`;
     const marker = svg(
       "circle",
       {
@@ -504,7 +508,7 @@ export class TimelinePlot {
     svgTitle(label, marker);
     const details = [`value ${value}`, `at ${at}`];
     if (event.lateMs > 0) details.push(`timer fired ${formatTime(event.lateMs)} late`);
-    this.tips.set(marker, { title: state.lane.label, details });
+    this.tips.set(marker, { title: this.names.get(state.lane.id), details });
 
     if (this.compact) return;
     const halfWidth = (Array.from(value).length * VALUE_CHAR_PX) / 2;
@@ -536,7 +540,10 @@ export class TimelinePlot {
       },
       state.nodes.blocks,
     );
-    svgTitle(`${state.lane.label}: blocked the loop for ${formatTime(event.ms || 0)} at ${formatTime(event.t)}`, block);
+    svgTitle(
+      `${this.names.get(state.lane.id)}: blocked the loop for ${formatTime(event.ms || 0)} at ${formatTime(event.t)}`,
+      block,
+    );
   }
 
   drawEndMark(state) {
@@ -551,7 +558,7 @@ export class TimelinePlot {
       cancel: ["cancelled", null],
       stopped: ["stopped", null],
     }[kind];
-    const label = `${state.lane.label}: ${said[0]}${said[1] ? ` with ${said[1]}` : ""} at ${at}`;
+    const label = `${this.names.get(state.lane.id)}: ${said[0]}${said[1] ? ` with ${said[1]}` : ""} at ${at}`;
     const mark = svgText(
       END_GLYPHS[kind],
       {
@@ -568,7 +575,7 @@ export class TimelinePlot {
     );
     svgTitle(label, mark);
     this.tips.set(mark, {
-      title: state.lane.label,
+      title: this.names.get(state.lane.id),
       details: [said[1] ? `${said[0]}: ${said[1]}` : said[0], `at ${at}`],
     });
     state.nodes.endMark = mark;

@@ -238,4 +238,31 @@ export const tests = {
     }
     await screenshot("labels-375");
   },
+
+  "copies of one task are numbered in the labels, as the moment panel names them": async ({ page, baseUrl }) => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    await open(page, baseUrl);
+    const pg = playground(page);
+    await runVirtual(pg, ["source a = [10, 20, 40] every 100ms", "gather(3 * sum(a), sum(a | take 1))"].join("\n"));
+    const labels = await pg.locator("timeline-view").evaluate((tl) =>
+      [...tl.shadowRoot.querySelectorAll("[data-lane-label]")].map((t) => ({
+        shown: t.firstChild.textContent,
+        full: t.querySelector("title").textContent,
+      })),
+    );
+    const copies = labels.filter((l) => l.full.startsWith("sum(a) #"));
+    assert.deepEqual(
+      copies.map((l) => l.full),
+      ["sum(a) #1", "sum(a) #2", "sum(a) #3"],
+    );
+    assert.equal(new Set(copies.map((l) => l.shown)).size, 3, JSON.stringify(copies));
+    assert.ok(
+      copies.every((l, i) => l.shown.endsWith(`#${i + 1}`)),
+      JSON.stringify(copies),
+    );
+    assert.ok(
+      labels.some((l) => l.full === "sum(a | take 1)"),
+      "a label used once has no number",
+    );
+  },
 };

@@ -202,7 +202,8 @@ export const tests = {
     if (!(await pg.evaluate(() => typeof customElements.get("timeline-view")?.prototype.compare === "function")))
       return;
     await compare.click();
-    assert.match(await statusOf(pg), /^sequential \d+ ms vs gather \d+ ms, (1\.[89]|2\.[01])×\.$/);
+    // About 2× (600 ms vs 300 ms); real timers on a loaded machine stretch either side.
+    assert.match(await statusOf(pg), /^sequential \d+ ms vs gather \d+ ms, (1\.[6-9]|2\.[0-3])×\.$/);
     const sentence = await pg
       .locator("timeline-view")
       .evaluate((el) => el.shadowRoot.querySelector(".compare-text")?.textContent ?? "");
