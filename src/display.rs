@@ -102,6 +102,22 @@ pub fn format_duration(ms: f64) -> String {
     format!("{}ms", literal_number(ms))
 }
 
+/// A number as a Python float literal: [`literal_number`], which Python
+/// reads back to the same float, but `-0.0` for `-0` (Python's `-0` is the
+/// integer 0).
+///
+/// ```
+/// use async_playground::display::python_float;
+/// assert_eq!(python_float(-0.0), "-0.0");
+/// assert_eq!(python_float(2.5), "2.5");
+/// ```
+pub fn python_float(value: f64) -> String {
+    if value == 0.0 && value.is_sign_negative() {
+        return "-0.0".to_string();
+    }
+    literal_number(value)
+}
+
 /// Milliseconds as a bare number of seconds (a message adds ` s`, the Python
 /// export passes it to `asyncio.sleep`): `12`, `0.1`, `1.5`.
 ///
@@ -189,7 +205,6 @@ impl Form {
 
 fn source_in(expr: &SourceExpr, form: Form) -> String {
     let label = form == Form::Label;
-    let pipe = |inner: &SourceExpr, what: String| format!("{} | {what}", source_in(inner, form));
     match &expr.kind {
         SourceKind::Named(name) => name.clone(),
         SourceKind::Values { values, pacing: p } => {
@@ -251,36 +266,9 @@ fn source_in(expr: &SourceExpr, form: Form) -> String {
             let inputs: Vec<String> = inputs.iter().map(|i| source_in(i, form)).collect();
             format!("merge({})", inputs.join(", "))
         }
-        SourceKind::Take { source, count } => pipe(source, format!("take {count}")),
-        SourceKind::Skip { source, count } => pipe(source, format!("skip {count}")),
-        SourceKind::Map {
-            source,
-            op,
-            operand,
-        } => pipe(
-            source,
-            format!("map {} {}", op.symbol(), form.number(*operand)),
-        ),
-        SourceKind::Filter {
-            source,
-            op,
-            operand,
-        } => pipe(
-            source,
-            format!("filter {} {}", op.symbol(), form.number(*operand)),
-        ),
-        SourceKind::Timeout { source, ms } => {
-            pipe(source, format!("timeout {}", format_duration(*ms)))
+        SourceKind::Pipe { source, transform } => {
+            format!("{} | {}", source_in(source, form), transform.text(label))
         }
-        SourceKind::Delay { source, ms } => pipe(source, format!("delay {}", format_duration(*ms))),
-        SourceKind::FailAfter { source, count, .. } if label => {
-            pipe(source, format!("fail after {count}"))
-        }
-        SourceKind::FailAfter {
-            source,
-            count,
-            message,
-        } => pipe(source, format!("fail after {count} {}", quoted(message))),
     }
 }
 

@@ -6,7 +6,9 @@
 //!
 //! Times are milliseconds as `f64`; values are `f64`.
 
+pub use crate::aggregate::Aggregator;
 pub use crate::distribution::Distribution;
+pub use crate::source::{ArithOp, CmpOp, Transform};
 
 /// A byte range in the program text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -74,13 +76,7 @@ impl SourceExpr {
     pub fn inputs(&self) -> &[SourceExpr] {
         match &self.kind {
             SourceKind::Merge(inputs) => inputs,
-            SourceKind::Take { source, .. }
-            | SourceKind::Skip { source, .. }
-            | SourceKind::Map { source, .. }
-            | SourceKind::Filter { source, .. }
-            | SourceKind::Timeout { source, .. }
-            | SourceKind::FailAfter { source, .. }
-            | SourceKind::Delay { source, .. } => std::slice::from_ref(&**source),
+            SourceKind::Pipe { source, .. } => std::slice::from_ref(&**source),
             SourceKind::Named(_)
             | SourceKind::Values { .. }
             | SourceKind::Range { .. }
@@ -94,13 +90,7 @@ impl SourceExpr {
     pub fn inputs_mut(&mut self) -> &mut [SourceExpr] {
         match &mut self.kind {
             SourceKind::Merge(inputs) => inputs,
-            SourceKind::Take { source, .. }
-            | SourceKind::Skip { source, .. }
-            | SourceKind::Map { source, .. }
-            | SourceKind::Filter { source, .. }
-            | SourceKind::Timeout { source, .. }
-            | SourceKind::FailAfter { source, .. }
-            | SourceKind::Delay { source, .. } => std::slice::from_mut(&mut **source),
+            SourceKind::Pipe { source, .. } => std::slice::from_mut(&mut **source),
             SourceKind::Named(_)
             | SourceKind::Values { .. }
             | SourceKind::Range { .. }
@@ -138,32 +128,11 @@ pub enum SourceKind {
     },
     /// `merge(a, b)`: values of all inputs, as they arrive.
     Merge(Vec<SourceExpr>),
-    /// `a | take 2`
-    Take { source: Box<SourceExpr>, count: u64 },
-    /// `a | skip 2`: drops the first 2 values, passes the rest.
-    Skip { source: Box<SourceExpr>, count: u64 },
-    /// `a | map * 2`
-    Map {
+    /// `a | take 2`, `a | map * 10`, ...: a source through one transform.
+    Pipe {
         source: Box<SourceExpr>,
-        op: ArithOp,
-        operand: f64,
+        transform: Transform,
     },
-    /// `a | filter > 10`
-    Filter {
-        source: Box<SourceExpr>,
-        op: CmpOp,
-        operand: f64,
-    },
-    /// `a | timeout 2s`: fails the task if the next value takes longer.
-    Timeout { source: Box<SourceExpr>, ms: f64 },
-    /// `a | fail after 2 "connection reset"`
-    FailAfter {
-        source: Box<SourceExpr>,
-        count: u64,
-        message: String,
-    },
-    /// `a | delay 50ms`: starts after the delay (a hedge's duplicate).
-    Delay { source: Box<SourceExpr>, ms: f64 },
 }
 
 /// How a literal source waits before each value.
@@ -209,68 +178,6 @@ pub enum FetchFormat {
     Csv { column: String },
     /// One JSON object per line; the named field.
     Ndjson { field: String },
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ArithOp {
-    Add,
-    Sub,
-    Mul,
-    Div,
-}
-
-impl ArithOp {
-    pub fn apply(self, x: f64, y: f64) -> f64 {
-        match self {
-            ArithOp::Add => x + y,
-            ArithOp::Sub => x - y,
-            ArithOp::Mul => x * y,
-            ArithOp::Div => x / y,
-        }
-    }
-
-    pub fn symbol(self) -> &'static str {
-        match self {
-            ArithOp::Add => "+",
-            ArithOp::Sub => "-",
-            ArithOp::Mul => "*",
-            ArithOp::Div => "/",
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CmpOp {
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    Eq,
-    Ne,
-}
-
-impl CmpOp {
-    pub fn test(self, x: f64, y: f64) -> bool {
-        match self {
-            CmpOp::Lt => x < y,
-            CmpOp::Le => x <= y,
-            CmpOp::Gt => x > y,
-            CmpOp::Ge => x >= y,
-            CmpOp::Eq => x == y,
-            CmpOp::Ne => x != y,
-        }
-    }
-
-    pub fn symbol(self) -> &'static str {
-        match self {
-            CmpOp::Lt => "<",
-            CmpOp::Le => "<=",
-            CmpOp::Gt => ">",
-            CmpOp::Ge => ">=",
-            CmpOp::Eq => "==",
-            CmpOp::Ne => "!=",
-        }
-    }
 }
 
 /// One unit of work: an aggregator over a source, or a group of tasks.
@@ -323,63 +230,6 @@ impl Group {
             Group::Limit(_) => "limit",
             Group::Timeout(_) => "timeout",
         }
-    }
-}
-
-/// A one-pass consumer of a stream.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Aggregator {
-    Collect,
-    Count,
-    Sum,
-    Min,
-    Max,
-    Mean,
-    Stats,
-    Var,
-    Std,
-    First,
-    Last,
-}
-
-impl Aggregator {
-    pub const ALL: [Aggregator; 11] = [
-        Aggregator::Collect,
-        Aggregator::Count,
-        Aggregator::Sum,
-        Aggregator::Min,
-        Aggregator::Max,
-        Aggregator::Mean,
-        Aggregator::Stats,
-        Aggregator::Var,
-        Aggregator::Std,
-        Aggregator::First,
-        Aggregator::Last,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Aggregator::Collect => "collect",
-            Aggregator::Count => "count",
-            Aggregator::Sum => "sum",
-            Aggregator::Min => "min",
-            Aggregator::Max => "max",
-            Aggregator::Mean => "mean",
-            Aggregator::Stats => "stats",
-            Aggregator::Var => "var",
-            Aggregator::Std => "std",
-            Aggregator::First => "first",
-            Aggregator::Last => "last",
-        }
-    }
-
-    /// ```
-    /// use async_playground::program::Aggregator;
-    /// assert_eq!(Aggregator::from_name("stats"), Some(Aggregator::Stats));
-    /// assert_eq!(Aggregator::from_name("median"), None);
-    /// ```
-    pub fn from_name(name: &str) -> Option<Aggregator> {
-        Aggregator::ALL.into_iter().find(|a| a.name() == name)
     }
 }
 

@@ -2,6 +2,8 @@
 //! The engine on the browser's real event loop and timers
 //! (`wasm-pack test --headless --chrome`). Timing checks use tolerances.
 
+mod common;
+
 use std::rc::Rc;
 
 use async_playground::clock::RealClock;
@@ -9,6 +11,7 @@ use async_playground::lang;
 use async_playground::run::{Engine, Plan};
 use async_playground::source::NoIo;
 use async_playground::trace::Report;
+use common::results;
 use futures::future::{select, Either};
 use futures::FutureExt;
 use gloo_timers::future::TimeoutFuture;
@@ -29,14 +32,6 @@ async fn run_real(text: &str) -> (Report, RealClock) {
     let engine = Engine::new(clock.clone(), plan, Rc::new(NoIo));
     engine.run(None).await;
     (engine.report(false), clock)
-}
-
-fn results(report: &Report) -> Vec<String> {
-    report
-        .statements
-        .iter()
-        .map(|s| s.outcome.to_string())
-        .collect()
 }
 
 #[wasm_bindgen_test]

@@ -1,22 +1,17 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! The engine on the virtual clock: exact times, exact results.
 
+mod common;
+
 use async_playground::aggregate::Outcome;
 use async_playground::lang;
 use async_playground::run::run_virtual;
 use async_playground::trace::{EventKind, Report};
+use common::results;
 
 fn run(text: &str) -> Report {
     let program = lang::parse(text).unwrap_or_else(|errors| panic!("{errors:?}"));
     run_virtual(&program).expect("plan")
-}
-
-fn results(report: &Report) -> Vec<String> {
-    report
-        .statements
-        .iter()
-        .map(|s| s.outcome.to_string())
-        .collect()
 }
 
 /// The events of the lane labelled `label`, as (kind, t).

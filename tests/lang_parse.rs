@@ -7,8 +7,9 @@ mod common;
 use async_playground::lang::{self, Diagnostic};
 use async_playground::program::{
     Aggregator, ArithOp, CmpOp, Delays, FetchFormat, Group, Pacing, Program, SourceExpr,
-    SourceKind, Span, Task, TaskKind,
+    SourceKind, Span, Task, TaskKind, Transform,
 };
+use async_playground::source::{FailStep, FilterStep, MapStep, TakeStep, TimeoutStep};
 use common::strip;
 
 // ---- helpers ----------------------------------------------------------------
@@ -44,6 +45,13 @@ fn src(kind: SourceKind) -> SourceExpr {
         kind,
         span: Span::NONE,
     }
+}
+
+fn piped(source: SourceExpr, transform: Transform) -> SourceExpr {
+    src(SourceKind::Pipe {
+        source: Box::new(source),
+        transform,
+    })
 }
 
 fn named(name: &str) -> SourceExpr {
@@ -237,11 +245,13 @@ fn fetch_db_and_merge() {
         program.sources[2].body,
         src(SourceKind::Merge(vec![
             named("a"),
-            src(SourceKind::Map {
-                source: Box::new(named("b")),
-                op: ArithOp::Mul,
-                operand: 10.0
-            })
+            piped(
+                named("b"),
+                Transform::Map(MapStep {
+                    op: ArithOp::Mul,
+                    operand: 10.0
+                })
+            )
         ]))
     );
 }
@@ -249,24 +259,22 @@ fn fetch_db_and_merge() {
 #[test]
 fn pipes_are_left_associative() {
     let task = statement_of("sum(afeat1 | map * 2 | filter > 25 | take 2 | timeout 2s)");
-    let map = src(SourceKind::Map {
-        source: Box::new(named("afeat1")),
-        op: ArithOp::Mul,
-        operand: 2.0,
-    });
-    let filter = src(SourceKind::Filter {
-        source: Box::new(map),
-        op: CmpOp::Gt,
-        operand: 25.0,
-    });
-    let take = src(SourceKind::Take {
-        source: Box::new(filter),
-        count: 2,
-    });
-    let timeout = src(SourceKind::Timeout {
-        source: Box::new(take),
-        ms: 2000.0,
-    });
+    let map = piped(
+        named("afeat1"),
+        Transform::Map(MapStep {
+            op: ArithOp::Mul,
+            operand: 2.0,
+        }),
+    );
+    let filter = piped(
+        map,
+        Transform::Filter(FilterStep {
+            op: CmpOp::Gt,
+            operand: 25.0,
+        }),
+    );
+    let take = piped(filter, Transform::Take(TakeStep { count: 2 }));
+    let timeout = piped(take, Transform::Timeout(TimeoutStep { ms: 2000.0 }));
     assert_eq!(task, agg(Aggregator::Sum, timeout));
 }
 
@@ -279,11 +287,10 @@ fn every_operator() {
         ("/", ArithOp::Div),
     ] {
         let task = statement_of(&format!("sum(afeat1 | map {text} -3)"));
-        let expected = src(SourceKind::Map {
-            source: Box::new(named("afeat1")),
-            op,
-            operand: -3.0,
-        });
+        let expected = piped(
+            named("afeat1"),
+            Transform::Map(MapStep { op, operand: -3.0 }),
+        );
         assert_eq!(task, agg(Aggregator::Sum, expected));
     }
     for (text, op) in [
@@ -295,19 +302,20 @@ fn every_operator() {
         ("!=", CmpOp::Ne),
     ] {
         let task = statement_of(&format!("sum(afeat1 | filter {text} 1.5)"));
-        let expected = src(SourceKind::Filter {
-            source: Box::new(named("afeat1")),
-            op,
-            operand: 1.5,
-        });
+        let expected = piped(
+            named("afeat1"),
+            Transform::Filter(FilterStep { op, operand: 1.5 }),
+        );
         assert_eq!(task, agg(Aggregator::Sum, expected));
     }
     let task = statement_of(r#"collect([1, 2, 3] every 100ms | fail after 2 "connection reset")"#);
-    let expected = src(SourceKind::FailAfter {
-        source: Box::new(values(&[1.0, 2.0, 3.0], Delays::Every(100.0), false)),
-        count: 2,
-        message: "connection reset".into(),
-    });
+    let expected = piped(
+        values(&[1.0, 2.0, 3.0], Delays::Every(100.0), false),
+        Transform::FailAfter(FailStep {
+            count: 2,
+            message: "connection reset".into(),
+        }),
+    );
     assert_eq!(task, agg(Aggregator::Collect, expected));
 }
 
@@ -584,6 +592,34 @@ fn syntax_errors_say_what_was_expected() {
             14,
             "how many values to take must be a whole number, found 1.5".into()
         )
+    );
+    // The list of transforms is each transform's test's to check.
+    let (line, column, message) = error("source a = [1]\nsum(a | 3)");
+    assert_eq!((line, column), (2, 9));
+    assert!(
+        message.starts_with("expected a transform after '|': take, ")
+            && message.ends_with(", delay or fail after, found 3"),
+        "{message}"
+    );
+    assert_eq!(
+        error("source a = [1]\nsum(a | fail 2 \"x\")"),
+        (
+            2,
+            14,
+            "expected 'after' in 'fail after N \"message\"', found 2".into()
+        )
+    );
+    assert_eq!(
+        error("source a = [1]\nsum(a | fail after 2)"),
+        (
+            2,
+            21,
+            "expected an error message in quotes, found ')'".into()
+        )
+    );
+    assert_eq!(
+        error("source a = [1]\nsum(a | map *\n)"),
+        (3, 1, "expected a number, found ')'".into())
     );
     assert_eq!(
         error("source a = [1]\n\"label\" sum(a)"),

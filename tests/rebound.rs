@@ -2,22 +2,16 @@
 //! `Rebound`: self-wakes are re-polled at once, up to a budget; other wakes
 //! and an exhausted budget go to the executor.
 
+mod common;
+
 use std::future::Future;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Context, Poll, Waker};
 
 use async_playground::run::Rebound;
+use common::CountingWaker;
 use futures::future::poll_fn;
-
-#[derive(Default)]
-struct CountingWaker(AtomicUsize);
-
-impl Wake for CountingWaker {
-    fn wake(self: Arc<Self>) {
-        self.0.fetch_add(1, Ordering::Relaxed);
-    }
-}
 
 fn yields(times: u32) -> impl std::future::Future<Output = u32> {
     let mut hops = 0;

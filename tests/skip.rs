@@ -72,6 +72,15 @@ fn skip_needs_a_whole_count_and_is_suggested_for_typos() {
 }
 
 #[test]
+fn skip_is_listed_after_take_among_the_transforms() {
+    let errors = lang::parse("sum(range(3) | 3)").unwrap_err();
+    assert_eq!(
+        errors[0].message,
+        "expected a transform after '|': take, skip, map, filter, timeout, delay or fail after, found 3"
+    );
+}
+
+#[test]
 fn skip_exports_to_python_with_its_helper() {
     let program = lang::parse("sum([1, 2, 3] | skip 1)").unwrap();
     let python = lang::to_python(&program, PythonStyle::Script);

@@ -2,25 +2,19 @@
 //! The timer queue behind both clocks: sleeps wake in deadline order, at
 //! their deadline, and cancelled sleeps never wake.
 
+mod common;
+
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::task::{Wake, Waker};
+use std::task::Waker;
 
 use async_playground::clock::{Clock, TimerQueue, VirtualClock};
+use common::CountingWaker;
 use futures::future::{join_all, select, Either};
 use futures::FutureExt;
 use proptest::prelude::*;
-
-#[derive(Default)]
-struct CountingWaker(AtomicUsize);
-
-impl Wake for CountingWaker {
-    fn wake(self: Arc<Self>) {
-        self.0.fetch_add(1, Ordering::Relaxed);
-    }
-}
 
 proptest! {
     /// Every sleep completes exactly at its deadline; completions come in

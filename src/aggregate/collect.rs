@@ -1,4 +1,6 @@
+use super::Aggregate;
 use super::{Fold, Outcome};
+use crate::source::PythonHelper;
 
 /// Every value, in order: `[10, 20, 40]`. The one aggregator with O(n) memory.
 ///
@@ -19,5 +21,22 @@ impl Fold for Collect {
 
     fn finish(self) -> Outcome {
         Outcome::List(self.0)
+    }
+}
+
+impl Aggregate for Collect {
+    const NAME: &'static str = "collect";
+    const PYTHON_CALL: (&'static str, Option<&'static str>) = ("collect", None);
+    const PYTHON_HELPERS: &'static [PythonHelper] = &[PythonHelper {
+        name: "collect",
+        needs: &[],
+        imports: &[],
+        code: r#"async def collect(values):
+    return [value async for value in values]
+"#,
+    }];
+
+    fn numbers_held(values: u32) -> u32 {
+        values
     }
 }

@@ -1,4 +1,6 @@
+use super::Aggregate;
 use super::{Fold, Outcome};
+use crate::source::PythonHelper;
 
 /// How many values arrived; 0 for none.
 ///
@@ -19,4 +21,20 @@ impl Fold for Count {
     fn finish(self) -> Outcome {
         Outcome::Number(self.0 as f64)
     }
+}
+
+impl Aggregate for Count {
+    const NAME: &'static str = "count";
+    const PYTHON_CALL: (&'static str, Option<&'static str>) = ("count", None);
+    const PYTHON_HELPERS: &'static [PythonHelper] = &[PythonHelper {
+        name: "count",
+        needs: &[],
+        imports: &[],
+        code: r#"async def count(values):
+    n = 0
+    async for _ in values:
+        n += 1
+    return n
+"#,
+    }];
 }

@@ -1,4 +1,6 @@
+use super::Aggregate;
 use super::{Fold, Outcome};
+use crate::source::PythonHelper;
 
 /// The first value; [`Outcome::Empty`] for none. The engine stops pulling the
 /// source once it has one, as `await anext(gen)` would.
@@ -49,4 +51,35 @@ impl Fold for Last {
     fn finish(self) -> Outcome {
         self.0.map_or(Outcome::Empty, Outcome::Number)
     }
+}
+
+impl Aggregate for First {
+    const NAME: &'static str = "first";
+    const PYTHON_CALL: (&'static str, Option<&'static str>) = ("first", None);
+    const PYTHON_HELPERS: &'static [PythonHelper] = &[PythonHelper {
+        name: "first",
+        needs: &[],
+        imports: &[],
+        code: r#"async def first(values):
+    async for value in values:
+        return value
+    return None
+"#,
+    }];
+}
+
+impl Aggregate for Last {
+    const NAME: &'static str = "last";
+    const PYTHON_CALL: (&'static str, Option<&'static str>) = ("last", None);
+    const PYTHON_HELPERS: &'static [PythonHelper] = &[PythonHelper {
+        name: "last",
+        needs: &[],
+        imports: &[],
+        code: r#"async def last(values):
+    result = None
+    async for value in values:
+        result = value
+    return result
+"#,
+    }];
 }

@@ -1,4 +1,6 @@
+use super::Aggregate;
 use super::{Fold, Outcome};
+use crate::source::PythonHelper;
 
 /// The smallest value; [`Outcome::Empty`] for none.
 ///
@@ -38,4 +40,38 @@ impl Fold for Max {
     fn finish(self) -> Outcome {
         self.0.map_or(Outcome::Empty, Outcome::Number)
     }
+}
+
+impl Aggregate for Min {
+    const NAME: &'static str = "min";
+    const PYTHON_CALL: (&'static str, Option<&'static str>) = ("smallest", None);
+    const PYTHON_HELPERS: &'static [PythonHelper] = &[PythonHelper {
+        name: "smallest",
+        needs: &[],
+        imports: &[],
+        code: r#"async def smallest(values):
+    """min: None (shown as "empty") when no value arrives."""
+    result = None
+    async for value in values:
+        result = value if result is None else min(result, value)
+    return result
+"#,
+    }];
+}
+
+impl Aggregate for Max {
+    const NAME: &'static str = "max";
+    const PYTHON_CALL: (&'static str, Option<&'static str>) = ("largest", None);
+    const PYTHON_HELPERS: &'static [PythonHelper] = &[PythonHelper {
+        name: "largest",
+        needs: &[],
+        imports: &[],
+        code: r#"async def largest(values):
+    """max: None (shown as "empty") when no value arrives."""
+    result = None
+    async for value in values:
+        result = value if result is None else max(result, value)
+    return result
+"#,
+    }];
 }

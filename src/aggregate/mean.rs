@@ -1,4 +1,6 @@
+use super::Aggregate;
 use super::{Fold, Outcome};
+use crate::source::PythonHelper;
 
 /// The arithmetic mean, as a running mean so large inputs cannot overflow a
 /// sum; [`Outcome::Empty`] for none.
@@ -33,5 +35,27 @@ impl Fold for Mean {
 
     fn finish(self) -> Outcome {
         self.value().map_or(Outcome::Empty, Outcome::Number)
+    }
+}
+
+impl Aggregate for Mean {
+    const NAME: &'static str = "mean";
+    const PYTHON_CALL: (&'static str, Option<&'static str>) = ("mean", None);
+    const PYTHON_HELPERS: &'static [PythonHelper] = &[PythonHelper {
+        name: "mean",
+        needs: &[],
+        imports: &[],
+        code: r#"async def mean(values):
+    """A running mean, one pass."""
+    n, result = 0, 0.0
+    async for value in values:
+        n += 1
+        result += (value - result) / n
+    return result if n else None
+"#,
+    }];
+
+    fn numbers_held(_values: u32) -> u32 {
+        2
     }
 }

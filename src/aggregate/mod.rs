@@ -5,7 +5,11 @@
 //! infinity in the input into a task error before it gets here. Empty input
 //! gives [`Outcome::Empty`] wherever no number would be honest (min of
 //! nothing), and a number wherever one is (the sum of nothing is 0).
+//!
+//! One file per aggregator: its fold and its [`Aggregate`] impl (name,
+//! Python, memory); one line below registers it (see `aggregator.rs`).
 
+mod aggregator;
 mod collect;
 mod count;
 mod ends;
@@ -17,6 +21,7 @@ mod sum;
 mod welford;
 
 pub use crate::display::format_number;
+pub use aggregator::Aggregate;
 pub use collect::Collect;
 pub use count::Count;
 pub use ends::{First, Last};
@@ -25,9 +30,7 @@ pub use mean::Mean;
 pub use outcome::{Outcome, Summary, SHOWN_ITEMS};
 pub use stats::Stats;
 pub use sum::Sum;
-pub use welford::{Spread, Welford};
-
-use crate::program::Aggregator;
+pub use welford::{Spread, Std, Var, Welford};
 
 /// A streaming fold: feed values with [`Fold::push`], read the result with
 /// [`Fold::finish`].
@@ -43,9 +46,8 @@ pub trait Fold {
     fn finish(self) -> Outcome;
 }
 
-/// Any aggregator, chosen at run time; dispatch is one `match` per value.
-#[derive(Clone, Debug)]
-pub enum AnyFold {
+// The aggregators, in the order the language lists them.
+aggregator::aggregators! {
     Collect(Collect),
     Count(Count),
     Sum(Sum),
@@ -53,37 +55,13 @@ pub enum AnyFold {
     Max(Max),
     Mean(Mean),
     Stats(Stats),
-    Var(Welford),
-    Std(Welford),
+    Var(Var),
+    Std(Std),
     First(First),
     Last(Last),
 }
 
 impl AnyFold {
-    /// ```
-    /// use async_playground::aggregate::{AnyFold, Fold};
-    /// use async_playground::program::Aggregator;
-    /// let mut max = AnyFold::new(Aggregator::Max);
-    /// max.push(50.0);
-    /// max.push(5000.0);
-    /// assert_eq!(max.finish().to_string(), "5000");
-    /// ```
-    pub fn new(aggregator: Aggregator) -> AnyFold {
-        match aggregator {
-            Aggregator::Collect => AnyFold::Collect(Collect::default()),
-            Aggregator::Count => AnyFold::Count(Count::default()),
-            Aggregator::Sum => AnyFold::Sum(Sum::default()),
-            Aggregator::Min => AnyFold::Min(Min::default()),
-            Aggregator::Max => AnyFold::Max(Max::default()),
-            Aggregator::Mean => AnyFold::Mean(Mean::default()),
-            Aggregator::Stats => AnyFold::Stats(Stats::default()),
-            Aggregator::Var => AnyFold::Var(Welford::default()),
-            Aggregator::Std => AnyFold::Std(Welford::default()),
-            Aggregator::First => AnyFold::First(First::default()),
-            Aggregator::Last => AnyFold::Last(Last::default()),
-        }
-    }
-
     /// Pushes a batch: one `match`, then a tight loop the compiler can see
     /// through.
     ///
@@ -98,69 +76,9 @@ impl AnyFold {
         self.push_iter(values.iter().copied());
     }
 
-    /// Pushes every value of `values`: the fused fast path, where a ready
-    /// source generates straight into the fold with no buffer in between.
-    pub fn push_iter(&mut self, values: impl Iterator<Item = f64>) {
-        fn each<F: Fold + Default>(fold: &mut F, values: impl Iterator<Item = f64>) {
-            // Folding into a local lets the partial result stay in a register
-            // (sum(range(10^8)) in wasm: 53 ms through `&mut`, 51 ms so).
-            let mut local = std::mem::take(fold);
-            for value in values {
-                local.push(value);
-            }
-            *fold = local;
-        }
-        match self {
-            AnyFold::Collect(f) => each(f, values),
-            AnyFold::Count(f) => each(f, values),
-            AnyFold::Sum(f) => each(f, values),
-            AnyFold::Min(f) => each(f, values),
-            AnyFold::Max(f) => each(f, values),
-            AnyFold::Mean(f) => each(f, values),
-            AnyFold::Stats(f) => each(f, values),
-            AnyFold::Var(f) | AnyFold::Std(f) => each(f, values),
-            AnyFold::First(f) => each(f, values),
-            AnyFold::Last(f) => each(f, values),
-        }
-    }
-
     /// True once more input cannot change the result (`first` after one value).
     pub fn is_settled(&self) -> bool {
         matches!(self, AnyFold::First(first) if first.is_settled())
-    }
-}
-
-impl Fold for AnyFold {
-    #[inline]
-    fn push(&mut self, value: f64) {
-        match self {
-            AnyFold::Collect(f) => f.push(value),
-            AnyFold::Count(f) => f.push(value),
-            AnyFold::Sum(f) => f.push(value),
-            AnyFold::Min(f) => f.push(value),
-            AnyFold::Max(f) => f.push(value),
-            AnyFold::Mean(f) => f.push(value),
-            AnyFold::Stats(f) => f.push(value),
-            AnyFold::Var(f) | AnyFold::Std(f) => f.push(value),
-            AnyFold::First(f) => f.push(value),
-            AnyFold::Last(f) => f.push(value),
-        }
-    }
-
-    fn finish(self) -> Outcome {
-        match self {
-            AnyFold::Collect(f) => f.finish(),
-            AnyFold::Count(f) => f.finish(),
-            AnyFold::Sum(f) => f.finish(),
-            AnyFold::Min(f) => f.finish(),
-            AnyFold::Max(f) => f.finish(),
-            AnyFold::Mean(f) => f.finish(),
-            AnyFold::Stats(f) => f.finish(),
-            AnyFold::Var(f) => f.variance(),
-            AnyFold::Std(f) => f.std_dev(),
-            AnyFold::First(f) => f.finish(),
-            AnyFold::Last(f) => f.finish(),
-        }
     }
 }
 

@@ -1,4 +1,6 @@
+use super::Aggregate;
 use super::{Fold, Max, Mean, Min, Outcome, Summary};
+use crate::source::PythonHelper;
 
 /// Count, min, max and mean in one pass: the post's `complex_task`, except
 /// that min starts from the first value, not from 0 (so [50, 500, 5000] gives
@@ -35,5 +37,30 @@ impl Fold for Stats {
             }),
             _ => Outcome::Empty,
         }
+    }
+}
+
+impl Aggregate for Stats {
+    const NAME: &'static str = "stats";
+    const PYTHON_CALL: (&'static str, Option<&'static str>) = ("stats", None);
+    const PYTHON_HELPERS: &'static [PythonHelper] = &[PythonHelper {
+        name: "stats",
+        needs: &[],
+        imports: &[],
+        code: r#"async def stats(values):
+    """The post's complex_task in one pass, starting from the first value
+    (the post starts min_ at 0, so no value is ever below it)."""
+    n, low, high, mean = 0, None, None, 0.0
+    async for value in values:
+        n += 1
+        low = value if low is None else min(low, value)
+        high = value if high is None else max(high, value)
+        mean += (value - mean) / n
+    return {"count": n, "min": low, "max": high, "mean": mean} if n else None
+"#,
+    }];
+
+    fn numbers_held(_values: u32) -> u32 {
+        4
     }
 }

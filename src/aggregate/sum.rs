@@ -1,4 +1,6 @@
+use super::Aggregate;
 use super::{finite, Fold, Outcome};
+use crate::source::PythonHelper;
 
 /// The total; 0 for no values, an error if it overflows.
 ///
@@ -18,4 +20,21 @@ impl Fold for Sum {
     fn finish(self) -> Outcome {
         finite("sum", self.0)
     }
+}
+
+impl Aggregate for Sum {
+    const NAME: &'static str = "sum";
+    const PYTHON_CALL: (&'static str, Option<&'static str>) = ("total", None);
+    const PYTHON_HELPERS: &'static [PythonHelper] = &[PythonHelper {
+        name: "total",
+        needs: &["overflow"],
+        imports: &[],
+        code: r#"async def total(values):
+    """sum: named so as not to shadow Python's sum."""
+    result = 0.0
+    async for value in values:
+        result += value
+    return overflow("sum", result)
+"#,
+    }];
 }

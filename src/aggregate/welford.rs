@@ -1,4 +1,6 @@
+use super::Aggregate;
 use super::{finite, Fold, Outcome};
+use crate::source::PythonHelper;
 
 /// Which spread [`Welford`] reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,5 +70,88 @@ impl Fold for Welford {
 
     fn finish(self) -> Outcome {
         self.variance()
+    }
+}
+
+/// `var`: the sample variance, by [`Welford`].
+///
+/// ```
+/// use async_playground::aggregate::{Fold, Var};
+/// let mut var = Var::default();
+/// for x in [1.0, 2.0, 3.0] { var.push(x); }
+/// assert_eq!(var.finish().to_string(), "1");
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Var(pub Welford);
+
+impl Fold for Var {
+    #[inline]
+    fn push(&mut self, value: f64) {
+        self.0.push(value);
+    }
+
+    fn finish(self) -> Outcome {
+        self.0.variance()
+    }
+}
+
+impl Aggregate for Var {
+    const NAME: &'static str = "var";
+    const PYTHON_CALL: (&'static str, Option<&'static str>) = ("spread", Some("\"var\""));
+    const PYTHON_HELPERS: &'static [PythonHelper] = &[PythonHelper {
+        name: "spread",
+        needs: &["TaskError", "overflow"],
+        imports: &["math"],
+        code: r#"async def spread(values, name):
+    """Sample variance (var) or standard deviation (std), by Welford's one-pass method."""
+    n, mean, squares = 0, 0.0, 0.0
+    async for value in values:
+        n += 1
+        delta = value - mean
+        mean += delta / n
+        squares += delta * (value - mean)
+    if n == 0:
+        return None
+    if n == 1:
+        raise TaskError(f"{name} needs at least 2 values (sample variance), got 1")
+    variance = squares / (n - 1)
+    return overflow(name, variance if name == "var" else math.sqrt(variance))
+"#,
+    }];
+
+    fn numbers_held(_values: u32) -> u32 {
+        3
+    }
+}
+
+/// `std`: the sample standard deviation, by [`Welford`].
+///
+/// ```
+/// use async_playground::aggregate::{Fold, Std};
+/// let mut std = Std::default();
+/// for x in [1.0, 2.0, 3.0] { std.push(x); }
+/// assert_eq!(std.finish().to_string(), "1");
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Std(pub Welford);
+
+impl Fold for Std {
+    #[inline]
+    fn push(&mut self, value: f64) {
+        self.0.push(value);
+    }
+
+    fn finish(self) -> Outcome {
+        self.0.std_dev()
+    }
+}
+
+/// Its Python helper is `var`'s `spread`, printed once.
+impl Aggregate for Std {
+    const NAME: &'static str = "std";
+    const PYTHON_CALL: (&'static str, Option<&'static str>) = ("spread", Some("\"std\""));
+
+    fn numbers_held(_values: u32) -> u32 {
+        3
     }
 }

@@ -9,6 +9,7 @@ use crate::display::seconds;
 use crate::program::{
     Delays, Pacing, Program, SourceExpr, SourceKind, Span, Task, TaskKind, BLOCKING_OVERHEAD_MS,
 };
+use crate::source::Cost;
 use crate::suggest::closest;
 
 pub use crate::limits::{
@@ -25,51 +26,6 @@ pub(crate) fn check(program: &Program, diagnostics: &mut DiagnosticSink) {
     };
     checker.definitions();
     checker.statements();
-}
-
-/// What running a source once costs, as upper bounds. Values count what the
-/// sources make (are pulled for), not what comes out of the pipe.
-#[derive(Clone, Copy, Default)]
-struct Cost {
-    values: u64,
-    timers: u64,
-    blocking_ms: f64,
-    /// A filter may drop values, so a `take` or `fail after` further down
-    /// the pipe can't bound how many are pulled from the sources.
-    filtered: bool,
-}
-
-impl Cost {
-    fn plus(self, other: Cost) -> Cost {
-        Cost {
-            values: self.values.saturating_add(other.values),
-            timers: self.timers.saturating_add(other.timers),
-            blocking_ms: self.blocking_ms + other.blocking_ms,
-            filtered: self.filtered || other.filtered,
-        }
-    }
-
-    fn times(self, count: u64) -> Cost {
-        Cost {
-            values: self.values.saturating_mul(count),
-            timers: self.timers.saturating_mul(count),
-            blocking_ms: self.blocking_ms * count as f64,
-            filtered: self.filtered,
-        }
-    }
-
-    /// A `take` or `fail after` pulls at most `count` values, unless a
-    /// filter upstream drops some: then it may pull them all.
-    fn at_most(self, count: u64) -> Cost {
-        if self.filtered {
-            return self;
-        }
-        Cost {
-            values: self.values.min(count),
-            timers: self.timers.min(count),
-            ..self
-        }
-    }
 }
 
 struct Checker<'p, 'd, 't> {
@@ -207,15 +163,10 @@ impl<'p> Checker<'p, '_, '_> {
                 values: limit.unwrap_or(0),
                 ..Cost::default()
             },
-            SourceKind::Take { source, count } | SourceKind::FailAfter { source, count, .. } => {
-                self.source_cost(source, visible).at_most(*count)
+            SourceKind::Pipe { source, transform } => {
+                transform.cost(self.source_cost(source, visible))
             }
-            SourceKind::Filter { source, .. } => Cost {
-                filtered: true,
-                ..self.source_cost(source, visible)
-            },
-            // Merges and the other transforms cost what their inputs cost.
-            _ => source.inputs().iter().fold(Cost::default(), |cost, input| {
+            SourceKind::Merge(inputs) => inputs.iter().fold(Cost::default(), |cost, input| {
                 cost.plus(self.source_cost(input, visible))
             }),
         }

@@ -9,9 +9,10 @@ use super::check::{MAX_DURATION_MS, MAX_LIST};
 use super::diagnostic::DiagnosticSink;
 use super::lexer::{lex, Token, TokenKind};
 use crate::program::{
-    random_whole_numbers, Aggregator, ArithOp, CmpOp, Delays, FetchFormat, Group, Pacing, Program,
-    SourceDef, SourceExpr, SourceKind, Span, Task, TaskKind, MAX_EXACT_WHOLE,
+    random_whole_numbers, Aggregator, Delays, FetchFormat, Group, Pacing, Program, SourceDef,
+    SourceExpr, SourceKind, Span, Task, TaskKind, MAX_EXACT_WHOLE,
 };
+use crate::source::{Operands, Transform};
 use crate::suggest::closest;
 use crate::url::url_problem;
 
@@ -63,7 +64,6 @@ pub const KEYWORDS: &[&str] = &[
 ];
 
 const GROUPS: [&str; 6] = ["sequential", "gather", "race", "any", "limit", "timeout"];
-const TRANSFORMS: [&str; 7] = ["take", "skip", "map", "filter", "timeout", "fail", "delay"];
 
 static END_OF_LINE: TokenKind = TokenKind::EndOfLine;
 
@@ -230,11 +230,7 @@ impl Parser<'_> {
         if self.diagnostics.is_full() {
             return Err(Reported);
         }
-        let bracket = if *close == TokenKind::RBracket {
-            ']'
-        } else {
-            ')'
-        };
+        let bracket = closing_char(close);
         let expected = format!(
             "'{bracket}' to close '{opener}' opened at {}",
             self.opened_at(open)
@@ -254,11 +250,7 @@ impl Parser<'_> {
         if self.diagnostics.is_full() {
             return Err(Reported);
         }
-        let bracket = if *close == TokenKind::RBracket {
-            ']'
-        } else {
-            ')'
-        };
+        let bracket = closing_char(close);
         let opened = self.opened_at(open);
         // A new unindented line most likely starts the next statement: the
         // bracket was never closed, so say that rather than "expected ','".
@@ -909,7 +901,8 @@ impl Parser<'_> {
         Ok((items, span))
     }
 
-    /// `take N`, `map OP X`, `filter CMP X`, `timeout D`, `fail after N "message"`
+    /// `| WORD OPERANDS`: the transform `WORD` names, which reads its own
+    /// operands (see [`Operands`]).
     fn transform(&mut self, source: SourceExpr) -> Parsed<SourceExpr> {
         let start = source.span;
         let word_span = self.span();
@@ -918,92 +911,25 @@ impl Parser<'_> {
         } else {
             String::new()
         };
-        let source = Box::new(source);
-        let kind = match word.as_str() {
-            "take" => {
-                self.bump();
-                let count = self.whole("how many values to take")?;
-                SourceKind::Take { source, count }
-            }
-            "skip" => {
-                self.bump();
-                let count = self.whole("how many values to skip")?;
-                SourceKind::Skip { source, count }
-            }
-            "map" => {
-                self.bump();
-                let op = match self.kind() {
-                    TokenKind::Plus => ArithOp::Add,
-                    TokenKind::Minus => ArithOp::Sub,
-                    TokenKind::Star => ArithOp::Mul,
-                    TokenKind::Slash => ArithOp::Div,
-                    _ => return Err(self.expected("one of + - * / after 'map'")),
-                };
-                self.bump();
-                let operand = self.number()?;
-                SourceKind::Map {
-                    source,
-                    op,
-                    operand,
+        if !Transform::KEYWORDS.contains(&word.as_str()) {
+            if !word.is_empty() {
+                if let Some(near) = closest(&word, Transform::KEYWORDS.iter().copied()) {
+                    let message = format!("unknown transform '{word}'; did you mean '{near}'?");
+                    self.error(word_span, message);
+                    return Err(Reported);
                 }
             }
-            "filter" => {
-                self.bump();
-                let op = match self.kind() {
-                    TokenKind::Lt => CmpOp::Lt,
-                    TokenKind::Le => CmpOp::Le,
-                    TokenKind::Gt => CmpOp::Gt,
-                    TokenKind::Ge => CmpOp::Ge,
-                    TokenKind::EqEq => CmpOp::Eq,
-                    TokenKind::Ne => CmpOp::Ne,
-                    _ => return Err(self.expected("one of < <= > >= == != after 'filter'")),
-                };
-                self.bump();
-                let operand = self.number()?;
-                SourceKind::Filter {
-                    source,
-                    op,
-                    operand,
-                }
-            }
-            "timeout" => {
-                self.bump();
-                let ms = self.duration()?;
-                SourceKind::Timeout { source, ms }
-            }
-            "delay" => {
-                self.bump();
-                let ms = self.duration()?;
-                SourceKind::Delay { source, ms }
-            }
-            "fail" => {
-                self.bump();
-                if self.eat_word("after").is_none() {
-                    return Err(self.expected("'after' in 'fail after N \"message\"'"));
-                }
-                let count = self.whole("how many values come before the failure")?;
-                let message = self.string("an error message in quotes")?;
-                SourceKind::FailAfter {
-                    source,
-                    count,
-                    message,
-                }
-            }
-            _ => {
-                if !word.is_empty() {
-                    if let Some(near) = closest(&word, TRANSFORMS) {
-                        let message = format!("unknown transform '{word}'; did you mean '{near}'?");
-                        self.error(word_span, message);
-                        return Err(Reported);
-                    }
-                }
-                return Err(self.expected(
-                    "a transform after '|': take, skip, map, filter, timeout, delay or fail after",
-                ));
-            }
-        };
+            let (last, others) = Transform::SHOWN.split_last().unwrap_or((&"", &[]));
+            let expected = format!("a transform after '|': {} or {last}", others.join(", "));
+            return Err(self.expected(&expected));
+        }
+        self.bump();
+        let transform = Transform::read(&word, self).ok_or(Reported)?;
         Ok(SourceExpr {
-            kind,
+            kind: SourceKind::Pipe {
+                source: Box::new(source),
+                transform,
+            },
             span: start.to(self.previous_end()),
         })
     }
@@ -1072,6 +998,62 @@ impl Parser<'_> {
             }
             _ => Err(self.expected(what)),
         }
+    }
+}
+
+/// A transform's operands, read with the parser's own rules and messages.
+impl Operands for Parser<'_> {
+    fn whole(&mut self, what: &str) -> Option<u64> {
+        Parser::whole(self, what).ok()
+    }
+
+    fn number(&mut self) -> Option<f64> {
+        Parser::number(self).ok()
+    }
+
+    fn duration(&mut self) -> Option<f64> {
+        Parser::duration(self).ok()
+    }
+
+    fn string(&mut self, what: &str) -> Option<String> {
+        Parser::string(self, what).ok()
+    }
+
+    fn word(&mut self, word: &str, expected: &str) -> Option<()> {
+        match self.eat_word(word) {
+            Some(_) => Some(()),
+            None => {
+                self.expected(expected);
+                None
+            }
+        }
+    }
+
+    fn symbol(&mut self, symbols: &[&str], expected: &str) -> Option<usize> {
+        let text = self.text_of(self.span());
+        let found = match self.kind() {
+            TokenKind::EndOfLine | TokenKind::EndOfInput => None,
+            _ => symbols.iter().position(|symbol| *symbol == text),
+        };
+        match found {
+            Some(index) => {
+                self.bump();
+                Some(index)
+            }
+            None => {
+                self.expected(expected);
+                None
+            }
+        }
+    }
+}
+
+/// How the closing bracket `close` is written.
+fn closing_char(close: &TokenKind) -> char {
+    if *close == TokenKind::RBracket {
+        ']'
+    } else {
+        ')'
     }
 }
 

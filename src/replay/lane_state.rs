@@ -108,23 +108,3 @@ impl LaneState {
         })
     }
 }
-
-/// How many numbers an aggregator keeps while it runs: one pass means O(1),
-/// except `collect`, which keeps every value.
-///
-/// ```
-/// use async_playground::program::Aggregator;
-/// use async_playground::replay::numbers_held;
-/// assert_eq!(numbers_held(Aggregator::Stats, 1000), 4);
-/// assert_eq!(numbers_held(Aggregator::Collect, 1000), 1000);
-/// ```
-pub fn numbers_held(aggregator: Aggregator, values: u32) -> u32 {
-    match aggregator {
-        Aggregator::Collect => values,
-        Aggregator::Count | Aggregator::Sum | Aggregator::Min | Aggregator::Max => 1,
-        Aggregator::First | Aggregator::Last => 1,
-        Aggregator::Mean => 2,
-        Aggregator::Var | Aggregator::Std => 3,
-        Aggregator::Stats => 4,
-    }
-}

@@ -17,7 +17,7 @@ mod lane_state;
 mod narrate;
 mod schema;
 
-pub use lane_state::{numbers_held, LaneState, Role, Status};
+pub use lane_state::{LaneState, Role, Status};
 pub use schema::{log_json, moment_json, moment_json_shown};
 
 use std::rc::Rc;

@@ -1,7 +1,7 @@
 //! The JSON form of a moment and of the log, for the page: it only draws.
 
 use super::narrate::seconds;
-use super::{numbers_held, LaneState, Moment, Replay, Role, Status};
+use super::{LaneState, Moment, Replay, Role, Status};
 use crate::aggregate::format_number;
 use crate::display::format_duration;
 use crate::float_text::FloatText;
@@ -39,7 +39,7 @@ fn describe(replay: &Replay, lane: u32, state: &LaneState, t: f64) -> String {
     }
     let values = state.values;
     text += &format!(" · {values} value{}", if values == 1 { "" } else { "s" });
-    let numbers = numbers_held(aggregator, values);
+    let numbers = aggregator.numbers_held(values);
     let plural = if numbers == 1 { "" } else { "s" };
     let held = match (aggregator, state.held()) {
         (Aggregator::Collect, _) if values > 0 => {

@@ -174,7 +174,6 @@ fn timed(values: ValueSeq, pacing: &Pacing) -> SourcePlan {
 
 impl Compiler {
     fn source(&mut self, expr: &SourceExpr) -> Result<SourcePlan, PlanError> {
-        let inner = |this: &mut Compiler, source: &SourceExpr| this.source(source).map(Rc::new);
         Ok(match &expr.kind {
             SourceKind::Named(name) => match self.sources.get(name) {
                 Some(plan) => (**plan).clone(),
@@ -222,25 +221,9 @@ impl Compiler {
                     .map(|input| self.source(input))
                     .collect::<Result<Rc<[_]>, _>>()?,
             ),
-            SourceKind::Take { source, count } => SourcePlan::Take(inner(self, source)?, *count),
-            SourceKind::Skip { source, count } => SourcePlan::Skip(inner(self, source)?, *count),
-            SourceKind::Map {
-                source,
-                op,
-                operand,
-            } => SourcePlan::Map(inner(self, source)?, *op, *operand),
-            SourceKind::Filter {
-                source,
-                op,
-                operand,
-            } => SourcePlan::Filter(inner(self, source)?, *op, *operand),
-            SourceKind::Timeout { source, ms } => SourcePlan::Timeout(inner(self, source)?, *ms),
-            SourceKind::Delay { source, ms } => SourcePlan::Delay(inner(self, source)?, *ms),
-            SourceKind::FailAfter {
-                source,
-                count,
-                message,
-            } => SourcePlan::FailAfter(inner(self, source)?, *count, Rc::from(message.as_str())),
+            SourceKind::Pipe { source, transform } => {
+                SourcePlan::Pipe(Rc::new(self.source(source)?), transform.clone())
+            }
         })
     }
 

@@ -3,8 +3,12 @@ use std::task::{Context, Poll};
 
 use futures::{ready, FutureExt, Stream, StreamExt};
 
-use super::{SourceError, Tick, TickSource, TickStream};
+use super::{
+    Operands, Python, PythonHelper, SourceError, Step, Text, Tick, TickSource, TickStream,
+};
+use crate::budget::Budget;
 use crate::clock::{Clock, Sleep};
+use crate::display::seconds;
 
 /// Waits `ms` before the source starts: `a | delay 50ms`. The inner stream
 /// is not polled until then, so its own timers start late too. Raced against
@@ -64,5 +68,56 @@ impl<C: Clock> TickSource for Delay<C> {
             return 0;
         }
         self.inner.ready_values(out, max)
+    }
+}
+
+/// `| delay 50ms`: starts after the delay (a hedge's duplicate).
+///
+/// ```
+/// use async_playground::lang::parse;
+/// use async_playground::run::run_virtual;
+/// let report = run_virtual(&parse("sum([1] | delay 50ms)").unwrap()).unwrap();
+/// assert_eq!(report.elapsed_ms, 50.0);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct DelayStep {
+    pub ms: f64,
+}
+
+impl Step for DelayStep {
+    const KEYWORD: &'static str = "delay";
+    const PYTHON_HELPERS: &'static [PythonHelper] = &[PythonHelper {
+        name: "delayed",
+        needs: &[],
+        imports: &[],
+        code: r#"async def delayed(values, seconds):
+    """Start `seconds` later (`| delay`): the duplicate of a hedged request."""
+    if seconds > 0:
+        await asyncio.sleep(seconds)
+    async for value in values:
+        yield value
+"#,
+    }];
+
+    fn read<O: Operands>(operands: &mut O) -> Option<DelayStep> {
+        let ms = operands.duration()?;
+        Some(DelayStep { ms })
+    }
+
+    fn write(&self, text: &mut Text) {
+        text.duration(self.ms);
+    }
+
+    fn python<P: Python>(&self, input: String, python: &mut P) -> String {
+        python.use_helper("delayed");
+        format!("delayed({input}, {})", seconds(self.ms))
+    }
+
+    fn takes_time(&self) -> bool {
+        self.ms > 0.0
+    }
+
+    fn open<C: Clock>(&self, input: TickStream, clock: &C, _: &Budget) -> TickStream {
+        Box::new(Delay::new(input, clock.clone(), self.ms))
     }
 }

@@ -3,8 +3,12 @@ use std::task::{Context, Poll};
 
 use futures::{Stream, StreamExt};
 
-use super::{Budget, SourceError, Tick, TickSource, TickStream};
-use crate::program::CmpOp;
+use super::{
+    Budget, Cost, Operands, Python, PythonHelper, SourceError, Step, Text, Tick, TickSource,
+    TickStream,
+};
+use crate::clock::Clock;
+use crate::display::python_float;
 
 /// Only the values that pass a comparison: `a | filter > 10`.
 ///
@@ -43,7 +47,8 @@ impl Keeps for Comparison {
 }
 
 /// The values its rule keeps, in order; the others are dropped (and still
-/// take their time). [`Filter`] and [`Skip`](super::Skip) are this.
+/// take their time). [`Filter`] is this, and so is any transform that
+/// drops values by a rule of its own.
 #[must_use = "streams do nothing unless polled"]
 pub struct Keep<F> {
     inner: TickStream,
@@ -99,5 +104,114 @@ impl<F: Keeps> TickSource for Keep<F> {
         self.budget.work((out.len() - kept) as u32);
         out.truncate(kept);
         kept - start
+    }
+}
+
+/// `| filter > 10`: one of `< <= > >= == !=` with a number.
+///
+/// ```
+/// use async_playground::lang::parse;
+/// use async_playground::run::run_virtual;
+/// let report = run_virtual(&parse("collect(range(5) | filter >= 3)").unwrap()).unwrap();
+/// assert_eq!(report.statements[0].outcome.to_string(), "[3, 4]");
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct FilterStep {
+    pub op: CmpOp,
+    pub operand: f64,
+}
+
+impl Step for FilterStep {
+    const KEYWORD: &'static str = "filter";
+    const PYTHON_HELPERS: &'static [PythonHelper] = &[PythonHelper {
+        name: "keep",
+        needs: &[],
+        imports: &[],
+        code: r#"async def keep(values, test):
+    async for value in values:
+        if test(value):
+            yield value
+"#,
+    }];
+
+    fn read<O: Operands>(operands: &mut O) -> Option<FilterStep> {
+        let symbols = CmpOp::ALL.map(CmpOp::symbol);
+        let expected = "one of < <= > >= == != after 'filter'";
+        let op = CmpOp::ALL[operands.symbol(&symbols, expected)?];
+        let operand = operands.number()?;
+        Some(FilterStep { op, operand })
+    }
+
+    fn write(&self, text: &mut Text) {
+        text.word(self.op.symbol());
+        text.number(self.operand);
+    }
+
+    fn python<P: Python>(&self, input: String, python: &mut P) -> String {
+        python.use_helper("keep");
+        let (op, operand) = (self.op.symbol(), python_float(self.operand));
+        format!("keep({input}, lambda v: v {op} {operand})")
+    }
+
+    /// It may drop every value, so nothing after it bounds what is pulled.
+    fn cost(&self, input: Cost) -> Cost {
+        Cost {
+            filtered: true,
+            ..input
+        }
+    }
+
+    fn open<C: Clock>(&self, input: TickStream, _: &C, budget: &Budget) -> TickStream {
+        Box::new(Filter::new(input, self.op, self.operand, budget.clone()))
+    }
+}
+
+/// The comparisons of `filter`.
+///
+/// ```
+/// use async_playground::program::CmpOp;
+/// assert!(CmpOp::Ge.test(3.0, 3.0));
+/// assert_eq!(CmpOp::Ne.symbol(), "!=");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpOp {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+}
+
+impl CmpOp {
+    pub const ALL: [CmpOp; 6] = [
+        CmpOp::Lt,
+        CmpOp::Le,
+        CmpOp::Gt,
+        CmpOp::Ge,
+        CmpOp::Eq,
+        CmpOp::Ne,
+    ];
+
+    pub fn test(self, x: f64, y: f64) -> bool {
+        match self {
+            CmpOp::Lt => x < y,
+            CmpOp::Le => x <= y,
+            CmpOp::Gt => x > y,
+            CmpOp::Ge => x >= y,
+            CmpOp::Eq => x == y,
+            CmpOp::Ne => x != y,
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+        }
     }
 }

@@ -2,8 +2,11 @@
 //! of a source opens a fresh one, as calling `afeat1()` does in Python.
 //!
 //! [`SourcePlan`] is a source with its names resolved, cheap to open many
-//! times (lists are shared, not copied). One file per source or transform.
+//! times (lists are shared, not copied). One file per source or transform;
+//! a transform's file also holds its [`Step`] (syntax, text, Python, cost),
+//! and one line below registers it (see `transform.rs`).
 
+mod cost;
 mod delay;
 mod fail_after;
 mod filter;
@@ -16,18 +19,32 @@ mod take;
 pub mod text;
 mod timed;
 mod timeout;
+mod transform;
 
 pub use crate::budget::Budget;
-pub use delay::Delay;
-pub use fail_after::FailAfter;
-pub use filter::{Comparison, Filter, Keep, Keeps};
-pub use map::Map;
+pub use cost::Cost;
+pub use delay::{Delay, DelayStep};
+pub use fail_after::{FailAfter, FailStep};
+pub use filter::{CmpOp, Comparison, Filter, FilterStep, Keep, Keeps};
+pub use map::{ArithOp, Map, MapStep};
 pub use merge::Merge;
 pub use plan::{open, NoIo, Notes, OpenIo, SourcePlan, ValueSeq};
-pub use skip::{AfterFirst, Skip};
-pub use take::Take;
+pub use skip::{AfterFirst, Skip, SkipStep};
+pub use take::{Take, TakeStep};
 pub use timed::Timed;
-pub use timeout::Timeout;
+pub use timeout::{Timeout, TimeoutStep};
+pub use transform::{Operands, Python, PythonHelper, Step, Text};
+
+// The transforms after `|`, in the order the language lists them.
+transform::transforms! {
+    Take(TakeStep),
+    Skip(SkipStep),
+    Map(MapStep),
+    Filter(FilterStep),
+    Timeout(TimeoutStep),
+    Delay(DelayStep),
+    FailAfter(FailStep),
+}
 
 use futures::stream::{Iter, LocalBoxStream, Pending};
 use futures::Stream;

@@ -2,10 +2,10 @@ use std::rc::Rc;
 
 use crate::budget::Budget;
 
-use super::{Delay, FailAfter, Filter, Map, Merge, Skip, Take, TickStream, Timed, Timeout};
+use super::{Merge, TickStream, Timed, Transform};
 use crate::clock::Clock;
 use crate::distribution::{splitmix64, Draws};
-use crate::program::{random_whole_numbers, ArithOp, CmpOp, Delays, FetchFormat};
+use crate::program::{random_whole_numbers, Delays, FetchFormat};
 
 /// A source with names resolved: opening it makes a fresh stream.
 #[derive(Clone, Debug)]
@@ -26,14 +26,8 @@ pub enum SourcePlan {
         limit: Option<u64>,
     },
     Merge(Rc<[SourcePlan]>),
-    Take(Rc<SourcePlan>, u64),
-    Skip(Rc<SourcePlan>, u64),
-    Map(Rc<SourcePlan>, ArithOp, f64),
-    Filter(Rc<SourcePlan>, CmpOp, f64),
-    Timeout(Rc<SourcePlan>, f64),
-    FailAfter(Rc<SourcePlan>, u64, Rc<str>),
-    /// `a | delay 50ms`: starts after this many ms.
-    Delay(Rc<SourcePlan>, f64),
+    /// `a | take 2`: the source, through the transform.
+    Pipe(Rc<SourcePlan>, Transform),
 }
 
 impl SourcePlan {
@@ -46,13 +40,7 @@ impl SourcePlan {
         }
         match self {
             SourcePlan::Merge(inputs) => inputs.iter().any(|input| input.anywhere(answer)),
-            SourcePlan::Take(inner, _)
-            | SourcePlan::Skip(inner, _)
-            | SourcePlan::Map(inner, ..)
-            | SourcePlan::Filter(inner, ..)
-            | SourcePlan::Timeout(inner, _)
-            | SourcePlan::FailAfter(inner, ..)
-            | SourcePlan::Delay(inner, _) => inner.anywhere(answer),
+            SourcePlan::Pipe(inner, _) => inner.anywhere(answer),
             SourcePlan::Timed { .. } | SourcePlan::Fetch { .. } | SourcePlan::Database { .. } => {
                 false
             }
@@ -65,9 +53,8 @@ impl SourcePlan {
     pub fn may_yield_non_finite(&self) -> bool {
         self.anywhere(&|part| match part {
             SourcePlan::Timed { .. } => Some(false),
-            SourcePlan::Fetch { .. } | SourcePlan::Database { .. } | SourcePlan::Map(..) => {
-                Some(true)
-            }
+            SourcePlan::Fetch { .. } | SourcePlan::Database { .. } => Some(true),
+            SourcePlan::Pipe(_, transform) if transform.may_make_non_finite() => Some(true),
             _ => None,
         })
     }
@@ -95,7 +82,7 @@ impl SourcePlan {
                 Delays::Each(list) => list.iter().any(|ms| *ms > 0.0),
                 Delays::Drawn(distribution) => !distribution.is_zero(),
             }),
-            SourcePlan::Delay(_, ms) if *ms > 0.0 => Some(true),
+            SourcePlan::Pipe(_, transform) if transform.takes_time() => Some(true),
             _ => None,
         })
     }
@@ -221,41 +208,9 @@ pub fn open<C: Clock>(
                 .map(|input| open(input, clock, budget, draws, io, notes))
                 .collect(),
         )),
-        SourcePlan::Take(inner, count) => Box::new(Take::new(
-            open(inner, clock, budget, draws, io, notes),
-            *count,
-        )),
-        SourcePlan::Skip(inner, count) => Box::new(Skip::new(
-            open(inner, clock, budget, draws, io, notes),
-            *count,
-            budget.clone(),
-        )),
-        SourcePlan::Map(inner, op, operand) => Box::new(Map::new(
-            open(inner, clock, budget, draws, io, notes),
-            *op,
-            *operand,
-        )),
-        SourcePlan::Filter(inner, op, operand) => Box::new(Filter::new(
-            open(inner, clock, budget, draws, io, notes),
-            *op,
-            *operand,
-            budget.clone(),
-        )),
-        SourcePlan::Timeout(inner, ms) => Box::new(Timeout::new(
-            open(inner, clock, budget, draws, io, notes),
-            clock.clone(),
-            *ms,
-        )),
-        SourcePlan::FailAfter(inner, count, message) => Box::new(FailAfter::new(
-            open(inner, clock, budget, draws, io, notes),
-            *count,
-            message.to_string(),
-        )),
-        SourcePlan::Delay(inner, ms) => Box::new(Delay::new(
-            open(inner, clock, budget, draws, io, notes),
-            clock.clone(),
-            *ms,
-        )),
+        SourcePlan::Pipe(inner, transform) => {
+            transform.open(open(inner, clock, budget, draws, io, notes), clock, budget)
+        }
     }
 }
 

@@ -3,9 +3,12 @@ use std::task::{Context, Poll};
 
 use futures::{FutureExt, Stream, StreamExt};
 
-use super::{SourceError, Tick, TickSource, TickStream};
+use super::{
+    Operands, Python, PythonHelper, SourceError, Step, Text, Tick, TickSource, TickStream,
+};
+use crate::budget::Budget;
 use crate::clock::{Clock, Sleep};
-use crate::display::format_duration;
+use crate::display::{format_duration, seconds};
 
 /// Fails when the next value takes longer than `ms`: `a | timeout 2s`.
 ///
@@ -86,5 +89,58 @@ impl<C: Clock> TickSource for Timeout<C> {
             self.timer = None;
         }
         got
+    }
+}
+
+/// `| timeout 2s`: fails the task if the next value takes longer.
+///
+/// ```
+/// use async_playground::lang::parse;
+/// use async_playground::run::run_virtual;
+/// let report = run_virtual(&parse("sum([1] every 3s | timeout 2s)").unwrap()).unwrap();
+/// assert_eq!(report.statements[0].outcome.to_string(), "error: no value within 2s");
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimeoutStep {
+    pub ms: f64,
+}
+
+impl Step for TimeoutStep {
+    const KEYWORD: &'static str = "timeout";
+    const PYTHON_HELPERS: &'static [PythonHelper] = &[PythonHelper {
+        name: "value_timeout",
+        needs: &["TaskError", "show_duration"],
+        imports: &[],
+        code: r#"async def value_timeout(values, seconds):
+    """Fail if the next value takes longer than `seconds`."""
+    values = aiter(values)
+    while True:
+        try:
+            async with asyncio.timeout(seconds):
+                value = await anext(values)
+        except StopAsyncIteration:
+            return
+        except TimeoutError:
+            raise TaskError(f"no value within {show_duration(seconds)}") from None
+        yield value
+"#,
+    }];
+
+    fn read<O: Operands>(operands: &mut O) -> Option<TimeoutStep> {
+        let ms = operands.duration()?;
+        Some(TimeoutStep { ms })
+    }
+
+    fn write(&self, text: &mut Text) {
+        text.duration(self.ms);
+    }
+
+    fn python<P: Python>(&self, input: String, python: &mut P) -> String {
+        python.use_helper("value_timeout");
+        format!("value_timeout({input}, {})", seconds(self.ms))
+    }
+
+    fn open<C: Clock>(&self, input: TickStream, clock: &C, _: &Budget) -> TickStream {
+        Box::new(Timeout::new(input, clock.clone(), self.ms))
     }
 }

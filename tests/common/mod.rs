@@ -1,6 +1,31 @@
-//! Helpers shared by the language tests.
+//! Helpers shared by the tests.
+#![allow(dead_code)] // each test uses a different part
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::task::Wake;
 
 use async_playground::program::{Program, SourceExpr, Span, Task, TaskKind};
+use async_playground::trace::Report;
+
+/// Each statement's result as the playground shows it.
+pub fn results(report: &Report) -> Vec<String> {
+    report
+        .statements
+        .iter()
+        .map(|s| s.outcome.to_string())
+        .collect()
+}
+
+/// A waker that counts how often it is woken.
+#[derive(Default)]
+pub struct CountingWaker(pub AtomicUsize);
+
+impl Wake for CountingWaker {
+    fn wake(self: Arc<Self>) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+}
 
 /// The program with every span set to [`Span::NONE`], to compare structure.
 pub fn strip(mut program: Program) -> Program {

@@ -6,9 +6,10 @@
 use async_playground::distribution::{Distribution, Spike, Spread};
 use async_playground::lang;
 use async_playground::program::{
-    Aggregator, ArithOp, CmpOp, Delays, FetchFormat, Group, Pacing, Program, SourceDef, SourceExpr,
-    SourceKind, Span, Task, TaskKind,
+    Aggregator, Delays, FetchFormat, Group, Pacing, Program, SourceDef, SourceExpr, SourceKind,
+    Span, Task, TaskKind, Transform,
 };
+use async_playground::source::Operands;
 use proptest::prelude::*;
 
 // ---- valid programs ------------------------------------------------------------
@@ -167,51 +168,75 @@ pub fn source() -> impl Strategy<Value = SourceExpr> {
     // Boxed, like `pacing`: keeps the value trees off the test thread's stack.
     .boxed();
     leaf.prop_recursive(4, 24, 3, |inner| {
-        let boxed = inner.clone().prop_map(Box::new);
-        let arith = prop_oneof![
-            Just(ArithOp::Add),
-            Just(ArithOp::Sub),
-            Just(ArithOp::Mul),
-            Just(ArithOp::Div)
-        ];
-        let cmp = prop_oneof![
-            Just(CmpOp::Lt),
-            Just(CmpOp::Le),
-            Just(CmpOp::Gt),
-            Just(CmpOp::Ge),
-            Just(CmpOp::Eq),
-            Just(CmpOp::Ne)
-        ];
+        let pipe = (inner.clone().prop_map(Box::new), transform())
+            .prop_map(|(source, transform)| SourceKind::Pipe { source, transform });
+        // Weights as when each transform was an arm of its own.
+        let transforms = Transform::KEYWORDS.len() as u32;
         prop_oneof![
-            prop::collection::vec(inner, 1..4).prop_map(SourceKind::Merge),
-            (boxed.clone(), whole(10))
-                .prop_map(|(source, count)| SourceKind::Take { source, count }),
-            (boxed.clone(), whole(10))
-                .prop_map(|(source, count)| SourceKind::Skip { source, count }),
-            (boxed.clone(), arith, number()).prop_map(|(source, op, operand)| SourceKind::Map {
-                source,
-                op,
-                operand
-            }),
-            (boxed.clone(), cmp, number()).prop_map(|(source, op, operand)| SourceKind::Filter {
-                source,
-                op,
-                operand
-            }),
-            (boxed.clone(), duration(), any::<bool>()).prop_map(
-                |(source, ms, start)| match start {
-                    true => SourceKind::Delay { source, ms },
-                    false => SourceKind::Timeout { source, ms },
-                }
-            ),
-            (boxed, whole(10), text()).prop_map(|(source, count, message)| SourceKind::FailAfter {
-                source,
-                count,
-                message
-            }),
+            1 => prop::collection::vec(inner, 1..4).prop_map(SourceKind::Merge),
+            transforms => pipe,
         ]
         .prop_map(expr)
     })
+}
+
+/// Any registered transform, its operands drawn like the rest of a program's.
+pub fn transform() -> impl Strategy<Value = Transform> {
+    let operands = (
+        prop::collection::vec(whole(10), 3),
+        prop::collection::vec(number(), 3),
+        prop::collection::vec(duration(), 3),
+        prop::collection::vec(text(), 3),
+        prop::collection::vec(any::<prop::sample::Index>(), 3),
+    );
+    (0..Transform::KEYWORDS.len(), operands).prop_map(|(k, operands)| {
+        let (wholes, numbers, durations, texts, choices) = operands;
+        let mut drawn = Drawn {
+            wholes,
+            numbers,
+            durations,
+            texts,
+            choices,
+        };
+        let keyword = Transform::KEYWORDS[k];
+        Transform::read(keyword, &mut drawn)
+            .unwrap_or_else(|| panic!("'{keyword}' takes at most 3 operands of a kind"))
+    })
+}
+
+/// Operands drawn in advance: each transform reads what it needs.
+struct Drawn {
+    wholes: Vec<u64>,
+    numbers: Vec<f64>,
+    durations: Vec<f64>,
+    texts: Vec<String>,
+    choices: Vec<prop::sample::Index>,
+}
+
+impl Operands for Drawn {
+    fn whole(&mut self, _: &str) -> Option<u64> {
+        self.wholes.pop()
+    }
+
+    fn number(&mut self) -> Option<f64> {
+        self.numbers.pop()
+    }
+
+    fn duration(&mut self) -> Option<f64> {
+        self.durations.pop()
+    }
+
+    fn string(&mut self, _: &str) -> Option<String> {
+        self.texts.pop()
+    }
+
+    fn word(&mut self, _: &str, _: &str) -> Option<()> {
+        Some(())
+    }
+
+    fn symbol(&mut self, symbols: &[&str], _: &str) -> Option<usize> {
+        Some(self.choices.pop()?.index(symbols.len()))
+    }
 }
 
 pub fn aggregator() -> impl Strategy<Value = Aggregator> {

@@ -1,33 +1,18 @@
 //! Small pieces of the Python export: literals (numbers, lists, strings),
-//! aggregator names, and whether a source can make inf or nan.
+//! and whether a source can make inf or nan.
 
 use std::collections::HashSet;
 
-use crate::lang::format::{number, string};
-use crate::program::{Aggregator, SourceExpr, SourceKind};
-
-/// Python's name for an aggregator function, and a second argument if any.
-pub(super) fn aggregator_call(aggregator: Aggregator) -> (&'static str, Option<&'static str>) {
-    match aggregator {
-        Aggregator::Collect => ("collect", None),
-        Aggregator::Count => ("count", None),
-        Aggregator::Sum => ("total", None),
-        Aggregator::Min => ("smallest", None),
-        Aggregator::Max => ("largest", None),
-        Aggregator::Mean => ("mean", None),
-        Aggregator::Stats => ("stats", None),
-        Aggregator::Var => ("spread", Some("\"var\"")),
-        Aggregator::Std => ("spread", Some("\"std\"")),
-        Aggregator::First => ("first", None),
-        Aggregator::Last => ("last", None),
-    }
-}
+pub(super) use crate::display::python_float as float;
+use crate::lang::format::string;
+use crate::program::{SourceExpr, SourceKind};
 
 /// Whether a map or outside data somewhere in the source could make inf or
 /// nan; `named` holds the defined sources that could.
 pub(super) fn may_be_non_finite(expr: &SourceExpr, named: &HashSet<String>) -> bool {
     match &expr.kind {
-        SourceKind::Map { .. } | SourceKind::Fetch { .. } | SourceKind::Database { .. } => true,
+        SourceKind::Fetch { .. } | SourceKind::Database { .. } => true,
+        SourceKind::Pipe { transform, .. } if transform.may_make_non_finite() => true,
         SourceKind::Named(name) => named.contains(name),
         _ => expr
             .inputs()
@@ -40,15 +25,6 @@ pub(super) fn may_be_non_finite(expr: &SourceExpr, named: &HashSet<String>) -> b
 pub(super) fn list(values: &[f64]) -> String {
     let items: Vec<String> = values.iter().map(|v| float(*v)).collect();
     format!("[{}]", items.join(", "))
-}
-
-/// A number as a Python literal: the canonical form, which Python reads
-/// back to the same float (`1e308`, `-2.5`, `70`).
-pub(super) fn float(value: f64) -> String {
-    if value == 0.0 && value.is_sign_negative() {
-        return "-0.0".to_string();
-    }
-    number(value)
 }
 
 /// A Python string literal: the playground's escapes are Python's too.

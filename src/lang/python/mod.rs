@@ -19,9 +19,10 @@ use std::fmt::Write;
 use crate::display::seconds;
 use crate::distribution::{Distribution, Spread};
 use crate::program::{
-    ArithOp, Delays, FetchFormat, Group, Pacing, Program, SourceExpr, SourceKind, Task, TaskKind,
+    Aggregator, Delays, FetchFormat, Group, Pacing, Program, SourceExpr, SourceKind, Task, TaskKind,
 };
-use literals::{aggregator_call, float, list, may_be_non_finite, python_string};
+use crate::source::{Python, PythonHelper, Transform};
+use literals::{float, list, may_be_non_finite, python_string};
 use reserved::RESERVED;
 
 /// How the exported program starts its event loop.
@@ -34,13 +35,18 @@ pub enum PythonStyle {
     Notebook,
 }
 
-/// The Python helpers, in the order they are printed. Each is emitted only
-/// when used; some need others (listed after the name).
-fn helpers() -> impl Iterator<Item = &'static (&'static str, &'static [&'static str], &'static str)>
-{
+/// The Python helpers, in the order they are printed: sources, transforms,
+/// aggregators, groups and the report. Each is emitted only when used, with
+/// the helpers it needs. Listed once per export (one loop, not one chain of
+/// iterators inlined at every use).
+fn helpers() -> Vec<&'static PythonHelper> {
     source_helpers::HELPERS
         .iter()
+        .chain(Transform::python_helpers())
+        .chain(result_helpers::INPUT_HELPERS)
+        .chain(Aggregator::python_helpers())
         .chain(result_helpers::HELPERS)
+        .collect()
 }
 
 /// Lines longer than this (PEP 8 with Black's allowance) break a group's
@@ -59,11 +65,14 @@ const MAX_LINE: usize = 88;
 /// assert!(python.ends_with("asyncio.run(main())\n"));
 /// ```
 pub(crate) fn program(program: &Program, style: PythonStyle) -> String {
-    let mut writer = Writer::default();
+    let mut writer = Writer {
+        all: helpers(),
+        ..Writer::default()
+    };
     for def in &program.sources {
         let mut name = def.name.clone();
         while RESERVED.contains(&name.as_str())
-            || helpers().any(|(helper, ..)| *helper == name)
+            || writer.all.iter().any(|helper| helper.name == name)
             || program
                 .sources
                 .iter()
@@ -105,26 +114,15 @@ pub(crate) fn program(program: &Program, style: PythonStyle) -> String {
 
     let mut out = String::new();
     let mut imports = vec!["asyncio"];
-    for (helper, module) in [
-        ("seeded", "math"),
-        ("random_delay", "math"),
-        ("random_delay", "random"),
-        ("divide", "math"),
-        ("finite", "math"),
-        ("overflow", "math"),
-        ("spread", "math"),
-        ("show_number", "decimal"),
-        ("show_number", "math"),
-        ("lines", ""),
-        ("csv_column", "csv"),
-        ("csv_column", "io"),
-        ("json_field", "json"),
-        ("database", "sqlite3"),
-        ("fetch_text", "urllib.parse"),
-        ("report", "time"),
-    ] {
-        if writer.helpers.contains(helper) && !module.is_empty() && !imports.contains(&module) {
-            imports.push(module);
+    for helper in writer
+        .all
+        .iter()
+        .filter(|helper| writer.helpers.contains(helper.name))
+    {
+        for module in helper.imports {
+            if !imports.contains(module) {
+                imports.push(module);
+            }
         }
     }
     if writer.blocking && !imports.contains(&"time") {
@@ -143,11 +141,13 @@ pub(crate) fn program(program: &Program, style: PythonStyle) -> String {
     out.push_str(&sources);
     out.push_str(&main);
     out.push_str("\n\n# The playground's building blocks, in plain asyncio.\n\n\n");
-    for (name, _, code) in helpers() {
-        if writer.helpers.contains(name) {
-            out.push_str(code);
-            out.push_str("\n\n");
-        }
+    for helper in writer
+        .all
+        .iter()
+        .filter(|helper| writer.helpers.contains(helper.name))
+    {
+        out.push_str(helper.code);
+        out.push_str("\n\n");
     }
     match style {
         PythonStyle::Script => out.push_str("asyncio.run(main())\n"),
@@ -164,6 +164,9 @@ pub(crate) fn program(program: &Program, style: PythonStyle) -> String {
 /// Collects which helpers the program needs while writing its parts.
 #[derive(Default)]
 struct Writer {
+    /// Every helper, in print order.
+    all: Vec<&'static PythonHelper>,
+    /// The helpers used.
     helpers: BTreeSet<&'static str>,
     /// Source names as Python names (one that is a Python word gets a `_`).
     names: HashMap<String, String>,
@@ -172,18 +175,20 @@ struct Writer {
     blocking: bool,
 }
 
-impl Writer {
+impl Python for Writer {
     fn use_helper(&mut self, name: &'static str) {
         if !self.helpers.insert(name) {
             return;
         }
-        if let Some((_, needs, _)) = helpers().find(|(n, ..)| *n == name) {
-            for need in *needs {
+        if let Some(helper) = self.all.iter().copied().find(|helper| helper.name == name) {
+            for need in helper.needs {
                 self.use_helper(need);
             }
         }
     }
+}
 
+impl Writer {
     /// A named source: an `async def` generator, written out in the post's
     /// style when it is a paced list, or returning a composed stream.
     fn source_def(&mut self, name: &str, body: &SourceExpr) -> String {
@@ -341,61 +346,9 @@ impl Writer {
                 let inputs: Vec<String> = inputs.iter().map(|i| self.source(i)).collect();
                 format!("merge({})", inputs.join(", "))
             }
-            SourceKind::Take { source, count } => {
-                self.use_helper("take");
-                format!("take({}, {count})", self.source(source))
-            }
-            SourceKind::Skip { source, count } => {
-                self.use_helper("skip");
-                format!("skip({}, {count})", self.source(source))
-            }
-            SourceKind::Map {
-                source,
-                op,
-                operand,
-            } => {
-                self.use_helper("apply");
-                let operand = float(*operand);
-                let function = if *op == ArithOp::Div {
-                    self.use_helper("divide");
-                    format!("divide(v, {operand})")
-                } else {
-                    format!("v {} {operand}", op.symbol())
-                };
-                format!("apply({}, lambda v: {function})", self.source(source))
-            }
-            SourceKind::Filter {
-                source,
-                op,
-                operand,
-            } => {
-                self.use_helper("keep");
-                format!(
-                    "keep({}, lambda v: v {} {})",
-                    self.source(source),
-                    op.symbol(),
-                    float(*operand)
-                )
-            }
-            SourceKind::Timeout { source, ms } => {
-                self.use_helper("value_timeout");
-                format!("value_timeout({}, {})", self.source(source), seconds(*ms))
-            }
-            SourceKind::FailAfter {
-                source,
-                count,
-                message,
-            } => {
-                self.use_helper("fail_after");
-                format!(
-                    "fail_after({}, {count}, {})",
-                    self.source(source),
-                    python_string(message)
-                )
-            }
-            SourceKind::Delay { source, ms } => {
-                self.use_helper("delayed");
-                format!("delayed({}, {})", self.source(source), seconds(*ms))
+            SourceKind::Pipe { source, transform } => {
+                let input = self.source(source);
+                transform.python(input, self)
             }
         }
     }
@@ -433,7 +386,7 @@ impl Writer {
     fn task(&mut self, task: &Task, depth: usize) -> String {
         match &task.kind {
             TaskKind::Aggregate { aggregator, source } => {
-                let (name, extra) = aggregator_call(*aggregator);
+                let (name, extra) = aggregator.python_call();
                 self.use_helper(name);
                 let mut stream = self.source(source);
                 if may_be_non_finite(source, &self.non_finite) {

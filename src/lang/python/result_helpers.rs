@@ -1,157 +1,76 @@
-//! The Python export's helpers for aggregators, groups and the report:
-//! collect ... last, sequential ... deadline, and how results are shown.
-//!
-//! Each entry: the helper's name, the helpers it needs, its code.
+//! The Python export's helpers for results: finite input, groups
+//! (sequential ... deadline) and how results are shown. An aggregator's
+//! helpers live in its own file in `aggregate/`.
 
-/// Aggregator, group and report helpers, in the order they are printed.
-pub(super) const HELPERS: &[(&str, &[&str], &str)] = &[
-    (
-        "collect",
-        &[],
-        r#"async def collect(values):
-    return [value async for value in values]
-"#,
-    ),
-    (
-        "count",
-        &[],
-        r#"async def count(values):
-    n = 0
-    async for _ in values:
-        n += 1
-    return n
-"#,
-    ),
-    (
-        "total",
-        &["overflow"],
-        r#"async def total(values):
-    """sum: named so as not to shadow Python's sum."""
-    result = 0.0
+use crate::source::PythonHelper;
+
+/// Helpers for an aggregator's input, printed before the aggregators' own.
+pub(super) const INPUT_HELPERS: &[PythonHelper] = &[
+    PythonHelper {
+        name: "finite",
+        needs: &["TaskError", "show_number"],
+        imports: &["math"],
+        code: r#"async def finite(values):
+    """Aggregators take finite numbers only (a map can make inf or nan)."""
+    position = 0
     async for value in values:
-        result += value
-    return overflow("sum", result)
+        position += 1
+        if not math.isfinite(value):
+            shown = "NaN" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+            raise TaskError(f"value #{position} is {shown}: aggregators take finite numbers only")
+        yield value
 "#,
-    ),
-    (
-        "smallest",
-        &[],
-        r#"async def smallest(values):
-    """min: None (shown as "empty") when no value arrives."""
-    result = None
-    async for value in values:
-        result = value if result is None else min(result, value)
-    return result
+    },
+    PythonHelper {
+        name: "overflow",
+        needs: &["TaskError"],
+        imports: &["math"],
+        code: r#"def overflow(name, value):
+    if not math.isfinite(value):
+        raise TaskError(f"{name} overflowed the range of f64")
+    return value
 "#,
-    ),
-    (
-        "largest",
-        &[],
-        r#"async def largest(values):
-    """max: None (shown as "empty") when no value arrives."""
-    result = None
-    async for value in values:
-        result = value if result is None else max(result, value)
-    return result
-"#,
-    ),
-    (
-        "mean",
-        &[],
-        r#"async def mean(values):
-    """A running mean, one pass."""
-    n, result = 0, 0.0
-    async for value in values:
-        n += 1
-        result += (value - result) / n
-    return result if n else None
-"#,
-    ),
-    (
-        "stats",
-        &[],
-        r#"async def stats(values):
-    """The post's complex_task in one pass, starting from the first value
-    (the post starts min_ at 0, so no value is ever below it)."""
-    n, low, high, mean = 0, None, None, 0.0
-    async for value in values:
-        n += 1
-        low = value if low is None else min(low, value)
-        high = value if high is None else max(high, value)
-        mean += (value - mean) / n
-    return {"count": n, "min": low, "max": high, "mean": mean} if n else None
-"#,
-    ),
-    (
-        "spread",
-        &["TaskError", "overflow"],
-        r#"async def spread(values, name):
-    """Sample variance (var) or standard deviation (std), by Welford's one-pass method."""
-    n, mean, squares = 0, 0.0, 0.0
-    async for value in values:
-        n += 1
-        delta = value - mean
-        mean += delta / n
-        squares += delta * (value - mean)
-    if n == 0:
-        return None
-    if n == 1:
-        raise TaskError(f"{name} needs at least 2 values (sample variance), got 1")
-    variance = squares / (n - 1)
-    return overflow(name, variance if name == "var" else math.sqrt(variance))
-"#,
-    ),
-    (
-        "first",
-        &[],
-        r#"async def first(values):
-    async for value in values:
-        return value
-    return None
-"#,
-    ),
-    (
-        "last",
-        &[],
-        r#"async def last(values):
-    result = None
-    async for value in values:
-        result = value
-    return result
-"#,
-    ),
-    (
-        "settle",
-        &["TaskError"],
-        r#"async def settle(task):
+    },
+];
+
+/// Group and report helpers, printed after the aggregators'.
+pub(super) const HELPERS: &[PythonHelper] = &[
+    PythonHelper {
+        name: "settle",
+        needs: &["TaskError"],
+        imports: &[],
+        code: r#"async def settle(task):
     """A task's result, or its error as a value."""
     try:
         return await task
     except TaskError as error:
         return error
 "#,
-    ),
-    (
-        "sequential",
-        &["settle"],
-        r#"async def sequential(*tasks):
+    },
+    PythonHelper {
+        name: "sequential",
+        needs: &["settle"],
+        imports: &[],
+        code: r#"async def sequential(*tasks):
     """One after the other."""
     return [await settle(task) for task in tasks]
 "#,
-    ),
-    (
-        "gather",
-        &["TaskError"],
-        r#"async def gather(*tasks):
+    },
+    PythonHelper {
+        name: "gather",
+        needs: &["TaskError"],
+        imports: &[],
+        code: r#"async def gather(*tasks):
     """All at once (asyncio.gather); results in input order, errors as results.
     An async def, so the tasks start when the gather is reached, not before."""
     return await asyncio.gather(*tasks, return_exceptions=True)
 "#,
-    ),
-    (
-        "race",
-        &[],
-        r#"async def race(*tasks):
+    },
+    PythonHelper {
+        name: "race",
+        needs: &[],
+        imports: &[],
+        code: r#"async def race(*tasks):
     """All at once; the first to finish wins and the rest are cancelled."""
     if not tasks:
         return None
@@ -162,11 +81,12 @@ pub(super) const HELPERS: &[(&str, &[&str], &str)] = &[
     winner = next(task for task in running if task in done)
     return await winner
 "#,
-    ),
-    (
-        "any_success",
-        &["TaskError"],
-        r#"async def any_success(*tasks):
+    },
+    PythonHelper {
+        name: "any_success",
+        needs: &["TaskError"],
+        imports: &[],
+        code: r#"async def any_success(*tasks):
     """All at once; the first to succeed wins and the rest are cancelled
     (like Promise.any); if every task fails, one error naming the failures."""
     if not tasks:
@@ -187,11 +107,12 @@ pub(super) const HELPERS: &[(&str, &[&str], &str)] = &[
         shown += f"; and {len(failures) - 3} more"
     raise TaskError(f"every task failed: {shown}")
 "#,
-    ),
-    (
-        "limit",
-        &["settle"],
-        r#"async def limit(k, *tasks):
+    },
+    PythonHelper {
+        name: "limit",
+        needs: &["settle"],
+        imports: &[],
+        code: r#"async def limit(k, *tasks):
     """At most k at once (asyncio.Semaphore); results in input order."""
     semaphore = asyncio.Semaphore(k)
     async def slot(task):
@@ -199,11 +120,12 @@ pub(super) const HELPERS: &[(&str, &[&str], &str)] = &[
             return await settle(task)
     return await asyncio.gather(*(slot(task) for task in tasks))
 "#,
-    ),
-    (
-        "deadline",
-        &["settle", "TaskError", "show_duration"],
-        r#"async def deadline(seconds, *tasks):
+    },
+    PythonHelper {
+        name: "deadline",
+        needs: &["settle", "TaskError", "show_duration"],
+        imports: &[],
+        code: r#"async def deadline(seconds, *tasks):
     """The tasks one after the other, cancelled after `seconds` (asyncio.timeout)."""
     try:
         async with asyncio.timeout(seconds):
@@ -215,11 +137,12 @@ pub(super) const HELPERS: &[(&str, &[&str], &str)] = &[
             task.close()  # the ones the deadline never reached
     return results[0] if len(results) == 1 else results
 "#,
-    ),
-    (
-        "show_number",
-        &[],
-        r#"def show_number(x):
+    },
+    PythonHelper {
+        name: "show_number",
+        needs: &[],
+        imports: &["decimal", "math"],
+        code: r#"def show_number(x):
     """A number as the playground shows it: 70, not 70.0; 1e+308 as 1e308."""
     if x == 0:
         return "0"
@@ -234,21 +157,23 @@ pub(super) const HELPERS: &[(&str, &[&str], &str)] = &[
     mantissa = str(digits[0]) + ("." + "".join(map(str, digits[1:])) if len(digits) > 1 else "")
     return ("-" if sign else "") + f"{mantissa}e{exponent + len(digits) - 1}"
 "#,
-    ),
-    (
-        "show_duration",
-        &["show_number"],
-        r#"def show_duration(seconds):
+    },
+    PythonHelper {
+        name: "show_duration",
+        needs: &["show_number"],
+        imports: &[],
+        code: r#"def show_duration(seconds):
     ms = seconds * 1000
     if ms == 0:
         return "0s"
     return f"{show_number(seconds)}s" if ms >= 1000 and seconds * 1000 == ms else f"{show_number(ms)}ms"
 "#,
-    ),
-    (
-        "show",
-        &["show_number", "TaskError"],
-        r#"def show(result):
+    },
+    PythonHelper {
+        name: "show",
+        needs: &["show_number", "TaskError"],
+        imports: &[],
+        code: r#"def show(result):
     """A result in the playground's own text form."""
     if result is None:
         return "empty"
@@ -263,16 +188,17 @@ pub(super) const HELPERS: &[(&str, &[&str], &str)] = &[
         return "[" + ", ".join(shown) + "]"
     return show_number(result)
 "#,
-    ),
-    (
-        "report",
-        &["show", "settle"],
-        r#"async def report(label, task):
+    },
+    PythonHelper {
+        name: "report",
+        needs: &["show", "settle"],
+        imports: &["time"],
+        code: r#"async def report(label, task):
     """Runs one statement, then prints its result and how long it took."""
     start = time.perf_counter()
     result = await settle(task)
     elapsed = time.perf_counter() - start
     print(f"{label}{show(result)}  ({elapsed * 1000:.0f} ms)")
 "#,
-    ),
+    },
 ];

@@ -1,21 +1,25 @@
-//! The Python export's helpers for sources and transforms: pacing, fetch and
-//! database readers, merge, take, skip, map, filter, timeouts, failures.
+//! The Python export's helpers for sources: pacing, random delays, fetch
+//! and database readers, merge.
 //!
-//! Each entry: the helper's name, the helpers it needs, its code.
+//! A transform's helpers live in its own file in `source/`.
 
-/// Source and transform helpers, in the order they are printed.
-pub(super) const HELPERS: &[(&str, &[&str], &str)] = &[
-    (
-        "TaskError",
-        &[],
-        r#"class TaskError(Exception):
+use crate::source::PythonHelper;
+
+/// Source helpers, in the order they are printed.
+pub(super) const HELPERS: &[PythonHelper] = &[
+    PythonHelper {
+        name: "TaskError",
+        needs: &[],
+        imports: &[],
+        code: r#"class TaskError(Exception):
     """A task's failure: shown as its result, so one failure doesn't stop its siblings."""
 "#,
-    ),
-    (
-        "paced",
-        &[],
-        r#"async def paced(values, every=None, after=None, blocking=False):
+    },
+    PythonHelper {
+        name: "paced",
+        needs: &[],
+        imports: &[],
+        code: r#"async def paced(values, every=None, after=None, blocking=False):
     """A literal source: wait `every` seconds before each value, or one delay
     per value (`after`); with neither, all values at once. `blocking` waits
     with time.sleep, freezing the event loop like the post's sleepy generators."""
@@ -27,11 +31,12 @@ pub(super) const HELPERS: &[(&str, &[&str], &str)] = &[
             await asyncio.sleep(delay)
         yield value
 "#,
-    ),
-    (
-        "random_delay",
-        &[],
-        r#"def random_delay(kind, a, b=None, spike=None):
+    },
+    PythonHelper {
+        name: "random_delay",
+        needs: &[],
+        imports: &["math", "random"],
+        code: r#"def random_delay(kind, a, b=None, spike=None):
     """A delay in seconds drawn like the playground's `every uniform(a..b)`,
     `exp(a)`, `lognormal(a, p99 b)` and `spike P% S` (spike=(P, S)): the same
     distributions, from Python's random, so other numbers than its seeds."""
@@ -46,32 +51,23 @@ pub(super) const HELPERS: &[(&str, &[&str], &str)] = &[
         return min(a * math.exp(sigma * random.gauss(0, 1)), 3600.0)
     return a
 "#,
-    ),
-    (
-        "jittered",
-        &["random_delay"],
-        r#"async def jittered(values, delay):
+    },
+    PythonHelper {
+        name: "jittered",
+        needs: &["random_delay"],
+        imports: &[],
+        code: r#"async def jittered(values, delay):
     """A literal source with a random delay before each value: `delay()` draws it."""
     for value in values:
         await asyncio.sleep(delay())
         yield value
 "#,
-    ),
-    (
-        "delayed",
-        &[],
-        r#"async def delayed(values, seconds):
-    """Start `seconds` later (`| delay`): the duplicate of a hedged request."""
-    if seconds > 0:
-        await asyncio.sleep(seconds)
-    async for value in values:
-        yield value
-"#,
-    ),
-    (
-        "seeded",
-        &[],
-        r#"def seeded(count, low, high, seed):
+    },
+    PythonHelper {
+        name: "seeded",
+        needs: &[],
+        imports: &["math"],
+        code: r#"def seeded(count, low, high, seed):
     """`count` whole numbers in low..=high from SplitMix64, the playground's generator."""
     mask = (1 << 64) - 1
     bottom = float(math.ceil(low))
@@ -84,21 +80,23 @@ pub(super) const HELPERS: &[(&str, &[&str], &str)] = &[
         values.append(bottom + float((z ^ (z >> 31)) % span))
     return values
 "#,
-    ),
-    (
-        "BASE_URL",
-        &[],
-        r#"# The playground resolves fetch() URLs against its page; aiohttp needs whole
+    },
+    PythonHelper {
+        name: "BASE_URL",
+        needs: &[],
+        imports: &[],
+        code: r#"# The playground resolves fetch() URLs against its page; aiohttp needs whole
 # URLs. `./dev serve` serves the playground here. (Its slow/... URLs are
 # answered by the page's service worker, which Python doesn't have: drop the
 # slow/ prefix and the latency options to read the same files.)
 BASE_URL = "http://127.0.0.1:8000/"
 "#,
-    ),
-    (
-        "fetch_text",
-        &["aiohttp", "BASE_URL"],
-        r#"async def fetch_text(url, parse):
+    },
+    PythonHelper {
+        name: "fetch_text",
+        needs: &["aiohttp", "BASE_URL"],
+        imports: &["urllib.parse"],
+        code: r#"async def fetch_text(url, parse):
     """The post's aiohttp client: GET the body, then yield its numbers."""
     async with aiohttp.ClientSession() as client:
         async with client.get(urllib.parse.urljoin(BASE_URL, url)) as resp:
@@ -107,39 +105,43 @@ BASE_URL = "http://127.0.0.1:8000/"
     for number in parse(body):
         yield number
 "#,
-    ),
-    (
-        "lines",
-        &[],
-        r#"def lines(body):
+    },
+    PythonHelper {
+        name: "lines",
+        needs: &[],
+        imports: &[],
+        code: r#"def lines(body):
     """One number per line; blank lines are skipped."""
     return [float(line) for line in body.splitlines() if line.strip()]
 "#,
-    ),
-    (
-        "csv_column",
-        &[],
-        r#"def csv_column(name):
+    },
+    PythonHelper {
+        name: "csv_column",
+        needs: &[],
+        imports: &["csv", "io"],
+        code: r#"def csv_column(name):
     """A CSV column by its header name."""
     def parse(body):
         return [float(row[name]) for row in csv.DictReader(io.StringIO(body))]
     return parse
 "#,
-    ),
-    (
-        "json_field",
-        &[],
-        r#"def json_field(name):
+    },
+    PythonHelper {
+        name: "json_field",
+        needs: &[],
+        imports: &["json"],
+        code: r#"def json_field(name):
     """A field of each JSON line (NDJSON)."""
     def parse(body):
         return [float(json.loads(line)[name]) for line in body.splitlines() if line.strip()]
     return parse
 "#,
-    ),
-    (
-        "database",
-        &[],
-        r#"async def database(store, field, keys=None, limit=None):
+    },
+    PythonHelper {
+        name: "database",
+        needs: &[],
+        imports: &["sqlite3"],
+        code: r#"async def database(store, field, keys=None, limit=None):
     """The playground reads the browser's IndexedDB with a cursor; Python has no
     IndexedDB, so this reads a SQLite table of the same name the same way: rows
     in key order, one field, an optional key range and limit. The file name is
@@ -155,11 +157,12 @@ BASE_URL = "http://127.0.0.1:8000/"
             await asyncio.sleep(0)  # a cursor step is one trip through the loop
             yield float(value)
 "#,
-    ),
-    (
-        "merge",
-        &[],
-        r#"async def merge(*sources):
+    },
+    PythonHelper {
+        name: "merge",
+        needs: &[],
+        imports: &[],
+        code: r#"async def merge(*sources):
     """Values of all sources as they arrive, each source asked for one value
     at a time; ends when all have ended, or at the first error."""
     async def next_of(source):
@@ -181,114 +184,5 @@ BASE_URL = "http://127.0.0.1:8000/"
         for step in pending:
             step.cancel()
 "#,
-    ),
-    (
-        "take",
-        &[],
-        r#"async def take(values, count):
-    """The first `count` values, then stop."""
-    if count == 0:
-        return
-    seen = 0
-    async for value in values:
-        yield value
-        seen += 1
-        if seen == count:
-            return
-"#,
-    ),
-    (
-        "skip",
-        &[],
-        r#"async def skip(values, count):
-    """Drops the first `count` values, then passes the rest."""
-    seen = 0
-    async for value in values:
-        seen += 1
-        if seen > count:
-            yield value
-"#,
-    ),
-    (
-        "apply",
-        &[],
-        r#"async def apply(values, function):
-    async for value in values:
-        yield function(value)
-"#,
-    ),
-    (
-        "divide",
-        &[],
-        r#"def divide(x, y):
-    """x / y as the playground (IEEE 754) computes it: dividing by 0 gives inf or nan."""
-    if y == 0:
-        return math.nan if x == 0 else math.copysign(math.inf, x) * math.copysign(1, y)
-    return x / y
-"#,
-    ),
-    (
-        "keep",
-        &[],
-        r#"async def keep(values, test):
-    async for value in values:
-        if test(value):
-            yield value
-"#,
-    ),
-    (
-        "value_timeout",
-        &["TaskError", "show_duration"],
-        r#"async def value_timeout(values, seconds):
-    """Fail if the next value takes longer than `seconds`."""
-    values = aiter(values)
-    while True:
-        try:
-            async with asyncio.timeout(seconds):
-                value = await anext(values)
-        except StopAsyncIteration:
-            return
-        except TimeoutError:
-            raise TaskError(f"no value within {show_duration(seconds)}") from None
-        yield value
-"#,
-    ),
-    (
-        "fail_after",
-        &["TaskError"],
-        r#"async def fail_after(values, count, message):
-    """Pass `count` values through, then fail (unless the source ends first)."""
-    if count == 0:
-        raise TaskError(message)
-    seen = 0
-    async for value in values:
-        yield value
-        seen += 1
-        if seen == count:
-            raise TaskError(message)
-"#,
-    ),
-    (
-        "finite",
-        &["TaskError", "show_number"],
-        r#"async def finite(values):
-    """Aggregators take finite numbers only (a map can make inf or nan)."""
-    position = 0
-    async for value in values:
-        position += 1
-        if not math.isfinite(value):
-            shown = "NaN" if math.isnan(value) else ("inf" if value > 0 else "-inf")
-            raise TaskError(f"value #{position} is {shown}: aggregators take finite numbers only")
-        yield value
-"#,
-    ),
-    (
-        "overflow",
-        &["TaskError"],
-        r#"def overflow(name, value):
-    if not math.isfinite(value):
-        raise TaskError(f"{name} overflowed the range of f64")
-    return value
-"#,
-    ),
+    },
 ];
