@@ -6,6 +6,7 @@
 //   node bench/run.mjs --quick    fewer repetitions and smaller sizes, for trying the driver
 //   node bench/run.mjs --only B2,B4   run some figures (results.json/README untouched)
 //   node bench/run.mjs --only B8      Run ×N: seeds per second of a 100-call gather
+//   node bench/run.mjs --only B3,B4 --b4-sizes 1e3 --reps 15   some sizes, more repetitions
 //   node bench/run.mjs --profile  CPU profiles (DevTools protocol) of B2 and B4 runs; see README
 //   node bench/run.mjs --peers    also B7: the post's Python under Pyodide (what `./dev bench --peers` does)
 //
@@ -43,13 +44,19 @@ const ONLY = opt("--only")
     )
   : null;
 const want = (fig) => !ONLY || ONLY.has(fig);
-const WRITE = !QUICK && !ONLY && !PROFILE;
+const WRITE = !QUICK && !ONLY && !PROFILE && !opt("--reps") && !opt("--b4-sizes");
 // Pyodide's npm package, installed by `./dev bench --peers` (version pinned in wasm-pack.toml [peers]).
 const PEERS = flag("--peers");
 const PYODIDE_SRC = process.env.BENCH_PYODIDE || path.join(ROOT, ".tools", "pyodide", "node_modules", "pyodide");
 
-const REPS = QUICK ? 3 : 5;
-const B4_SIZES = QUICK ? [1e3, 1e4, 1e5] : [1e3, 1e4, 1e5, 1e6];
+const REPS = Number(opt("--reps")) || (QUICK ? 3 : 5);
+const B4_SIZES = opt("--b4-sizes")
+  ? opt("--b4-sizes")
+      .split(",")
+      .map((size) => Number(size))
+  : QUICK
+    ? [1e3, 1e4, 1e5]
+    : [1e3, 1e4, 1e5, 1e6];
 const B4_REPS_1E6 = 3; // time-bound: see README
 const B3_TARGET_N = QUICK ? 1e5 : 1e6;
 const B3_MAX_REP_MS = 20_000; // if one run of ours would take longer, N is scaled down (and the table says so)
@@ -749,12 +756,13 @@ async function profile(baseUrl) {
   await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
   const jobs = [
     ["B2 ours: sum(range(10^7)), virtual", { program: "ready", n: 1e7, clock: "virtual", reps: 3 }],
-    ["B3 ours: sum(range(10^5) every 0s), real", { program: "hop", n: 1e5, clock: "real", reps: 3 }],
+    ["B3 ours: sum(range(10^6) every 0s), real", { program: "hop", n: 1e6, clock: "real", reps: 3 }],
+    ["B4 ours: 10^3 sources, real", { program: "scale", n: 1e3, clock: "real", reps: 10 }],
     ["B4 ours: 10^5 sources, real", { program: "scale", n: 1e5, clock: "real", reps: 2 }],
     ["B6 ours: 10^6 timed events, virtual", { program: "virtual", clock: "virtual", reps: 2 }],
   ];
   const out = {};
-  for (const [label, arg] of jobs) {
+  for (const [label, arg] of jobs.filter(([label]) => want(label.slice(0, 2)))) {
     await call(p.page, "ours", { ...arg, reps: 1 }, 300_000); // warm-up, not profiled
     await cdp.send("Profiler.start");
     const t = await call(p.page, "ours", arg, 300_000);

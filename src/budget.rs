@@ -130,7 +130,7 @@ impl Budget {
     }
 
     /// Spends `units` of this poll's work; `false` means: yield now.
-    #[inline]
+    #[inline(always)]
     pub fn work(&self, units: u32) -> bool {
         let inner = &self.0;
         let left = inner.work_left.get().saturating_sub(units);
@@ -160,7 +160,7 @@ impl Budget {
     }
 
     /// Counts `count` values made by sources, or says the run made too many.
-    #[inline]
+    #[inline(always)]
     pub fn pull(&self, count: u64) -> Result<(), String> {
         let pulled = self.0.pulled.get() + count;
         if pulled > self.0.max_values {

@@ -159,6 +159,7 @@ pub enum Delays {
 impl Delays {
     /// The delay before value number `index` (from 0) of a stream that
     /// draws from `stream` ([`Draws::next_stream`](crate::distribution::Draws::next_stream)).
+    #[inline(always)]
     pub fn before(&self, index: usize, stream: u64) -> f64 {
         match self {
             Delays::None => 0.0,

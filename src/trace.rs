@@ -229,6 +229,7 @@ impl Trace {
 
     /// Whether a value on `lane` would be recorded: callers skip reading the
     /// clock for values nobody will see.
+    #[inline(always)]
     pub fn wants_value(&self, lane: u32) -> bool {
         lane != UNTRACED
             && self.values_per_lane[lane as usize] < MAX_VALUES_PER_LANE
@@ -250,6 +251,7 @@ impl Trace {
 
     /// Counts values of a traced lane that arrived but are not recorded.
     /// (Untraced lanes are counted whole, in `lanes_omitted`.)
+    #[inline(always)]
     pub fn omit_values(&mut self, lane: u32, count: usize) {
         if lane != UNTRACED {
             self.events_omitted += count as u64;

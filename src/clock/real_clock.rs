@@ -1,7 +1,9 @@
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use gloo_timers::callback::Timeout;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 
 use super::{Clock, Sleep, TimeBase, TimerQueue};
 
@@ -18,8 +20,52 @@ struct RealBase {
     origin: f64,
     queue: RefCell<TimerQueue>,
     armed: RefCell<Option<Armed>>,
+    /// `None` only where no `MessageChannel` can be made.
+    rearm: Option<Rearm>,
+    /// A message to arm the timer is on its way.
+    rearm_pending: Cell<bool>,
     this: Weak<RealBase>,
 }
+
+/// A message to ourselves, to arm a short wait from outside a timer's
+/// callback: a timer set there is nested, and past five levels of nesting
+/// the browser makes a wait under 4 ms last 4 ms (HTML's clamp). Deadlines
+/// 0.1 ms apart (1000 sources started one after another) each paid it.
+struct Rearm {
+    sender: web_sys::MessagePort,
+    receiver: web_sys::MessagePort,
+    _on_message: Closure<dyn FnMut()>,
+}
+
+impl Rearm {
+    fn new(base: Weak<RealBase>) -> Option<Rearm> {
+        let channel = web_sys::MessageChannel::new().ok()?;
+        let on_message = Closure::<dyn FnMut()>::new(move || {
+            if let Some(base) = base.upgrade() {
+                base.rearm_pending.set(false);
+                base.arm_next();
+            }
+        });
+        let receiver = channel.port1();
+        receiver.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Some(Rearm {
+            sender: channel.port2(),
+            receiver,
+            _on_message: on_message,
+        })
+    }
+}
+
+impl Drop for Rearm {
+    fn drop(&mut self) {
+        self.receiver.set_onmessage(None);
+        self.receiver.close();
+        self.sender.close();
+    }
+}
+
+/// Waits shorter than this are clamped when nested (see [`Rearm`]).
+const NESTED_CLAMP_MS: f64 = 4.0;
 
 struct Armed {
     deadline: f64,
@@ -37,9 +83,18 @@ fn read(performance: &Option<web_sys::Performance>) -> f64 {
         .map_or_else(js_sys::Date::now, web_sys::Performance::now)
 }
 
+/// The clock's tick: `performance.now()` is coarsened to 0.1 ms in a page
+/// that is not cross-origin isolated, and deadlines are rounded up to it.
+const TICK_MS: f64 = 0.1;
+
 impl RealBase {
     fn arm(&self, deadline: f64) {
-        let delay = (deadline - self.now()).max(0.0).ceil() as u32;
+        // A browser timer takes whole milliseconds. Rounding the wait up
+        // made every sleep about 1 ms late (100 ms from a deadline at
+        // `now + 100.05` became 101); rounded up from a tick before the
+        // deadline, it fires at most a tick early, and `fire` waits out the
+        // rest.
+        let delay = (deadline - self.now() - TICK_MS).max(0.0).ceil() as u32;
         let this = self.this.clone();
         let timeout = Timeout::new(delay, move || {
             if let Some(base) = this.upgrade() {
@@ -56,10 +111,50 @@ impl RealBase {
         self.armed.borrow_mut().take();
         let next = {
             let mut queue = self.queue.borrow_mut();
+            if let Some(deadline) = queue.next_deadline() {
+                // At most a tick early (see `arm`): waiting it out here costs
+                // less than the whole millisecond another timer would.
+                if deadline - self.now() <= TICK_MS {
+                    while self.now() < deadline {}
+                }
+            }
             queue.fire_due(self.now());
             queue.next_deadline()
         };
         if let Some(deadline) = next {
+            self.schedule(deadline);
+        }
+    }
+
+    /// Arms the browser timer for `deadline`: a wait under 4 ms from a
+    /// message to ourselves (see [`Rearm`]), which arms it for the earliest
+    /// deadline once it arrives, about 0.1 ms later.
+    fn schedule(&self, deadline: f64) {
+        if deadline - self.now() < NESTED_CLAMP_MS {
+            if self.rearm_pending.get() {
+                return;
+            }
+            let posted = self
+                .rearm
+                .as_ref()
+                .is_some_and(|rearm| rearm.sender.post_message(&JsValue::UNDEFINED).is_ok());
+            if posted {
+                self.rearm_pending.set(true);
+                return;
+            }
+        }
+        self.arm(deadline);
+    }
+
+    /// Arms the browser timer for the earliest deadline, unless it already is.
+    fn arm_next(&self) {
+        let next = self.queue.borrow_mut().next_deadline();
+        let Some(deadline) = next else {
+            return;
+        };
+        let armed_in_time =
+            matches!(&*self.armed.borrow(), Some(armed) if armed.deadline <= deadline);
+        if !armed_in_time {
             self.arm(deadline);
         }
     }
@@ -74,7 +169,7 @@ impl TimeBase for RealBase {
         &self.queue
     }
 
-    /// Deadlines are rounded up to a tenth of a millisecond, so sleepers
+    /// Deadlines are rounded up to a tick, a tenth of a millisecond, so sleepers
     /// started together share a bucket (10^6 sources: a few thousand buckets),
     /// while a sleep waits at most 0.1 ms longer than asked.
     fn quantize(&self, deadline: f64) -> f64 {
@@ -87,7 +182,7 @@ impl TimeBase for RealBase {
             None => true,
         };
         if earlier {
-            self.arm(deadline);
+            self.schedule(deadline);
         }
     }
 }
@@ -101,6 +196,8 @@ impl RealClock {
             performance,
             queue: RefCell::default(),
             armed: RefCell::default(),
+            rearm: Rearm::new(this.clone()),
+            rearm_pending: Cell::new(false),
             this: this.clone(),
         }))
     }

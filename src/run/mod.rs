@@ -111,5 +111,5 @@ pub fn run_virtual(program: &Program) -> Result<Report, PlanError> {
     let clock = VirtualClock::new();
     let engine = Engine::new(EitherClock::from(clock.clone()), plan, Rc::new(NoIo));
     let finished = clock.block_on(engine.run(None));
-    Ok(engine.report(finished.is_none()))
+    Ok(engine.final_report(finished.is_none()))
 }

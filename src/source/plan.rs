@@ -141,6 +141,7 @@ impl ValueSeq {
         })
     }
 
+    #[inline(always)]
     pub fn len(&self) -> u64 {
         match self {
             ValueSeq::List(values) => values.len() as u64,
@@ -153,7 +154,7 @@ impl ValueSeq {
     }
 
     /// Value number `index`; callers stay below [`ValueSeq::len`].
-    #[inline]
+    #[inline(always)]
     pub fn get(&self, index: u64) -> f64 {
         match self {
             ValueSeq::List(values) => values[index as usize],

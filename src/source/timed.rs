@@ -78,29 +78,24 @@ impl<C: Clock> Stream for Timed<C> {
         if this.index >= this.values.len() {
             return Poll::Ready(None);
         }
-        let delay = this.delays.before(this.index as usize, this.stream);
         let mut tick = Tick::ready(0.0);
-        if this.blocking && delay > 0.0 {
-            if let Err(message) = this.budget.spend(delay) {
-                this.index = this.values.len();
-                return Poll::Ready(Some(Err(message)));
-            }
-            let start = this.clock.now();
-            this.clock.busy_wait(delay);
-            this.budget.busy_waited(start, this.clock.now(), delay);
-            tick.blocked_ms = delay;
-        } else if delay == 0.0 && !matches!(*this.delays, Delays::None) {
-            if !this.yielded {
+        if this.yielded {
+            // Back from the hop a zero delay took: the value is due. This is
+            // the hot path of `every 0s`, so it skips the delay's lookup.
+            this.yielded = false;
+        } else if !matches!(*this.delays, Delays::None) {
+            let delay = this.delays.before(this.index as usize, this.stream);
+            if delay == 0.0 {
                 this.yielded = true;
                 cx.waker().wake_by_ref();
                 return Poll::Pending;
             }
-            this.yielded = false;
-        } else if delay > 0.0 {
-            let sleep = this.sleep.get_or_insert_with(|| this.clock.sleep(delay));
-            ready!(sleep.poll_unpin(cx));
-            tick.late_ms = Some(sleep.late_ms());
-            this.sleep = None;
+            if delay > 0.0 {
+                match ready!(this.wait(delay, cx)) {
+                    Ok(waited) => tick = waited,
+                    Err(message) => return Poll::Ready(Some(Err(message))),
+                }
+            }
         }
         if let Err(message) = this.budget.pull(1) {
             this.index = this.values.len();
@@ -114,6 +109,32 @@ impl<C: Clock> Stream for Timed<C> {
     fn size_hint(&self) -> (usize, Option<usize>) {
         let left = (self.values.len() - self.index) as usize;
         (left, Some(left))
+    }
+}
+
+impl<C: Clock> Timed<C> {
+    /// Waits `delay` (> 0) before the next value: busy-waits it when
+    /// `blocking`, else sleeps. Kept out of `poll_next`, whose hot path is
+    /// the zero-delay hop.
+    #[inline(never)]
+    fn wait(&mut self, delay: f64, cx: &mut Context<'_>) -> Poll<Result<Tick, SourceError>> {
+        let mut tick = Tick::ready(0.0);
+        if self.blocking {
+            if let Err(message) = self.budget.spend(delay) {
+                self.index = self.values.len();
+                return Poll::Ready(Err(message));
+            }
+            let start = self.clock.now();
+            self.clock.busy_wait(delay);
+            self.budget.busy_waited(start, self.clock.now(), delay);
+            tick.blocked_ms = delay;
+        } else {
+            let sleep = self.sleep.get_or_insert_with(|| self.clock.sleep(delay));
+            ready!(sleep.poll_unpin(cx));
+            tick.late_ms = Some(sleep.late_ms());
+            self.sleep = None;
+        }
+        Poll::Ready(Ok(tick))
     }
 }
 

@@ -354,7 +354,7 @@ fn run_virtual(program: &Program, options: Options) -> Promise {
             .await
             .is_some();
         deliver(&engine, options.on_event.as_ref());
-        report_to_js(&engine.report(!finished))
+        report_to_js(&engine.final_report(!finished))
     })
 }
 
@@ -446,7 +446,7 @@ async fn run_on_real_clock(
         let _ =
             signal.remove_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
     }
-    report_to_js(&engine.report(!finished))
+    report_to_js(&engine.final_report(!finished))
 }
 
 /// The report as a JS object, or an error saying why not: the run's
