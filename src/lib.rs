@@ -22,7 +22,7 @@ pub mod source;
 mod suggest;
 pub mod trace;
 pub mod url;
-#[cfg(all(target_arch = "wasm32", feature = "web"))]
+#[cfg(all(target_arch = "wasm32", any(feature = "web", feature = "studio")))]
 pub mod web;
 
 /// The README's Rust blocks, compiled and run as doc-tests so they stay true.

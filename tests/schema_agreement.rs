@@ -1,5 +1,5 @@
 //! One schema: the JSON that `schema.rs` writes for every example's report
-//! has exactly the fields the `.d.ts` section (src/web/mod.rs) and the
+//! has exactly the fields the `.d.ts` section (src/web/core_exports.rs) and the
 //! README's report block declare, and those declare nothing it never writes.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -281,7 +281,7 @@ fn declaration<'t>(text: &'t str, name: &str) -> &'t str {
 }
 
 fn d_ts() -> String {
-    let source = std::fs::read_to_string("src/web/mod.rs").unwrap();
+    let source = std::fs::read_to_string("src/web/core_exports.rs").unwrap();
     let start = source
         .find("const TYPES: &str = r#\"")
         .expect("the .d.ts section");

@@ -6,8 +6,8 @@
 //   node tools/pack.mjs [--out DIR]     prints the tarball's path (default DIR: target/npm)
 //
 // The package: the element and its modules, the timeline, the share helpers,
-// embed.html (+ embed-resize.js), the /slow/ worker, the wasm glue, the wasm,
-// the .d.ts files, the examples and sample data, and README.md.
+// embed.html (+ embed-resize.js), the /slow/ worker, the two wasm packages (the
+// core and the studio: glue, wasm, .d.ts), the .d.ts files, the examples and sample data, and README.md.
 import { execFileSync } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -21,24 +21,26 @@ const STAGE = path.join(OUT, "package");
 
 /** Front-end files that are pages of this site only (the benchmark, the demos, the tutorial), not part of the package. */
 const SITE_ONLY = /^(bench|timeline-demo|tutorial)\b/;
-const GLUE = [
-  "async_playground.js",
-  "async_playground_bg.wasm",
-  "async_playground.d.ts",
-  "async_playground_bg.wasm.d.ts",
-];
+/** The two wasm packages (./dev build, wasm-pack.toml [build] and [studio]): each directory's glue, wasm and types. */
+const PACKAGES = {
+  pkg: "async_playground",
+  "pkg-studio": "async_playground_studio",
+};
+const GLUE = Object.entries(PACKAGES).flatMap(([dir, name]) =>
+  [".js", "_bg.wasm", ".d.ts", "_bg.wasm.d.ts"].map((end) => `${dir}/${name}${end}`),
+);
 
 const cargo = readFileSync(path.join(ROOT, "Cargo.toml"), "utf8");
 const field = (name) => cargo.match(new RegExp(`^${name} = "([^"]*)"`, "m"))?.[1];
 
 for (const file of GLUE) {
-  if (!existsSync(path.join(WWW, "pkg", file))) throw new Error(`www/pkg/${file} is missing: run ./dev build first`);
+  if (!existsSync(path.join(WWW, file))) throw new Error(`www/${file} is missing: run ./dev build first`);
 }
 rmSync(STAGE, { recursive: true, force: true });
-mkdirSync(path.join(STAGE, "pkg"), { recursive: true });
+for (const dir of Object.keys(PACKAGES)) mkdirSync(path.join(STAGE, dir), { recursive: true });
 const files = readdirSync(WWW).filter((f) => /\.(js|css|html|d\.ts)$/.test(f) && !SITE_ONLY.test(f));
 for (const file of files) copyFileSync(path.join(WWW, file), path.join(STAGE, file));
-for (const file of GLUE) copyFileSync(path.join(WWW, "pkg", file), path.join(STAGE, "pkg", file));
+for (const file of GLUE) copyFileSync(path.join(WWW, file), path.join(STAGE, file));
 for (const dir of ["examples", "data"]) cpSync(path.join(WWW, dir), path.join(STAGE, dir), { recursive: true });
 copyFileSync(path.join(ROOT, "README.md"), path.join(STAGE, "README.md"));
 
@@ -56,7 +58,7 @@ const pkg = {
   },
   // Importing the element defines it; the service worker registers itself.
   sideEffects: true,
-  files: [...files, "pkg/", "examples/", "data/"],
+  files: [...files, ...Object.keys(PACKAGES).map((dir) => `${dir}/`), "examples/", "data/"],
 };
 writeFileSync(path.join(STAGE, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
 const name = execFileSync("npm", ["pack", "--silent", "--pack-destination", OUT], { cwd: STAGE, encoding: "utf8" })

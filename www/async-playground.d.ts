@@ -1,5 +1,7 @@
 // Types for <async-playground> (async-playground.js). The engine's types
-// (Report, Diagnostic, RunOptions, ...) are in pkg/async_playground.d.ts.
+// (Report, Diagnostic, RunOptions, ...) are in pkg/async_playground.d.ts; the
+// studio package's (Moment, SeedSpread; loaded after ready) in
+// pkg-studio/async_playground_studio.d.ts.
 import type { Report } from "./pkg/async_playground.js";
 
 export declare class AsyncPlayground extends HTMLElement {

@@ -2,12 +2,23 @@
 // each instance awaits the same promises. Nothing is fetched until the first
 // call (an element near the viewport, or a Run press); then the glue module and
 // the wasm download in parallel instead of one after the other, and so does the
-// timeline's whole module graph.
+// timeline's whole module graph. The engine comes in two wasm packages (code
+// splitting, bench/README.md B5): the core (loadEngine) is all a page needs to
+// be ready; the studio (loadStudio: toPython, Replay, SeedBatch) is asked for
+// after ready, on idle or on first use, and a page works without it.
 // URLs resolve relative to this module, so an embed works from any page URL and
 // from another origin (which must send Access-Control-Allow-Origin: see README).
 
-const GLUE = new URL("./pkg/async_playground.js", import.meta.url);
-const WASM = new URL("./pkg/async_playground_bg.wasm", import.meta.url);
+/** The core package: what a page needs to be ready (parse, run, format, examples). */
+const CORE = {
+  glue: new URL("./pkg/async_playground.js", import.meta.url),
+  wasm: new URL("./pkg/async_playground_bg.wasm", import.meta.url),
+};
+/** The studio package, loaded after ready: the Python export, the replay, Run ×N. Its own wasm memory. */
+const STUDIO = {
+  glue: new URL("./pkg-studio/async_playground_studio.js", import.meta.url),
+  wasm: new URL("./pkg-studio/async_playground_studio_bg.wasm", import.meta.url),
+};
 const TIMELINE = new URL("./timeline-view.js", import.meta.url);
 /**
  * What timeline-view.js imports, directly or not: hinted at once, not several
@@ -18,7 +29,8 @@ const TIMELINE_IMPORTS = ["dom.js", "timeline-compare.js", "format.js", "timelin
   "timeline-svg.js", "timeline-plot.js", "timeline-layout.js", "timeline-scale.js", "timeline-labels.js",
   "timeline-style.js", "timeline-moment.js", "timeline-transport.js", "svg-export.js"];
 
-let loading = null;
+let core = null;
+let studio = null;
 let timeline = null;
 
 /** Why the engine did not load, in words a page author can act on. */
@@ -26,32 +38,45 @@ export class EngineLoadError extends Error {
   name = "EngineLoadError";
 }
 
-/** Resolves to `{ run, parse, format, toPython, examples, shownItems, Replay, SeedBatch }` once the wasm module is ready; rejects with an EngineLoadError. */
+/** Resolves to `{ run, parse, format, examples, shownItems }` once the core wasm module is ready; rejects with an EngineLoadError. */
 export function loadEngine() {
-  loading ??= load();
-  return loading;
+  core ??= instantiate(CORE).then(({ run, parse, format, examples, shownItems }) => ({
+    run,
+    parse,
+    format,
+    examples: examples(),
+    shownItems: shownItems(),
+  }));
+  return core;
 }
 
-async function load() {
+/** Resolves to `{ toPython, Replay, SeedBatch }` once the studio wasm module is ready; rejects with an EngineLoadError. */
+export function loadStudio() {
+  studio ??= instantiate(STUDIO).then(({ toPython, Replay, SeedBatch }) => ({ toPython, Replay, SeedBatch }));
+  return studio;
+}
+
+/** A package's glue module with its wasm instantiated; every failure as an EngineLoadError that says what to fix. */
+async function instantiate({ glue: glueUrl, wasm: wasmUrl }) {
   // Started before the glue arrives: the wasm is the long download.
-  const wasm = fetch(WASM).then(
+  const wasm = fetch(wasmUrl).then(
     (response) => {
-      if (!response.ok) throw new EngineLoadError(`${WASM.href} answered HTTP ${response.status}.`);
+      if (!response.ok) throw new EngineLoadError(`${wasmUrl.href} answered HTTP ${response.status}.`);
       return response;
     },
     () => {
       throw new EngineLoadError(
-        `${WASM.href} could not be downloaded: a network error, or a CORS refusal (a page on another origin needs the server to send Access-Control-Allow-Origin), or the page's Content-Security-Policy (connect-src).`,
+        `${wasmUrl.href} could not be downloaded: a network error, or a CORS refusal (a page on another origin needs the server to send Access-Control-Allow-Origin), or the page's Content-Security-Policy (connect-src).`,
       );
     },
   );
   wasm.catch(() => {}); // reported below, once
   let glue;
   try {
-    glue = await import(GLUE.href);
+    glue = await import(glueUrl.href);
   } catch {
     throw new EngineLoadError(
-      `the module ${GLUE.href} did not load: it is missing, or refused by CORS (a page on another origin needs the server to send Access-Control-Allow-Origin), or by the page's Content-Security-Policy (script-src).`,
+      `the module ${glueUrl.href} did not load: it is missing, or refused by CORS (a page on another origin needs the server to send Access-Control-Allow-Origin), or by the page's Content-Security-Policy (script-src).`,
     );
   }
   try {
@@ -64,10 +89,9 @@ async function load() {
         "the page's Content-Security-Policy forbids WebAssembly: add 'wasm-unsafe-eval' to its script-src.",
       );
     }
-    throw new EngineLoadError(`the WebAssembly module did not start: ${text}`);
+    throw new EngineLoadError(`the WebAssembly module ${wasmUrl.href} did not start: ${text}`);
   }
-  const { run, parse, format, toPython, examples, shownItems, Replay, SeedBatch } = glue;
-  return { run, parse, format, toPython, examples: examples(), shownItems: shownItems(), Replay, SeedBatch };
+  return glue;
 }
 
 /** Resolves to true once `timeline-view` is defined, or false if its module did not load. */

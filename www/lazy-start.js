@@ -30,3 +30,10 @@ export function whenNear(element, { margin = AHEAD } = {}) {
 
 /** Resolves once some of `element` is on screen (autorun waits for this). */
 export const whenVisible = (element) => whenNear(element, { margin: "0px" }).promise;
+
+/** Resolves once the page is idle (what can wait for it waits: the studio package), or after `timeout` ms at the latest. */
+export function whenIdle({ timeout = 2000 } = {}) {
+  return new Promise((resolve) =>
+    typeof requestIdleCallback === "function" ? requestIdleCallback(resolve, { timeout }) : setTimeout(resolve, 1),
+  );
+}

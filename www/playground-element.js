@@ -18,13 +18,16 @@
 // no-python (hide the Python view), python-style="script|notebook",
 // view="timeline" (results and timeline only, no editor), loading="eager"
 // (load the engine at once; by default it loads near the viewport or on Run).
-// Events: `ready` once the engine is loaded and the program is in the editor.
+// Events: `ready` once the engine (its core package) is loaded and the program is
+// in the editor. The studio package (the Python view, the replay transport,
+// Run ×N) loads after ready, on idle or on first use; until it arrives those
+// parts say they are loading, and if it fails they say why, in place.
 // Edits are kept as a draft in localStorage (per page and element) and come
 // back after a reload, with a way back to the original; el.exportTrace() and
 // el.exportSvg() give the last run as Chrome Trace JSON and the timeline as SVG.
 
 import { el, reflectAttributes, ShadowElement } from "./dom.js";
-import { loadEngine, loadTimeline } from "./engine.js";
+import { loadEngine, loadStudio, loadTimeline } from "./engine.js";
 import { CodeEditor } from "./code-editor.js";
 import { ResultsView } from "./results-view.js";
 import { decodeShareHash, isShareHash, shareUrl, MAX_RECORDING_CHARS } from "./share-link.js";
@@ -35,7 +38,7 @@ import { ActionNotice } from "./action-notice.js";
 import { chromeTrace } from "./trace-export.js";
 import "./python-view.js";
 import "./seed-histogram.js";
-import { whenNear, whenVisible } from "./lazy-start.js";
+import { whenIdle, whenNear, whenVisible } from "./lazy-start.js";
 import { slowWorkerProblem } from "./slow-worker.js";
 
 const DEFAULT_EXAMPLE = "gather";
@@ -99,6 +102,7 @@ template.innerHTML = `
     <p class="timer-warning" hidden></p>
     <div class="compare-bar" hidden><button type="button" id="compare">Compare with the previous run</button></div>
     <div class="timeline"></div>
+    <p class="replay-note" role="status" hidden></p>
     <div class="export-bar" hidden>
       <button type="button" id="export-trace" title="Chrome Trace Event JSON: opens in ui.perfetto.dev and chrome://tracing">Download trace</button>
       <button type="button" id="export-svg" title="A standalone SVG of the timeline, for a post or a slide">Copy timeline as SVG</button>
@@ -157,6 +161,10 @@ export class AsyncPlayground extends ShadowElement {
   ];
 
   #engine = null;
+  /** The studio package (`Replay` for the transport) once loaded. */
+  #studio = null;
+  /** Resolves when the studio has loaded (to null) or failed (to why); null until asked for. */
+  #studioLoaded = null;
   #parts = null;
   #editor = null;
   #results = null;
@@ -361,7 +369,7 @@ export class AsyncPlayground extends ShadowElement {
     this.#emit("run-end", { report });
     this.#results.finish(report);
     this.#showTimerWarning(report);
-    const replay = this.#keepReplay(text, report);
+    const replay = this.#keepReplay(text, report, { t: opening ? at : null });
 
     if (clock === "virtual" && speed !== "instant" && !report.cancelled && this.#timeline?.replay) {
       current.replaying = true;
@@ -395,19 +403,63 @@ export class AsyncPlayground extends ShadowElement {
     return report;
   }
 
-  /** Makes a finished run scrubbable (and shareable at a moment); frees the previous one. */
-  #keepReplay(code, report) {
+  /**
+   * Makes a finished run scrubbable (and shareable at a moment); frees the previous one.
+   * Without the studio yet, the transport comes once it arrives, opened at `t` (default: the end).
+   */
+  #keepReplay(code, report, { t = null } = {}) {
     this.#scrubbed?.replay?.free();
-    this.#scrubbed = null;
-    if (!this.#engine?.Replay) return null;
-    try {
-      const replay = createReplay(this.#engine, code, report);
-      this.#scrubbed = { replay, report, code };
-      return replay;
-    } catch (error) {
-      console.warn("no replay for this run:", error);
+    const scrubbed = { replay: null, report, code };
+    this.#scrubbed = scrubbed;
+    if (!this.#studio) {
+      const owner = this.#current;
+      this.#replayNote("Loading the replay controls…");
+      this.#askStudio().then((problem) => {
+        if (problem) {
+          this.#replayNote(
+            `The replay controls could not be loaded: ${problem} The run and its timeline are complete without them.`,
+            "error",
+          );
+          return;
+        }
+        this.#replayNote("");
+        // A later run owns the timeline now: its own #keepReplay gives it a transport.
+        if (this.#scrubbed !== scrubbed || (this.#current && this.#current !== owner)) return;
+        const replay = this.#makeReplay(scrubbed);
+        this.#withTimeline((timeline) => timeline.attachReplay(replay, { t }));
+      });
       return null;
     }
+    return this.#makeReplay(scrubbed);
+  }
+
+  #makeReplay(scrubbed) {
+    try {
+      scrubbed.replay = createReplay(this.#studio, scrubbed.code, scrubbed.report);
+    } catch (error) {
+      console.warn("no replay for this run:", error);
+    }
+    return scrubbed.replay;
+  }
+
+  /** Loads the studio once; resolves to null once it is here, or to why it did not load. */
+  #askStudio() {
+    this.#studioLoaded ??= loadStudio().then(
+      (studio) => {
+        this.#studio = studio;
+        return null;
+      },
+      (error) => String(error?.message ?? error),
+    );
+    return this.#studioLoaded;
+  }
+
+  /** The line under the timeline about its replay controls; "" hides it. */
+  #replayNote(text, tone = "info") {
+    const note = this.#parts.replayNote;
+    note.textContent = text;
+    note.dataset.tone = tone;
+    note.hidden = !text;
   }
 
   /**
@@ -429,7 +481,7 @@ export class AsyncPlayground extends ShadowElement {
       this.#results.begin(parsed.statements);
       this.#results.finish(recording);
       this.#showTimerWarning(recording);
-      const replay = this.#keepReplay(code, recording);
+      const replay = this.#keepReplay(code, recording, { t });
       this.#withTimeline((timeline) => timeline.reset(), { reset: true });
       this.#withTimeline((timeline) => timeline.finish(recording));
       this.#withTimeline((timeline) => timeline.attachReplay(replay, { t }));
@@ -501,6 +553,7 @@ export class AsyncPlayground extends ShadowElement {
       staleNote: $(".stale-note"),
       results: $(".results"),
       timelineSlot: $(".timeline"),
+      replayNote: $(".replay-note"),
       python: $("python-view"),
     };
     const parts = this.#parts;
@@ -583,6 +636,8 @@ export class AsyncPlayground extends ShadowElement {
     this.dataset.ready = "true";
     document.documentElement.dataset.ready = "true";
     this.dispatchEvent(new Event("ready"));
+    // Every run's transport needs the studio: fetch it once the page is idle after ready.
+    whenIdle().then(() => this.#askStudio());
     if (this.hasAttribute("from-hash")) addEventListener("hashchange", this.#onHashChange);
     const at = parseMoment(this.getAttribute("t"));
     if (!this.#pendingMoment && at !== null) this.#pendingMoment = { t: at };
@@ -590,10 +645,9 @@ export class AsyncPlayground extends ShadowElement {
     else if (this.hasAttribute("autorun")) whenVisible(this).then(() => this.run());
   }
 
-  /** Run ×N shares the engine and the program; a bar opens its seed here. */
+  /** Run ×N runs the editor's program; a bar opens its seed here. */
   #wireSeedRuns() {
     const seeds = this.#parts.root.querySelector("seed-histogram");
-    seeds.engine = this.#engine;
     seeds.program = () => this.#editor.value;
     seeds.addEventListener("open-seed", (event) => {
       // Seeds are virtual runs: the one opened is the one Run ×N measured.
@@ -841,7 +895,6 @@ export class AsyncPlayground extends ShadowElement {
     this.#parts.python.show({
       text,
       diagnostics: parsed.ok ? [] : parsed.diagnostics,
-      toPython: this.#engine.toPython,
     });
     // Run ×N only matters when seeds change the run; errors keep it as it was.
     if (parsed.ok) this.#parts.root.querySelector("seed-histogram").hidden = !parsed.randomDelays;

@@ -2,14 +2,17 @@
 // would write, read-only, with a copy button and a script/notebook switch.
 // <async-playground> feeds it on every check of the program:
 //
-//   view.show({ text, diagnostics, toPython })   // toPython(text, { style }) from the engine
+//   view.show({ text, diagnostics })
 //
 // While the program has errors it lists them instead of stale code. The code
-// is converted only while the view is open.
+// is converted only while the view is open, by the studio package's toPython
+// (engine.js loadStudio): the first opening before it has arrived says it is
+// loading, and a studio that fails to load is said here, in place.
 // Attributes: python-style="script|notebook" (default script), open.
 // Events: `python-copied` (detail: { text }) after a copy, so pages and tests
 // can see what went to the clipboard.
 import { el, reflectAttributes, ShadowElement } from "./dom.js";
+import { loadStudio } from "./engine.js";
 
 const STYLES = ["script", "notebook"];
 
@@ -31,7 +34,7 @@ template.innerHTML = `
     summary { cursor: pointer; padding: 6px 10px; font-weight: 600; }
     .bar { display: flex; flex-wrap: wrap; gap: 8px 14px; align-items: center; padding: 0 10px 6px; }
     .bar fieldset { border: 0; margin: 0; padding: 0; display: flex; gap: 10px; }
-    .note { margin: 0 10px 6px; color: var(--ap-muted, #5b6675); font-size: 0.9em; }
+    .note, .loading { margin: 0 10px 6px; color: var(--ap-muted, #5b6675); font-size: 0.9em; }
     pre { margin: 0; padding: 10px; overflow: auto; max-height: 28em; background: var(--ap-bg, #fff);
       border-top: 1px solid var(--ap-line, #d9dee5); font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
     .errors { margin: 0; padding: 8px 10px 8px 28px; color: var(--ap-error, #b42318); }
@@ -49,6 +52,7 @@ template.innerHTML = `
       <span class="copied" role="status" aria-live="polite"></span>
     </div>
     <p class="note"></p>
+    <p class="loading" role="status" hidden>Loading the Python export…</p>
     <ul class="errors" aria-label="Fix these to see the Python" hidden></ul>
     <pre tabindex="0" aria-label="The program as Python"><code></code></pre>
   </details>
@@ -59,6 +63,10 @@ export class PythonView extends ShadowElement {
 
   #parts = null;
   #program = null;
+  /** The studio's toPython once loaded; `#studioProblem` says why it did not load. */
+  #toPython = null;
+  #studioProblem = null;
+  #studioAsked = false;
 
   connectedCallback() {
     if (this.#parts) return;
@@ -69,6 +77,7 @@ export class PythonView extends ShadowElement {
       pre: $("pre"),
       errors: $(".errors"),
       note: $(".note"),
+      loading: $(".loading"),
       copy: $(".copy"),
       copied: $(".copied"),
       radios: [...this.shadowRoot.querySelectorAll('input[name="style"]')],
@@ -108,7 +117,7 @@ export class PythonView extends ShadowElement {
     return this.#parts?.pre.hidden ? "" : (this.#parts?.code.textContent ?? "");
   }
 
-  /** The program to show: its text, its diagnostics, and the engine's toPython. */
+  /** The program to show: its text and its diagnostics. */
   show(program) {
     this.#program = program;
     this.#update();
@@ -142,25 +151,40 @@ export class PythonView extends ShadowElement {
     const parts = this.#parts;
     if (!parts || !this.#program || !parts.details.open) return;
     parts.copied.textContent = "";
-    const { text, diagnostics, toPython } = this.#program;
+    const { text, diagnostics } = this.#program;
     let errors = diagnostics ?? [];
     let code = "";
-    if (!errors.length) {
+    const waiting = !errors.length && !this.#toPython && !this.#studioProblem;
+    if (waiting) this.#askStudio();
+    else if (!errors.length && this.#studioProblem) {
+      errors = [{ message: `The Python export could not be loaded: ${this.#studioProblem}` }];
+    } else if (!errors.length) {
       try {
-        code = toPython(text, { style: this.pythonStyle });
+        code = this.#toPython(text, { style: this.pythonStyle });
       } catch (error) {
-        errors = error?.diagnostics ?? [{ line: 1, column: 1, message: String(error?.message ?? error) }];
+        errors = error?.diagnostics ?? [{ message: String(error?.message ?? error) }];
       }
     }
     parts.errors.replaceChildren(
-      ...errors.map((d) => {
-        return el("li", null, `${d.line}:${d.column}: ${d.message}`);
-      }),
+      ...errors.map((d) => el("li", null, d.line ? `${d.line}:${d.column}: ${d.message}` : d.message)),
     );
+    parts.loading.hidden = !waiting;
     parts.errors.hidden = errors.length === 0;
-    parts.pre.hidden = errors.length > 0;
-    parts.copy.disabled = errors.length > 0;
+    parts.pre.hidden = waiting || errors.length > 0;
+    parts.copy.disabled = waiting || errors.length > 0;
     parts.code.textContent = code;
+  }
+
+  /** Loads the studio once; the view updates when it arrives or fails. */
+  async #askStudio() {
+    if (this.#studioAsked) return;
+    this.#studioAsked = true;
+    try {
+      this.#toPython = (await loadStudio()).toPython;
+    } catch (error) {
+      this.#studioProblem = String(error?.message ?? error);
+    }
+    this.#update();
   }
 }
 

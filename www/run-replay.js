@@ -3,7 +3,7 @@
 // small facade the timeline draws from. It works the same for a run just
 // made, a real run's recording, and a virtual run recomputed from a link.
 //
-//   const replay = createReplay(engine, code, report);
+//   const replay = createReplay(studio, code, report);   // studio: engine.js loadStudio()
 //   replay.stateAt(1500);   // { t, lanes: [{ status, until, values, held, text }], loop }
 //                           // (the first 150 lanes; loop.queued and loop.readyCount count all)
 //   replay.laneCount;       // every traced lane
@@ -40,9 +40,9 @@ export function flattenEvents(events) {
 }
 
 /** The replay of `report`, a run of `code`; throws if the code does not compile. */
-export function createReplay(engine, code, report) {
+export function createReplay(studio, code, report) {
   const { flat, texts } = flattenEvents(report.events);
-  const inner = new engine.Replay(code, flat, texts, report.clock);
+  const inner = new studio.Replay(code, flat, texts, report.clock);
   const steps = inner.steps();
   let endMs = report.elapsedMs || 0;
   for (const event of report.events) endMs = Math.max(endMs, event.t + (event.kind === "block" ? event.ms || 0 : 0));

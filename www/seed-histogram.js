@@ -5,8 +5,11 @@
 // first seed whose run fell in that bar, for the host to open in its timeline.
 //
 //   const view = document.createElement("seed-histogram");
-//   view.engine = engine;                 // from loadEngine(): needs SeedBatch
 //   view.program = () => editor.value;    // the text to run
+//
+// The runs are the studio package's SeedBatch (engine.js loadStudio), asked
+// for on the first Run ×N if the page has not loaded it yet; meanwhile the
+// progress line says it is loading, and says so if it fails.
 //   view.addEventListener("open-seed", (e) => run({ seed: e.detail.seed }));
 //
 // Attributes: `runs` (N, default 1000), `hidden` (the host hides it for
@@ -15,6 +18,7 @@
 
 import { ShadowElement } from "./dom.js";
 import { formatTime } from "./format.js";
+import { loadStudio } from "./engine.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 /** Wall-clock budget of one slice of runs before the page gets a turn. */
@@ -58,8 +62,6 @@ template.innerHTML = `
 `;
 
 export class SeedHistogram extends ShadowElement {
-  /** `{ SeedBatch }` from loadEngine(). */
-  engine = null;
   /** Returns the program text to run. */
   program = () => "";
 
@@ -99,13 +101,26 @@ export class SeedHistogram extends ShadowElement {
 
   /** Runs N seeds (the selector's value, or `count`); resolves to the spreads shown. */
   async runMany(count = Number(this.#parts.count.value)) {
-    if (!this.engine?.SeedBatch) return null;
     this.stop();
     const stopped = { value: false };
     this.#stopped = stopped;
+    let SeedBatch;
+    try {
+      this.#say("Loading Run ×N…");
+      ({ SeedBatch } = await loadStudio());
+    } catch (error) {
+      if (this.#stopped === stopped) this.#stopped = null;
+      this.#say(`Run ×N could not be loaded: ${error?.message ?? error}`);
+      return null;
+    }
+    if (stopped.value) {
+      if (this.#stopped === stopped) this.#stopped = null;
+      return null;
+    }
+    this.#say("");
     let batch;
     try {
-      batch = new this.engine.SeedBatch(this.program());
+      batch = new SeedBatch(this.program());
     } catch (error) {
       this.#stopped = null;
       this.#say(`Not run: ${error?.message ?? error}`);

@@ -41,6 +41,9 @@ export const tests = {
           "pkg/async_playground.js",
           "pkg/async_playground_bg.wasm",
           "pkg/async_playground.d.ts",
+          "pkg-studio/async_playground_studio.js",
+          "pkg-studio/async_playground_studio_bg.wasm",
+          "pkg-studio/async_playground_studio.d.ts",
         ]) {
           assert.ok(existsSync(path.join(installed, file)), `the package has ${file}`);
         }
@@ -79,6 +82,15 @@ export const tests = {
                   .length === 6,
             ),
           { message: "the timeline (two lanes of three values)" },
+        );
+        // The replay transport comes from the studio package, loaded from the CDN's origin too.
+        await waitFor(
+          () =>
+            el.evaluate((e) => {
+              const transport = e.shadowRoot.querySelector("timeline-view")?.shadowRoot?.querySelector(".transport");
+              return Boolean(transport && !transport.hidden);
+            }),
+          { message: "the replay transport (the studio package, cross-origin)" },
         );
       } finally {
         for (const server of servers) server.stop();
