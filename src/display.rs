@@ -20,10 +20,14 @@
 
 use std::fmt::Write;
 
+use crate::float_text::FloatText;
 use crate::program::{Delays, FetchFormat, Pacing, SourceExpr, SourceKind};
 
 /// Integral values print as integers (`70`, not `70.0`); others in the
-/// shortest form that reads back to the same `f64`.
+/// shortest form that reads back to the same `f64`. An exact tie between two
+/// shortest candidates takes the even digit, as Python's `repr` and
+/// JavaScript do (Rust's `{}` takes the upper one; found by the CPython
+/// referee).
 ///
 /// ```
 /// use async_playground::display::format_number;
@@ -33,6 +37,8 @@ use crate::program::{Delays, FetchFormat, Pacing, SourceExpr, SourceKind};
 /// assert_eq!(format_number(1e20), "100000000000000000000");
 /// assert_eq!(format_number(1e308), "1e308");
 /// assert_eq!(format_number(-2.5e-7), "-2.5e-7");
+/// assert_eq!(format_number(-1893787526330765.25), "-1893787526330765.2");
+/// assert_eq!(format_number(0.3), "0.3");
 /// ```
 pub fn format_number(value: f64) -> String {
     let magnitude = value.abs();
@@ -44,61 +50,16 @@ pub fn format_number(value: f64) -> String {
         (value as i64).to_string()
     } else if !(1e-6..1e21).contains(&magnitude) {
         // Where JavaScript switches to exponents too.
-        even_tie(format!("{value:e}"), value)
+        FloatText::exp(value).ties_to_even().to_string()
     } else {
-        even_tie(format!("{value}"), value)
+        FloatText::plain(value).ties_to_even().to_string()
     }
-}
-
-/// Rust's shortest form breaks an exact tie between two shortest candidates
-/// upwards (`-1893787526330765.3` for `-1893787526330765.25`); Python's
-/// `repr` and JavaScript pick the even digit (`...765.2`). Found by the
-/// CPython referee; this picks the even one too.
-///
-/// ```
-/// use async_playground::display::format_number;
-/// assert_eq!(format_number(-1893787526330765.25), "-1893787526330765.2");
-/// assert_eq!(format_number(0.3), "0.3");
-/// ```
-fn even_tie(text: String, value: f64) -> String {
-    let (mantissa, exponent) = text.split_at(text.find('e').unwrap_or(text.len()));
-    let Some(last @ b'1'..=b'9') = mantissa.bytes().last() else {
-        return text;
-    };
-    if last % 2 == 0 || !mantissa.contains('.') {
-        return text;
-    }
-    let stem = &mantissa[..mantissa.len() - 1];
-    let lower = format!("{stem}{}{exponent}", char::from(last - 1));
-    if lower.parse::<f64>() != Ok(value) {
-        return text;
-    }
-    // Both round-trip; a tie only if the value lies exactly halfway.
-    let halfway = format!("{stem}{}5{exponent}", char::from(last - 1));
-    if significant(&halfway) == significant(&format!("{value:.1100e}")) {
-        lower
-    } else {
-        text
-    }
-}
-
-/// The significant digits and the power of ten of the first, of a decimal
-/// text: `"-0.0250e3"` → `("25", 1)`.
-fn significant(text: &str) -> (String, i64) {
-    let (mantissa, exponent) = text.split_at(text.find('e').unwrap_or(text.len()));
-    let exponent: i64 = exponent.get(1..).and_then(|e| e.parse().ok()).unwrap_or(0);
-    let mantissa = mantissa.trim_start_matches('-');
-    let point = mantissa.find('.').unwrap_or(mantissa.len()) as i64;
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let leading = (digits.len() - digits.trim_start_matches('0').len()) as i64;
-    let digits = digits.trim_matches('0').to_string();
-    (digits, exponent + point - leading - 1)
 }
 
 /// A number as program text: the shortest exact form, which the parser (and
-/// Python) read back to the same f64: `3`, `-1.5`, `-0`, `1e300`. Rust's
-/// `{}` and `{:e}` print the shortest digits that read back to the same f64;
-/// exponent form keeps very large and very small numbers short.
+/// Python) read back to the same f64: `3`, `-1.5`, `-0`, `1e300`: the
+/// shortest digits that read back to the same f64, as Rust's `{}` and `{:e}`
+/// print them; exponent form keeps very large and very small numbers short.
 ///
 /// ```
 /// use async_playground::display::literal_number;
@@ -110,9 +71,9 @@ fn significant(text: &str) -> (String, i64) {
 pub fn literal_number(value: f64) -> String {
     let magnitude = value.abs();
     if magnitude != 0.0 && !(1e-5..1e16).contains(&magnitude) {
-        format!("{value:e}")
+        FloatText::exp(value).to_string()
     } else {
-        format!("{value}")
+        FloatText::plain(value).to_string()
     }
 }
 

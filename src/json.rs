@@ -4,6 +4,8 @@
 
 use std::fmt::Write;
 
+use crate::float_text::FloatText;
+
 /// Writes one JSON value into a string.
 ///
 /// ```
@@ -45,7 +47,7 @@ impl Json {
         } else if value.is_finite() {
             // Debug is the shortest round-trip form, with an exponent for
             // very large or small values: always valid JSON.
-            let _ = write!(self.out, "{value:?}");
+            let _ = write!(self.out, "{}", FloatText::debug(value));
         } else {
             self.out.push_str("null");
         }

@@ -5,6 +5,7 @@
 use std::rc::Rc;
 
 use crate::aggregate::Outcome;
+use crate::float_text::FloatText;
 
 /// Lanes after this many get no events: a fan-out of 10^6 still runs, but its
 /// timeline shows the first lanes and a count of the rest.
@@ -115,14 +116,15 @@ impl Lateness {
     pub fn warning(&self) -> Option<String> {
         if self.over_50ms > 0 {
             Some(format!(
-                "{} timer(s) fired 50 ms or more late (worst {:.0} ms): the tab was throttled \
+                "{} timer(s) fired 50 ms or more late (worst {} ms): the tab was throttled \
                  (in the background?) or the loop was frozen, so elapsed time overstates the program",
-                self.over_50ms, self.max_ms
+                self.over_50ms,
+                FloatText::fixed(self.max_ms, 0)
             ))
         } else if self.timers > 0 && self.over_4ms * 2 > self.timers {
             Some(format!(
-                "most timers fired 4 ms or more late (mean {:.1} ms): the browser is clamping timers",
-                self.mean_ms()
+                "most timers fired 4 ms or more late (mean {} ms): the browser is clamping timers",
+                FloatText::fixed(self.mean_ms(), 1)
             ))
         } else {
             None

@@ -4,12 +4,14 @@
 //! Both keep sleepers in one [`TimerQueue`] (deadline → waker), so that a
 //! million sleeping sources cost a heap entry each, not a browser timer each.
 
+mod either_clock;
 #[cfg(all(target_arch = "wasm32", feature = "web"))]
 mod real_clock;
 mod sleep;
 mod timer_queue;
 mod virtual_clock;
 
+pub use either_clock::EitherClock;
 #[cfg(all(target_arch = "wasm32", feature = "web"))]
 pub use real_clock::RealClock;
 pub use sleep::Sleep;

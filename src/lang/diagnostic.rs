@@ -232,6 +232,13 @@ impl<'t> DiagnosticSink<'t> {
     }
 }
 
+/// Orders diagnostics by place in the text (stable: equal spans keep their
+/// order). One function for the parser's and the habits' sorts, so the sort
+/// is compiled once.
+pub(crate) fn sort_by_place(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+}
+
 /// A message quoting a huge token (a 1 MB name or number) keeps its first
 /// and last [`MESSAGE_END_CHARS`] chars, so it stays readable and small.
 fn cut_middle(message: String) -> String {

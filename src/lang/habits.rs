@@ -3,7 +3,7 @@
 //! one of these on it, the generic messages on that line are replaced by one
 //! that says what to write here instead, at the habit's own position.
 
-use super::diagnostic::{LineIndex, MAX_DIAGNOSTICS};
+use super::diagnostic::{sort_by_place, LineIndex, MAX_DIAGNOSTICS};
 use super::Diagnostic;
 use crate::program::Span;
 
@@ -43,7 +43,7 @@ pub(crate) fn explain(text: &str, diagnostics: &mut Vec<Diagnostic>) {
             }
         }
     }
-    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    sort_by_place(diagnostics);
     diagnostics.truncate(MAX_DIAGNOSTICS);
 }
 

@@ -46,7 +46,7 @@ pub fn parse(text: &str) -> Result<Program, Vec<Diagnostic>> {
     if diagnostics.is_empty() {
         return Ok(program);
     }
-    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    diagnostic::sort_by_place(&mut diagnostics);
     diagnostics.dedup();
     habits::explain(text, &mut diagnostics);
     Err(diagnostics)

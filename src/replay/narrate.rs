@@ -3,12 +3,13 @@
 
 use super::{LaneState, LoopView, Replay, Role, Status};
 use crate::display::format_duration;
+use crate::float_text::FloatText;
 use crate::program::Group;
 use crate::trace::{Event, EventKind};
 
 /// `1500` → `"1.500 s"`: steps are read to the millisecond.
 pub(super) fn seconds(ms: f64) -> String {
-    format!("{:.3} s", ms / 1000.0)
+    format!("{} s", FloatText::fixed(ms / 1000.0, 3))
 }
 
 /// `a`, `a and b`, `a, b and c`, `a, b, c and 4 more`.
@@ -113,8 +114,9 @@ pub(super) fn step(replay: &Replay, step: usize) -> String {
                 })
                 .fold(0.0, f64::max);
             format!(
-                "every task is waiting: the timer fires at {} ({late:.1} ms late); {names} {wake}",
-                seconds(t)
+                "every task is waiting: the timer fires at {} ({} ms late); {names} {wake}",
+                seconds(t),
+                FloatText::fixed(late, 1)
             )
         } else {
             format!(

@@ -4,6 +4,7 @@ use super::narrate::seconds;
 use super::{LaneState, Moment, Replay, Role, Status};
 use crate::aggregate::format_number;
 use crate::display::format_duration;
+use crate::float_text::FloatText;
 use crate::json::Json;
 use crate::program::Aggregator;
 use crate::trace::MAX_VALUES_PER_LANE;
@@ -64,7 +65,10 @@ fn describe(replay: &Replay, lane: u32, state: &LaneState, t: f64) -> String {
         text += &format!(" · the trace keeps {MAX_VALUES_PER_LANE} values per task: later ones are not counted here");
     }
     if state.late_ms >= 0.5 && replay.real_clock {
-        text += &format!(" · last timer {:.1} ms late", state.late_ms);
+        text += &format!(
+            " · last timer {} ms late",
+            FloatText::fixed(state.late_ms, 1)
+        );
     }
     text
 }

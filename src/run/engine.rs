@@ -447,7 +447,8 @@ async fn first_success<F: Future<Output = Outcome>>(mut racers: FuturesUnordered
 
 fn not_finite(position: u64, value: f64) -> Outcome {
     Outcome::Error(format!(
-        "value #{position} is {value}: aggregators take finite numbers only"
+        "value #{position} is {}: aggregators take finite numbers only",
+        crate::float_text::FloatText::plain(value)
     ))
 }
 

@@ -17,7 +17,7 @@ pub use seeds::{percentile, Bin, SeedRuns, StatementSpread};
 
 use std::rc::Rc;
 
-use crate::clock::{Clock, VirtualClock};
+use crate::clock::{Clock, EitherClock, VirtualClock};
 use crate::program::Program;
 use crate::source::NoIo;
 use crate::trace::Report;
@@ -49,7 +49,7 @@ pub fn ideal_times_copies(program: &Program, copies: Copies) -> Result<Vec<f64>,
 /// ```
 pub struct Ideals {
     clock: VirtualClock,
-    engine: Engine<VirtualClock>,
+    engine: Engine<EitherClock>,
 }
 
 impl Ideals {
@@ -60,7 +60,7 @@ impl Ideals {
     fn with_copies(program: &Program, copies: Copies) -> Result<Ideals, PlanError> {
         let plan = Plan::compile_with(program, true, copies)?;
         let clock = VirtualClock::new();
-        let engine = Engine::new(clock.clone(), plan, Rc::new(NoIo));
+        let engine = Engine::new(clock.clone().into(), plan, Rc::new(NoIo));
         Ok(Ideals { clock, engine })
     }
 
@@ -124,7 +124,8 @@ pub fn run_virtual(program: &Program) -> Result<Report, PlanError> {
 /// same report either way.
 pub fn run_virtual_copies(program: &Program, copies: Copies) -> Result<Report, PlanError> {
     let plan = Plan::compile_copies(program, copies)?;
-    let engine = Engine::new(VirtualClock::new(), plan, Rc::new(NoIo));
-    let finished = engine.clock().clone().block_on(engine.run(None));
+    let clock = VirtualClock::new();
+    let engine = Engine::new(EitherClock::from(clock.clone()), plan, Rc::new(NoIo));
+    let finished = clock.block_on(engine.run(None));
     Ok(engine.final_report(finished.is_none()))
 }

@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use super::{Engine, Plan, PlanError};
-use crate::clock::{Progress, VirtualClock};
+use crate::clock::{EitherClock, Progress, VirtualClock};
 use crate::program::{Group, Program};
 use crate::source::NoIo;
 
@@ -165,7 +165,7 @@ impl SeedRuns {
 /// Starts the run of one seed on a fresh virtual clock.
 fn start(plan: Rc<Plan>, seed: u64) -> SeedRun {
     let clock = VirtualClock::new();
-    let engine = Engine::new(clock.clone(), plan, Rc::new(NoIo)).with_seed(seed);
+    let engine = Engine::new(EitherClock::from(clock.clone()), plan, Rc::new(NoIo)).with_seed(seed);
     let work = async move { engine.elapsed_times().await };
     (clock, Box::pin(work))
 }

@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 
 use super::turns::{TakingTurns, Turn};
 use super::{from_json, io, plan_error, program_error};
-use crate::clock::{Clock, Progress, RealClock, VirtualClock};
+use crate::clock::{EitherClock, Progress, RealClock, VirtualClock};
 use crate::examples::EXAMPLES;
 use crate::lang;
 use crate::program::Program;
@@ -203,7 +203,7 @@ fn plan_or_reject(program: &Program) -> Result<Plan, JsValue> {
     Plan::compile(program).map_err(plan_error)
 }
 
-fn deliver<C: Clock>(engine: &Engine<C>, on_event: Option<&Function>) {
+fn deliver(engine: &Engine<EitherClock>, on_event: Option<&Function>) {
     let Some(callback) = on_event else {
         return;
     };
@@ -248,7 +248,7 @@ fn run_virtual(program: &Program, options: Options) -> Promise {
         Err(error) => return Promise::reject(&error),
     };
     let clock = VirtualClock::new();
-    let engine = Engine::new(clock.clone(), plan, Rc::new(NoIo));
+    let engine = Engine::new(clock.clone().into(), plan, Rc::new(NoIo));
     let aborted = move || options.signal.as_ref().is_some_and(|s| s.aborted());
     wasm_bindgen_futures::future_to_promise(async move {
         let finished = in_slices(&clock, std::pin::pin!(engine.run(None)), &aborted)
@@ -263,7 +263,7 @@ fn run_virtual(program: &Program, options: Options) -> Promise {
 /// turn of the event loop that did something, not once per event.
 struct LiveEvents<F> {
     run: Pin<Box<F>>,
-    engine: Rc<Engine<RealClock>>,
+    engine: Rc<Engine<EitherClock>>,
     on_event: Option<Function>,
 }
 
@@ -312,7 +312,7 @@ async fn run_on_real_clock(
     let browser_io = io::BrowserIo::with_budget(budget.clone());
     let io: Rc<dyn OpenIo> = Rc::new(browser_io.clone());
     let clock = RealClock::new();
-    let engine = Rc::new(Engine::with_budget(clock.clone(), plan, io, budget));
+    let engine = Rc::new(Engine::with_budget(clock.clone().into(), plan, io, budget));
     let (abort, registration) = AbortHandle::new_pair();
     let on_abort = options.signal.as_ref().map(|signal| {
         let (on_abort, clock, browser_io) = (abort.clone(), clock.clone(), browser_io.clone());

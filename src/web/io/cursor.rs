@@ -227,7 +227,7 @@ fn fail(sender: &mpsc::UnboundedSender<Result<f64, String>>, message: String) {
 /// The number in `record[field]`, or a message naming the record.
 fn field_of(context: &str, key: Option<f64>, record: &JsValue, field: &str) -> Result<f64, String> {
     let which = match key {
-        Some(key) => format!("record {key}"),
+        Some(key) => format!("record {}", crate::float_text::FloatText::plain(key)),
         None => "a record".to_string(),
     };
     if !record.is_object() {
