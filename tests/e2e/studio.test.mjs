@@ -32,6 +32,17 @@ const transportShown = (pg) =>
     );
 
 /** Runs `program` instantly on the virtual clock and returns the result rows. */
+/** Holds every studio request until the returned function is called. */
+async function holdStudio(page) {
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  await page.route(STUDIO, async (route) => {
+    await held;
+    await route.continue();
+  });
+  return release;
+}
+
 async function runVirtual(pg, program) {
   await setCode(pg, program);
   await chooseClock(pg, "virtual");
@@ -153,12 +164,7 @@ export const tests = {
   "while the studio loads, its parts say so; once it arrives the Python view, scrubbing and Run ×N work": {
     timeout: 90_000,
     run: async ({ page, baseUrl }) => {
-      let release;
-      const held = new Promise((resolve) => (release = resolve));
-      await page.route(STUDIO, async (route) => {
-        await held;
-        await route.continue();
-      });
+      const release = await holdStudio(page);
       await open(page, baseUrl);
       const pg = playground(page);
       await pg.locator("python-view summary").click();
@@ -209,12 +215,7 @@ export const tests = {
   "a studio arriving during a later run gives the earlier run no transport; the later run gets its own": {
     timeout: 90_000,
     run: async ({ page, baseUrl }) => {
-      let release;
-      const held = new Promise((resolve) => (release = resolve));
-      await page.route(STUDIO, async (route) => {
-        await held;
-        await route.continue();
-      });
+      const release = await holdStudio(page);
       await open(page, baseUrl);
       const pg = playground(page);
       await runVirtual(pg, "sum([1, 2, 3] every 1s)\n");

@@ -115,9 +115,12 @@ def show_number(x):
 
 
 def show_duration(seconds):
-    ms = seconds * 1000
-    if ms == 0:
+    if seconds == 0:
         return "0s"
+    # The program's milliseconds: the shortest number that gives these seconds
+    # (seconds * 1000 can miss it: 1.013 * 1000 is 1012.9999999999999).
+    candidates = (float(f"{seconds * 1000:.{digits}g}") for digits in range(1, 18))
+    ms = next((m for m in candidates if m / 1000 == seconds), seconds * 1000)
     return f"{show_number(seconds)}s" if ms >= 1000 and seconds * 1000 == ms else f"{show_number(ms)}ms"
 
 
