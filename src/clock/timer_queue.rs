@@ -46,10 +46,10 @@ struct Slot {
 
 /// An `f64` deadline ordered by `total_cmp`, usable as a map key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Deadline(i64);
+pub(crate) struct Deadline(i64);
 
 impl Deadline {
-    fn new(ms: f64) -> Deadline {
+    pub(crate) fn new(ms: f64) -> Deadline {
         // The standard total-order trick: flip the magnitude bits of negatives.
         let bits = ms.to_bits() as i64;
         Deadline(bits ^ (((bits >> 63) as u64) >> 1) as i64)

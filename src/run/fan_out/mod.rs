@@ -39,7 +39,7 @@ use super::lane_guard::{record_finish, LaneGuard};
 use super::Engine;
 use crate::aggregate::{AnyFold, Fold, Outcome};
 use crate::budget::BYTES_PER_COLLECTED_VALUE;
-use crate::clock::{Clock, Sleep};
+use crate::clock::{Clock, Deadline, Sleep};
 use crate::distribution::{Distribution, Spread};
 use crate::program::{Aggregator, Delays};
 use crate::source::{SourcePlan, Tick, ValueSeq};
@@ -137,12 +137,7 @@ struct Wait {
 
 /// Where a wait fires: its deadline (in total order) and the pass that set
 /// it, so waits of one deadline fire in the order they were set.
-type WaitKey = (i64, u64);
-
-fn ordered(ms: f64) -> i64 {
-    let bits = ms.to_bits() as i64;
-    bits ^ (((bits >> 63) as u64) >> 1) as i64
-}
+type WaitKey = (Deadline, u64);
 
 /// A cohort whose timer fired, being handed its value copy by copy.
 struct Due {
@@ -271,7 +266,7 @@ impl<'a, C: Clock> Copies<'a, C> {
         self.pending();
         let stream = self.streams.get(copy as usize).copied().unwrap_or(0);
         let delay = self.delays.before(from.next as usize, stream);
-        let key = (ordered(self.now + delay), self.pass);
+        let key = (Deadline::new(self.now + delay), self.pass);
         let wait = self.waits.entry(key).or_insert_with(|| {
             self.fresh.push(key);
             Wait {
