@@ -7,6 +7,8 @@
 mod either_clock;
 #[cfg(all(target_arch = "wasm32", feature = "web"))]
 mod real_clock;
+#[cfg(all(target_arch = "wasm32", feature = "web"))]
+mod self_message;
 mod sleep;
 mod timer_queue;
 mod virtual_clock;
@@ -14,8 +16,11 @@ mod virtual_clock;
 pub use either_clock::EitherClock;
 #[cfg(all(target_arch = "wasm32", feature = "web"))]
 pub use real_clock::RealClock;
+#[cfg(all(target_arch = "wasm32", feature = "web"))]
+pub(crate) use self_message::SelfMessage;
 pub use sleep::Sleep;
 pub(crate) use sleep::TimeBase;
+pub(crate) use timer_queue::Deadline;
 pub use timer_queue::{TimerKey, TimerQueue};
 pub use virtual_clock::{Progress, VirtualClock};
 

@@ -1,11 +1,9 @@
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use gloo_timers::callback::Timeout;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
 
-use super::{Clock, Sleep, TimeBase, TimerQueue};
+use super::{Clock, SelfMessage, Sleep, TimeBase, TimerQueue};
 
 /// The browser's time: `performance.now()`, and one gloo-timers timeout armed
 /// for the earliest deadline in the queue. Same-deadline sleepers wake in one
@@ -20,51 +18,16 @@ struct RealBase {
     origin: f64,
     queue: RefCell<TimerQueue>,
     armed: RefCell<Option<Armed>>,
-    /// `None` only where no `MessageChannel` can be made.
-    rearm: Option<Rearm>,
-    /// A message to arm the timer is on its way.
-    rearm_pending: Cell<bool>,
+    /// Arms a short wait from outside a timer's callback: a timer set there
+    /// is nested, and past five levels of nesting the browser makes a wait
+    /// under 4 ms last 4 ms. Deadlines 0.1 ms apart (1000 sources started one
+    /// after another) each paid it. `None` only where no `MessageChannel`
+    /// can be made.
+    rearm: Option<SelfMessage>,
     this: Weak<RealBase>,
 }
 
-/// A message to ourselves, to arm a short wait from outside a timer's
-/// callback: a timer set there is nested, and past five levels of nesting
-/// the browser makes a wait under 4 ms last 4 ms (HTML's clamp). Deadlines
-/// 0.1 ms apart (1000 sources started one after another) each paid it.
-struct Rearm {
-    sender: web_sys::MessagePort,
-    receiver: web_sys::MessagePort,
-    _on_message: Closure<dyn FnMut()>,
-}
-
-impl Rearm {
-    fn new(base: Weak<RealBase>) -> Option<Rearm> {
-        let channel = web_sys::MessageChannel::new().ok()?;
-        let on_message = Closure::<dyn FnMut()>::new(move || {
-            if let Some(base) = base.upgrade() {
-                base.rearm_pending.set(false);
-                base.arm_next();
-            }
-        });
-        let receiver = channel.port1();
-        receiver.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        Some(Rearm {
-            sender: channel.port2(),
-            receiver,
-            _on_message: on_message,
-        })
-    }
-}
-
-impl Drop for Rearm {
-    fn drop(&mut self) {
-        self.receiver.set_onmessage(None);
-        self.receiver.close();
-        self.sender.close();
-    }
-}
-
-/// Waits shorter than this are clamped when nested (see [`Rearm`]).
+/// Waits shorter than this are clamped when nested (see `RealBase::rearm`).
 const NESTED_CLAMP_MS: f64 = 4.0;
 
 struct Armed {
@@ -127,21 +90,14 @@ impl RealBase {
     }
 
     /// Arms the browser timer for `deadline`: a wait under 4 ms from a
-    /// message to ourselves (see [`Rearm`]), which arms it for the earliest
+    /// message to ourselves (see `rearm`), which arms it for the earliest
     /// deadline once it arrives, about 0.1 ms later.
     fn schedule(&self, deadline: f64) {
-        if deadline - self.now() < NESTED_CLAMP_MS {
-            if self.rearm_pending.get() {
-                return;
-            }
-            let posted = self
-                .rearm
-                .as_ref()
-                .is_some_and(|rearm| rearm.sender.post_message(&JsValue::UNDEFINED).is_ok());
-            if posted {
-                self.rearm_pending.set(true);
-                return;
-            }
+        // One message in flight arms the earliest deadline when it arrives.
+        if deadline - self.now() < NESTED_CLAMP_MS
+            && self.rearm.as_ref().is_some_and(SelfMessage::send)
+        {
+            return;
         }
         self.arm(deadline);
     }
@@ -191,13 +147,19 @@ impl RealClock {
     /// A clock whose zero is now.
     pub fn new() -> RealClock {
         let performance = performance();
-        RealClock(Rc::new_cyclic(|this| RealBase {
+        RealClock(Rc::new_cyclic(|this: &Weak<RealBase>| RealBase {
             origin: read(&performance),
             performance,
             queue: RefCell::default(),
             armed: RefCell::default(),
-            rearm: Rearm::new(this.clone()),
-            rearm_pending: Cell::new(false),
+            rearm: {
+                let base = this.clone();
+                SelfMessage::new(move || {
+                    if let Some(base) = base.upgrade() {
+                        base.arm_next();
+                    }
+                })
+            },
             this: this.clone(),
         }))
     }

@@ -18,8 +18,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
+use crate::clock::SelfMessage;
 
 /// How long the run has held the page in this turn.
 #[derive(Clone)]
@@ -101,19 +100,14 @@ pub struct TakingTurns<F> {
     parked: bool,
 }
 
-/// A message to ourselves: a macrotask, without the 4 ms a nested
-/// zero-delay timeout waits.
+/// The run's messages to itself and what their arrival tells it.
 struct Channel {
-    sender: web_sys::MessagePort,
-    receiver: web_sys::MessagePort,
-    _on_message: Closure<dyn FnMut()>,
+    message: SelfMessage,
     state: Rc<ChannelState>,
 }
 
 #[derive(Default)]
 struct ChannelState {
-    /// A message is on its way: the page has not had a turn since it was sent.
-    in_flight: Cell<bool>,
     /// Set when one arrived: the page had a turn.
     arrived: Cell<bool>,
     /// The parked run, woken by the next message.
@@ -122,44 +116,17 @@ struct ChannelState {
 
 impl Channel {
     fn new() -> Option<Channel> {
-        let channel = web_sys::MessageChannel::new().ok()?;
         let state = Rc::new(ChannelState::default());
-        let on_message = {
+        let message = {
             let state = state.clone();
-            Closure::<dyn FnMut()>::new(move || {
-                state.in_flight.set(false);
+            SelfMessage::new(move || {
                 state.arrived.set(true);
                 if let Some(waker) = state.waker.borrow_mut().take() {
                     waker.wake();
                 }
-            })
+            })?
         };
-        let receiver = channel.port1();
-        receiver.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        Some(Channel {
-            sender: channel.port2(),
-            receiver,
-            _on_message: on_message,
-            state,
-        })
-    }
-
-    /// Sends a message unless one is on its way; `false` if it can't.
-    fn send(&self) -> bool {
-        if self.state.in_flight.get() {
-            return true;
-        }
-        let sent = self.sender.post_message(&JsValue::UNDEFINED).is_ok();
-        self.state.in_flight.set(sent);
-        sent
-    }
-}
-
-impl Drop for Channel {
-    fn drop(&mut self) {
-        self.receiver.set_onmessage(None);
-        self.receiver.close();
-        self.sender.close();
+        Some(Channel { message, state })
     }
 }
 
@@ -189,7 +156,7 @@ impl<F: Future> Future for TakingTurns<F> {
                 return Poll::Pending;
             }
             // Sent now, it arrives once the page has had a turn.
-            let sent = channel.send();
+            let sent = channel.message.send();
             if sent && this.turn.is_over() {
                 *channel.state.waker.borrow_mut() = Some(cx.waker().clone());
                 this.parked = true;
