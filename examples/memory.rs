@@ -6,7 +6,10 @@
 //!
 //! ```sh
 //! cargo run --release --example memory -- 1000000
+//! cargo run --release --example memory -- 1000000 '[10, 20, 40] every uniform(50ms..150ms)'
 //! ```
+//!
+//! The optional second argument replaces the source `a` (B4's by default).
 //!
 //! Native pointers are 8 bytes against wasm32's 4, so the wasm build's
 //! allocations are smaller; bench/README.md maps the sizes to the types.
@@ -100,15 +103,20 @@ fn main() {
         .nth(1)
         .map(|a| a.parse().expect("N, a count of sources"))
         .unwrap_or(1_000_000);
-    let text = format!("source a = [10, 20, 40] every 100ms\n\ngather({n} * sum(a))\n");
-    let program = lang::parse(&text).expect("the B4 program parses");
+    let source = std::env::args()
+        .nth(2)
+        .unwrap_or_else(|| "[10, 20, 40] every 100ms".into());
+    let text = format!("source a = {source}\n\ngather({n} * sum(a))\n");
+    let program = lang::parse(&text).expect("the program parses");
     let before = LIVE_BYTES.load(Relaxed);
-    let report = run_virtual(&program).expect("the B4 program plans");
+    let started = std::time::Instant::now();
+    let report = run_virtual(&program).expect("the program plans");
+    let seconds = started.elapsed().as_secs_f64();
     let peak = PEAK_BYTES.load(Relaxed) - before;
     let kept = LIVE_BYTES.load(Relaxed) - before;
-    println!("{n} sources: peak {:.1} MB live ({:.0} B per source); the report keeps {:.1} MB ({:.0} B per source); {} lanes, {} events",
+    println!("{n} sources: peak {:.1} MB live ({:.0} B per source); the report keeps {:.1} MB ({:.0} B per source); {} lanes, {} events; {seconds:.2} s (run and ideal, {:.0} ns per source)",
         peak as f64 / 1048576.0, peak as f64 / n as f64, kept as f64 / 1048576.0, kept as f64 / n as f64,
-        report.lanes.len(), report.events.len());
+        report.lanes.len(), report.events.len(), seconds * 1e9 / n as f64);
     print_classes(
         "live at the peak, by allocation size:",
         &AT_PEAK,

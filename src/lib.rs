@@ -10,6 +10,7 @@ pub mod clock;
 pub mod display;
 pub mod distribution;
 pub mod examples;
+mod fan_out_shape;
 pub mod float_text;
 pub mod json;
 pub mod lang;

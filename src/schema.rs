@@ -144,8 +144,8 @@ fn outcome(json: &mut Json, result: &Outcome) {
             }
             Outcome::Error(message) => o.string("message", message),
             Outcome::Group(items) => {
-                let reported = &items[..items.len().min(REPORTED_ITEMS)];
-                o.key("items").array(reported, outcome);
+                o.key("items")
+                    .array(items.iter().take(REPORTED_ITEMS), outcome);
                 o.integer("count", items.len() as u64);
             }
             Outcome::Empty => {}

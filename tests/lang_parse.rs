@@ -801,16 +801,19 @@ fn limits_point_at_the_statement_that_crosses_them() {
     );
     assert_eq!(
         error("gather(3000 * gather(1000 * sum([1])))").2,
-        "this program runs 3000000 tasks in all; the cap is 2000000"
+        "this program runs 3000000 tasks in all; the cap is 2000000 (or 10000000 copies in \
+         gather(N * task) of an aggregator over a list, range or random with fixed delays above 0)"
     );
     assert_eq!(
         error("gather(1000 * sum(range(200000)))").2,
         "this program makes up to 200000000 values in all; the cap is 100000000"
     );
     assert_eq!(
-        error("gather(1000 * sum(range(20000) every 1ms))").2,
+        error("race(1000 * sum(range(20000) every 1ms))").2,
         "this program waits for up to 20000000 timed values in all; the cap is 10000000"
     );
+    // Copies of a fan-out with fixed delays share their timers.
+    parse_ok("gather(1000 * sum(range(20000) every 1ms))");
     let list = vec!["1"; lang::MAX_LIST + 1].join(",");
     assert_eq!(
         error(&format!("sum([{list}])")).2,

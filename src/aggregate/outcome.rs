@@ -1,5 +1,6 @@
 use std::fmt;
 
+use super::Outcomes;
 use crate::display::format_number;
 
 /// What a task produced. Displayed the way the page and the examples show it.
@@ -11,8 +12,8 @@ pub enum Outcome {
     /// No values arrived, and no number would be honest (the min of nothing).
     Empty,
     Error(String),
-    /// A group's children, in input order.
-    Group(Vec<Outcome>),
+    /// A group's children, in input order (runs of identical outcomes).
+    Group(Outcomes),
 }
 
 /// The result of `stats`.

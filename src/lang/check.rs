@@ -6,14 +6,17 @@ use std::collections::HashMap;
 
 use super::diagnostic::DiagnosticSink;
 use crate::display::seconds;
+use crate::fan_out_shape::{copies_of, timed_history, History};
 use crate::program::{
-    Delays, Pacing, Program, SourceExpr, SourceKind, Span, Task, TaskKind, BLOCKING_OVERHEAD_MS,
+    Delays, Group, Pacing, Program, SourceExpr, SourceKind, Span, Task, TaskKind,
+    BLOCKING_OVERHEAD_MS,
 };
 use crate::source::Cost;
 use crate::suggest::closest;
 
 pub use crate::limits::{
-    MAX_BLOCKING_MS, MAX_DURATION_MS, MAX_LIST, MAX_TASKS, MAX_TIMERS, MAX_VALUES,
+    MAX_BLOCKING_MS, MAX_DURATION_MS, MAX_LIST, MAX_SHARED_COPIES, MAX_TASKS, MAX_TIMERS,
+    MAX_VALUES,
 };
 
 /// Checks `program` and appends what is wrong.
@@ -76,41 +79,47 @@ impl<'p> Checker<'p, '_, '_> {
                 .count();
             per_statement.push((statement.span, self.task_cost(statement, visible)));
         }
-        let (tasks, total) = per_statement.iter().fold(
-            (0u64, Cost::default()),
-            |(tasks, total), (_, (leaves, cost))| {
-                (tasks.saturating_add(*leaves), total.plus(*cost))
-            },
-        );
+        let total = per_statement
+            .iter()
+            .fold(Load::default(), |total, (_, load)| total.plus(*load));
+        let (tasks, copies) = (total.tasks, total.shared_copies);
+        let total = total.cost;
         // Each cap is reported once, at the statement whose running total crosses it.
-        let mut running_tasks = 0u64;
-        let mut running = Cost::default();
-        for (span, (leaves, cost)) in per_statement {
-            let before = (running_tasks, running);
-            running_tasks = running_tasks.saturating_add(leaves);
-            running = running.plus(cost);
+        let mut sum = Load::default();
+        for (span, load) in per_statement {
+            let before = sum;
+            sum = sum.plus(load);
             let crossed = |now: u64, then: u64, cap: u64| now > cap && then <= cap;
-            if crossed(running_tasks, before.0, MAX_TASKS) {
-                self.error(
-                    span,
-                    format!("this program runs {tasks} tasks in all; the cap is {MAX_TASKS}"),
+            if crossed(sum.tasks, before.tasks, MAX_TASKS) {
+                let message = format!(
+                    "this program runs {tasks} tasks in all; the cap is {MAX_TASKS} \
+                     (or {MAX_SHARED_COPIES} copies in gather(N * task) of an aggregator over a list, \
+                     range or random with fixed delays above 0)"
                 );
+                self.error(span, message);
             }
-            if crossed(running.values, before.1.values, MAX_VALUES) {
+            if crossed(sum.shared_copies, before.shared_copies, MAX_SHARED_COPIES) {
+                let message = format!(
+                    "this program runs {copies} copies in gather(N * task) in all; the cap is {MAX_SHARED_COPIES}"
+                );
+                self.error(span, message);
+            }
+            let (running, before) = (sum.cost, before.cost);
+            if crossed(running.values, before.values, MAX_VALUES) {
                 let message = format!(
                     "this program makes up to {} values in all; the cap is {MAX_VALUES}",
                     total.values
                 );
                 self.error(span, message);
             }
-            if crossed(running.timers, before.1.timers, MAX_TIMERS) {
+            if crossed(running.timers, before.timers, MAX_TIMERS) {
                 let message = format!(
                     "this program waits for up to {} timed values in all; the cap is {MAX_TIMERS}",
                     total.timers
                 );
                 self.error(span, message);
             }
-            if running.blocking_ms > MAX_BLOCKING_MS && before.1.blocking_ms <= MAX_BLOCKING_MS {
+            if running.blocking_ms > MAX_BLOCKING_MS && before.blocking_ms <= MAX_BLOCKING_MS {
                 let cap = seconds(MAX_BLOCKING_MS);
                 // Whole milliseconds: the message is about seconds.
                 let mut total_s = seconds(total.blocking_ms.round());
@@ -124,22 +133,66 @@ impl<'p> Checker<'p, '_, '_> {
         }
     }
 
-    /// Leaf tasks and cost of a task, reporting unknown names.
-    fn task_cost(&mut self, task: &'p Task, visible: usize) -> (u64, Cost) {
+    /// Leaf tasks, fan-out copies and cost of a task, reporting unknown names.
+    fn task_cost(&mut self, task: &'p Task, visible: usize) -> Load {
         match &task.kind {
-            TaskKind::Aggregate { source, .. } => (1, self.source_cost(source, visible)),
-            TaskKind::Group { children, .. } => {
-                children
-                    .iter()
-                    .fold((0, Cost::default()), |(leaves, cost), child| {
-                        let (child_leaves, child_cost) = self.task_cost(child, visible);
-                        (leaves.saturating_add(child_leaves), cost.plus(child_cost))
-                    })
+            TaskKind::Aggregate { source, .. } => Load {
+                tasks: 1,
+                shared_copies: 0,
+                cost: self.source_cost(source, visible),
+            },
+            TaskKind::Group { group, children } => {
+                if let Some(load) = self.fan_out_cost(*group, children, visible) {
+                    return load;
+                }
+                children.iter().fold(Load::default(), |load, child| {
+                    load.plus(self.task_cost(child, visible))
+                })
             }
-            TaskKind::Repeat { count, task } => {
-                let (leaves, cost) = self.task_cost(task, visible);
-                (leaves.saturating_mul(*count), cost.times(*count))
+            TaskKind::Repeat { count, task } => self.task_cost(task, visible).times(*count),
+        }
+    }
+
+    /// The load of `group(children)` when it runs as a fan-out: copies that
+    /// share their history count against their own cap and set one copy's
+    /// timers (they share them); drawn copies count as tasks.
+    fn fan_out_cost(&mut self, group: Group, children: &'p [Task], visible: usize) -> Option<Load> {
+        let copies = copies_of(group, children)?;
+        let (len, pacing) = self.timed(copies.source, visible)?;
+        let history = timed_history(len, &pacing.delays, pacing.blocking)?;
+        let one = self.source_cost(copies.source, visible);
+        Some(match history {
+            History::Shared => Load {
+                tasks: 0,
+                shared_copies: copies.count,
+                cost: Cost {
+                    values: one.values.saturating_mul(copies.count),
+                    ..one
+                },
+            },
+            History::Drawn => Load {
+                tasks: 1,
+                shared_copies: 0,
+                cost: one,
             }
+            .times(copies.count),
+        })
+    }
+
+    /// A list, `range` or `random` (through names visible here): its length
+    /// and pacing.
+    fn timed(&self, source: &'p SourceExpr, visible: usize) -> Option<(u64, &'p Pacing)> {
+        match &source.kind {
+            SourceKind::Named(name) => {
+                let index = *self.first_definition.get(name.as_str())?;
+                let def = &self.program.sources[index];
+                (index < visible).then_some(())?;
+                self.timed(&def.body, index)
+            }
+            SourceKind::Values { values, pacing } => Some((values.len() as u64, pacing)),
+            SourceKind::Range { count, pacing } => Some((*count, pacing)),
+            SourceKind::Random { count, pacing, .. } => Some((*count, pacing)),
+            _ => None,
         }
     }
 
@@ -199,6 +252,33 @@ impl<'p> Checker<'p, '_, '_> {
             }
         };
         self.error(span, message);
+    }
+}
+
+/// What a statement asks for: tasks of the general path, copies of
+/// fan-outs that share their history, and the cost of its sources.
+#[derive(Clone, Copy, Default)]
+struct Load {
+    tasks: u64,
+    shared_copies: u64,
+    cost: Cost,
+}
+
+impl Load {
+    fn plus(self, other: Load) -> Load {
+        Load {
+            tasks: self.tasks.saturating_add(other.tasks),
+            shared_copies: self.shared_copies.saturating_add(other.shared_copies),
+            cost: self.cost.plus(other.cost),
+        }
+    }
+
+    fn times(self, count: u64) -> Load {
+        Load {
+            tasks: self.tasks.saturating_mul(count),
+            shared_copies: self.shared_copies.saturating_mul(count),
+            cost: self.cost.times(count),
+        }
     }
 }
 

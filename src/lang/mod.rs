@@ -21,7 +21,10 @@ mod parser;
 mod python;
 mod trivia;
 
-pub use check::{MAX_BLOCKING_MS, MAX_DURATION_MS, MAX_LIST, MAX_TASKS, MAX_TIMERS, MAX_VALUES};
+pub use check::{
+    MAX_BLOCKING_MS, MAX_DURATION_MS, MAX_LIST, MAX_SHARED_COPIES, MAX_TASKS, MAX_TIMERS,
+    MAX_VALUES,
+};
 pub use diagnostic::{Diagnostic, Diagnostics, LineIndex, MAX_DIAGNOSTICS};
 pub use parser::{KEYWORDS, MAX_DEPTH};
 pub use python::PythonStyle;

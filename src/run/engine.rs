@@ -343,8 +343,10 @@ impl<C: Clock> Engine<C> {
     async fn group(&self, lane: u32, group: Group, children: &[Node]) -> Outcome {
         let guard = LaneGuard::start(self, lane);
         let outcome = match group {
-            Group::Sequential => Outcome::Group(self.sequential(children).await),
-            Group::Gather => Outcome::Group(join_all(children.iter().map(|c| self.node(c))).await),
+            Group::Sequential => Outcome::Group(self.sequential(children).await.into()),
+            Group::Gather => {
+                Outcome::Group(join_all(children.iter().map(|c| self.node(c))).await.into())
+            }
             Group::Race => {
                 let mut racers: FuturesUnordered<_> =
                     children.iter().map(|c| self.node(c)).collect();
@@ -352,7 +354,7 @@ impl<C: Clock> Engine<C> {
                 racers.next().await.unwrap_or(Outcome::Empty)
             }
             Group::Any => first_success(children.iter().map(|c| self.node(c)).collect()).await,
-            Group::Limit(k) => Outcome::Group(self.limited(k, children).await),
+            Group::Limit(k) => Outcome::Group(self.limited(k, children).await.into()),
             Group::Timeout(ms) => {
                 let mut deadline = self.clock.sleep(ms);
                 // Set the deadline's timer before the work's (asyncio's order;
@@ -375,7 +377,7 @@ impl<C: Clock> Engine<C> {
                     Some(mut outcomes) if outcomes.len() == 1 => {
                         outcomes.pop().unwrap_or(Outcome::Empty)
                     }
-                    Some(outcomes) => Outcome::Group(outcomes),
+                    Some(outcomes) => Outcome::Group(outcomes.into()),
                     None => Outcome::Error(format!("timed out after {}", format_duration(ms))),
                 }
             }

@@ -3,6 +3,7 @@ use std::rc::Rc;
 
 use super::fan_out::{fans_out, FanOut};
 use crate::display::{format_duration, source_label};
+use crate::fan_out_shape::{copies_of, History};
 use crate::program::{
     Aggregator, Group, Pacing, Program, SourceExpr, SourceKind, Span, Task, TaskKind,
 };
@@ -133,6 +134,7 @@ impl Compiler {
             traced: true,
             enclosing: None,
             leaves: 0,
+            shared_copies: 0,
         }
     }
 
@@ -203,6 +205,8 @@ struct Compiler {
     /// Leaf tasks compiled so far: nested `N * task` in a program built in
     /// Rust could otherwise ask for more than memory holds.
     leaves: u64,
+    /// Copies of fan-outs whose copies share their history, so far.
+    shared_copies: u64,
 }
 
 fn error(message: impl Into<String>, span: Span) -> PlanError {
@@ -348,12 +352,6 @@ impl Compiler {
                 if parent.is_none() {
                     return Err(error("`N * task` belongs inside a group", task.span));
                 }
-                if *count > crate::limits::MAX_TASKS {
-                    return Err(error(
-                        format!("at most {} copies of a task", crate::limits::MAX_TASKS),
-                        task.span,
-                    ));
-                }
                 let concurrent = matches!(
                     self.enclosing,
                     Some(Group::Gather | Group::Race | Group::Any)
@@ -365,21 +363,29 @@ impl Compiler {
                         return Ok(one);
                     }
                 }
+                if *count > crate::limits::MAX_TASKS {
+                    return Err(error(
+                        format!("at most {} copies of a task", crate::limits::MAX_TASKS),
+                        task.span,
+                    ));
+                }
                 let mut nodes = Vec::with_capacity(*count as usize);
                 // Once the trace is full, every further copy is identical
                 // (untraced lanes): compile one and clone it.
-                let mut untraced: Option<(Vec<Node>, u64)> = None;
+                let mut untraced: Option<(Vec<Node>, u64, u64)> = None;
                 for _ in 0..*count {
-                    if let Some((copy, leaves)) = &untraced {
+                    if let Some((copy, leaves, shared)) = &untraced {
                         self.count_leaves(*leaves, task.span)?;
+                        self.count_shared_copies(*shared, task.span)?;
                         nodes.extend(copy.iter().cloned());
                         continue;
                     }
                     let traced = self.traced && self.trace.has_room();
-                    let leaves_before = self.leaves;
+                    let before = (self.leaves, self.shared_copies);
                     let copy = self.task(inner, parent, depth, statement)?;
                     if !traced {
-                        untraced = Some((copy.clone(), self.leaves - leaves_before));
+                        let leaves = self.leaves - before.0;
+                        untraced = Some((copy.clone(), leaves, self.shared_copies - before.1));
                     }
                     nodes.extend(copy);
                 }
@@ -402,59 +408,71 @@ impl Compiler {
         depth: u32,
         statement: u32,
     ) -> Result<Option<Rc<FanOut>>, PlanError> {
-        let [Task {
-            kind: TaskKind::Repeat { count, task: inner },
-            span,
-            ..
-        }] = children
-        else {
+        let Some(copies) = copies_of(group, children) else {
             return Ok(None);
         };
-        let TaskKind::Aggregate { aggregator, source } = &inner.kind else {
-            return Ok(None);
-        };
-        if self.copies != Copies::FanOut
-            || group != Group::Gather
-            || *count > crate::limits::MAX_TASKS
-            || depth + 1 > 256
-        {
+        if self.copies != Copies::FanOut || depth + 1 > 256 {
             return Ok(None);
         }
         // An unknown name is reported by the general path.
-        let Ok(plan) = self.source(source) else {
+        let Ok(plan) = self.source(copies.source) else {
+            return Ok(None);
+        };
+        let Some(history) = fans_out(&plan) else {
             return Ok(None);
         };
         // The ideal plan runs one copy of a fan-out that does not draw.
-        if !fans_out(&plan) || (self.collapse_fan_out && !plan.draws()) {
+        if self.collapse_fan_out && history == History::Shared {
             return Ok(None);
         }
         let SourcePlan::Timed { values, delays, .. } = &plan else {
             return Ok(None);
         };
         let (values, delays) = (values.clone(), delays.clone());
+        let (count, span) = (copies.count, copies.span);
+        // Shared copies count against their own cap, drawn ones as tasks:
+        // checked before the lanes are laid out.
+        match history {
+            History::Shared => self.count_shared_copies(count, span)?,
+            History::Drawn => self.count_leaves(count, span)?,
+        }
+        // The copies compiled below for their lanes are counted above.
+        let counted = std::mem::take(&mut self.leaves);
         let outer = self.enclosing.replace(group);
         let mut lanes = Vec::new();
-        for made in 0..*count {
+        for _ in 0..count {
             let traced = self.traced && self.trace.has_room();
-            for node in self.task(inner, Some(lane), depth + 1, statement)? {
+            for node in self.task(copies.task, Some(lane), depth + 1, statement)? {
                 if let Node::Leaf { lane, .. } = node {
                     lanes.extend(Some(lane).filter(|&lane| lane != UNTRACED));
                 }
             }
             if !traced {
-                self.count_leaves(count - made - 1, *span)?;
                 break;
             }
         }
         self.enclosing = outer;
+        self.leaves = counted;
         Ok(Some(Rc::new(FanOut {
-            copies: *count as u32,
+            copies: count as u32,
             lanes: Rc::from(lanes),
-            aggregator: *aggregator,
+            aggregator: copies.aggregator,
             source: Rc::new(plan),
             values,
             delays,
         })))
+    }
+
+    fn count_shared_copies(&mut self, copies: u64, span: Span) -> Result<(), PlanError> {
+        self.shared_copies = self.shared_copies.saturating_add(copies);
+        if self.shared_copies > crate::limits::MAX_SHARED_COPIES {
+            let message = format!(
+                "at most {} copies in all in gather(N * task) over a source with fixed delays",
+                crate::limits::MAX_SHARED_COPIES
+            );
+            return Err(error(message, span));
+        }
+        Ok(())
     }
 
     fn count_leaves(&mut self, leaves: u64, span: Span) -> Result<(), PlanError> {

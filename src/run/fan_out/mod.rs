@@ -35,12 +35,13 @@ use std::task::{Context, Poll};
 
 use futures::FutureExt;
 
+use self::copy_list::CopyList;
 use super::lane_guard::{record_finish, LaneGuard};
 use super::Engine;
-use crate::aggregate::{AnyFold, Fold, Outcome};
+use crate::aggregate::{AnyFold, Fold, Outcome, Outcomes};
 use crate::budget::BYTES_PER_COLLECTED_VALUE;
 use crate::clock::{Clock, Deadline, Sleep};
-use crate::distribution::{Distribution, Spread};
+use crate::fan_out_shape::{timed_history, History};
 use crate::program::{Aggregator, Delays};
 use crate::source::{SourcePlan, Tick, ValueSeq};
 use crate::trace::{EventKind, UNTRACED};
@@ -58,44 +59,17 @@ pub(crate) struct FanOut {
     pub(crate) delays: Rc<Delays>,
 }
 
-/// Whether copies of an aggregator over `source` can run as a fan-out:
-/// values from a list, `range` or `random`, awaited, with a delay before
-/// every value that is above 0 (a zero delay yields to the event loop, which
-/// only a future of its own does the same way).
-pub(crate) fn fans_out(source: &SourcePlan) -> bool {
-    let SourcePlan::Timed {
-        values,
-        delays,
-        blocking: false,
-    } = source
-    else {
-        return false;
-    };
-    match &**delays {
-        Delays::None => false,
-        Delays::Every(ms) => *ms > 0.0,
-        Delays::Each(list) => {
-            values.len() <= list.len() as u64
-                && list[..values.len() as usize].iter().all(|ms| *ms > 0.0)
-        }
-        Delays::Drawn(distribution) => always_positive(distribution),
+/// Whether copies of an aggregator over `source` run as a fan-out, and
+/// what they cost (the rule in [`fan_out_shape`](crate::fan_out_shape)).
+pub(crate) fn fans_out(source: &SourcePlan) -> Option<History> {
+    match source {
+        SourcePlan::Timed {
+            values,
+            delays,
+            blocking,
+        } => timed_history(values.len(), delays, *blocking),
+        _ => None,
     }
-}
-
-/// Whether every draw of `distribution` is above 0. `exp` is not: a draw
-/// of exactly 0 has a chance of 2^-53, and then the general path yields.
-fn always_positive(distribution: &Distribution) -> bool {
-    let spread = match distribution.spread {
-        Spread::Fixed(ms) => ms > 0.0,
-        Spread::Uniform { low, .. } => low > 0.0,
-        Spread::Exp { .. } => false,
-        // Far from underflowing to 0 even at the quantile function's ends.
-        Spread::LogNormal { median, p99 } => median >= 1e-3 && p99 / median < 1e100,
-    };
-    spread
-        && distribution
-            .spike
-            .is_none_or(|spike| spike.ms > 0.0 || spike.percent == 0.0)
 }
 
 /// `join_all` polls up to this many children in order on every poll, and
@@ -121,7 +95,7 @@ impl<C: Clock> Engine<C> {
 
 /// Copies that have seen the same values: one position and one fold.
 struct Cohort {
-    copies: Vec<u32>,
+    copies: CopyList,
     /// The index of the value the copies get next.
     next: u64,
     fold: AnyFold,
@@ -146,8 +120,9 @@ struct Due {
     id: u64,
     /// The value the cohort's copies get.
     value: f64,
-    /// Copies already handed the value (a poll's work can end mid-cohort).
-    done: usize,
+    /// Whether the cohort's fold has the value yet (a poll's work can end
+    /// mid-cohort: `copies` holds the copies not yet handed it).
+    folded: bool,
     /// The outcome of copies that finish with this value, once computed.
     finished: Option<Outcome>,
 }
@@ -170,7 +145,7 @@ struct Copies<'a, C: Clock> {
     cohorts_made: u64,
     /// Finished copies: runs of copies with one outcome, and the cohort
     /// they finished from.
-    finished: Vec<(Vec<u32>, Outcome, u64)>,
+    finished: Vec<(CopyList, Outcome, u64)>,
     /// Traced copies still running (started, not finished).
     open: Vec<bool>,
     /// When each traced copy was last polled: `FuturesUnordered` moves a
@@ -219,7 +194,7 @@ impl<'a, C: Clock> Copies<'a, C> {
             copies.streams.reserve_exact(plan.copies as usize);
         }
         let mut first = Cohort {
-            copies: Vec::new(),
+            copies: CopyList::default(),
             next: 0,
             fold,
             origin: 0,
@@ -277,7 +252,7 @@ impl<'a, C: Clock> Copies<'a, C> {
         match wait.cohorts.last_mut() {
             Some(cohort) if cohort.origin == from.origin => cohort.copies.push(copy),
             _ => wait.cohorts.push(Cohort {
-                copies: vec![copy],
+                copies: CopyList::one(copy),
                 next: from.next,
                 fold: from.fold.clone(),
                 origin: from.origin,
@@ -295,7 +270,7 @@ impl<'a, C: Clock> Copies<'a, C> {
         self.window = (0, self.running);
         match self.finished.last_mut() {
             Some((copies, _, from)) if *from == cohort && cohort != 0 => copies.push(copy),
-            _ => self.finished.push((vec![copy], outcome, cohort)),
+            _ => self.finished.push((CopyList::one(copy), outcome, cohort)),
         }
     }
 
@@ -363,7 +338,7 @@ impl<'a, C: Clock> Copies<'a, C> {
                     late_ms,
                     id: self.cohorts_made,
                     value: 0.0,
-                    done: 0,
+                    folded: false,
                     finished: None,
                 });
             }
@@ -376,11 +351,11 @@ impl<'a, C: Clock> Copies<'a, C> {
     fn in_copy_order(&mut self) {
         let mut single: Vec<Due> = Vec::new();
         for due in self.due.drain(..) {
-            for &copy in &due.cohort.copies[due.done..] {
+            for copy in due.cohort.copies.iter() {
                 self.cohorts_made += 1;
                 single.push(Due {
                     cohort: Cohort {
-                        copies: vec![copy],
+                        copies: CopyList::one(copy),
                         next: due.cohort.next,
                         fold: due.cohort.fold.clone(),
                         origin: 0,
@@ -388,12 +363,12 @@ impl<'a, C: Clock> Copies<'a, C> {
                     late_ms: due.late_ms,
                     id: self.cohorts_made,
                     value: 0.0,
-                    done: 0,
+                    folded: false,
                     finished: None,
                 });
             }
         }
-        single.sort_by_key(|due| due.cohort.copies[0]);
+        single.sort_by_key(|due| due.cohort.copies.first());
         self.due.extend(single);
     }
 
@@ -403,7 +378,8 @@ impl<'a, C: Clock> Copies<'a, C> {
         let budget = engine.budget();
         let small = self.plan.copies <= JOIN_ALL_SMALL;
         while let Some(mut due) = self.due.pop_front() {
-            if due.done == 0 {
+            if !due.folded {
+                due.folded = true;
                 due.value = self.values.get(due.cohort.next);
                 due.cohort.fold.push(due.value);
                 due.cohort.next += 1;
@@ -416,9 +392,7 @@ impl<'a, C: Clock> Copies<'a, C> {
                 late_ms: Some(due.late_ms),
                 blocked_ms: 0.0,
             };
-            while due.done < due.cohort.copies.len() {
-                let copy = due.cohort.copies[due.done];
-                due.done += 1;
+            while let Some(copy) = due.cohort.copies.pop_front() {
                 self.polled(copy);
                 let lane = self.lane(copy);
                 if let Err(message) = budget.pull(1) {
@@ -452,7 +426,7 @@ impl<'a, C: Clock> Copies<'a, C> {
                     self.wait(&mut due.cohort, copy);
                 }
                 if !more {
-                    if due.done < due.cohort.copies.len() {
+                    if !due.cohort.copies.is_empty() {
                         self.due.push_front(due);
                     }
                     return false;
@@ -462,13 +436,21 @@ impl<'a, C: Clock> Copies<'a, C> {
         true
     }
 
-    /// Every copy's outcome, in copy order.
-    fn outcomes(&mut self) -> Vec<Outcome> {
-        let mut outcomes = vec![Outcome::Empty; self.plan.copies as usize];
-        for (copies, outcome, _) in self.finished.drain(..) {
-            for copy in copies {
-                outcomes[copy as usize] = outcome.clone();
-            }
+    /// Every copy's outcome, in copy order: runs of copies with one
+    /// outcome, not one outcome per copy.
+    fn outcomes(&mut self) -> Outcomes {
+        let finished = std::mem::take(&mut self.finished);
+        let mut ranges: Vec<(u32, u32, usize)> = finished
+            .iter()
+            .enumerate()
+            .flat_map(|(index, (copies, ..))| {
+                copies.ranges().map(move |run| (run.start, run.end, index))
+            })
+            .collect();
+        ranges.sort_unstable_by_key(|&(start, ..)| start);
+        let mut outcomes = Outcomes::default();
+        for (start, end, index) in ranges {
+            outcomes.push_run(finished[index].1.clone(), (end - start) as usize);
         }
         outcomes
     }
@@ -490,5 +472,6 @@ impl<C: Clock> Drop for Copies<'_, C> {
     }
 }
 
+mod copy_list;
 #[cfg(test)]
 mod tests;

@@ -78,7 +78,7 @@ fn only_delays_above_zero_fan_out() {
         let crate::run::Node::Leaf { source, .. } = &plan.statements[0] else {
             panic!("a leaf")
         };
-        fans_out(source)
+        fans_out(source).is_some()
     };
     assert!(parse("[1, 2] every 1ms"));
     assert!(parse("range(3) after [1ms, 2ms, 3ms]"));
