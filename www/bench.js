@@ -221,8 +221,8 @@ const bench = {
     return now() - t0;
   },
 
-  /** B4: n concurrent 3-value sources at 100 ms vs n JS setTimeout tasks. */
-  async b4({ reps = 5, n = 1000, warmup = 0 } = {}) {
+  /** B4: n concurrent 3-value sources at 100 ms vs n JS setTimeout tasks (unless `js` is false). */
+  async b4({ reps = 5, n = 1000, warmup = 0, js: withJs = true } = {}) {
     const out = {
       n,
       ours: [],
@@ -250,6 +250,7 @@ const bench = {
         return { o, peak, base, timers };
       };
       const runJs = async () => {
+        if (!withJs) return null;
         gc();
         await settle();
         const t = await withPeakHeap(() => timed(() => jsTasks(n)));
@@ -273,8 +274,10 @@ const bench = {
       out.wasmBytes.push(wasmBytes());
       out.timersMeanLateMs.push(ours.timers.meanLateMs);
       out.timersMaxLateMs.push(ours.timers.maxLateMs);
-      out.js.push(js.ms);
-      out.jsHeapPeak.push(js.peak);
+      if (js) {
+        out.js.push(js.ms);
+        out.jsHeapPeak.push(js.peak);
+      }
     }
     return out;
   },
