@@ -298,3 +298,38 @@ fn a_wake_longer_than_a_poll_continues_where_it_stopped() {
     assert_eq!(report.lanes, general.lanes);
     assert_eq!(report.events, general.events);
 }
+
+#[test]
+fn copies_past_the_traced_lanes_start_in_one_step_as_they_would_one_by_one() {
+    // 2 500 copies: 2 000 traced, one started alone, the rest all at once;
+    // a source with no values (built in Rust: the language refuses
+    // `range(0)`) ends them at once the same way.
+    let text = "gather(2500 * sum([5, 6] after [10ms, 20ms]))\n\
+                gather(2500 * count(range(1) every 1ms))\n\
+                gather(40 * sum([1] every 1ms))\n\
+                gather(gather(2500 * sum([1] every 1ms)), sum(range(5) every 0s))";
+    let mut program = lang::parse(text).unwrap();
+    let TaskKind::Group { children, .. } = &mut program.statements[1].kind else {
+        panic!("a group")
+    };
+    let TaskKind::Repeat { task, .. } = &mut children[0].kind else {
+        panic!("copies")
+    };
+    let TaskKind::Aggregate { source, .. } = &mut task.kind else {
+        panic!("an aggregator")
+    };
+    let SourceKind::Range { count, .. } = &mut source.kind else {
+        panic!("a range")
+    };
+    *count = 0;
+    assert_eq!(Plan::compile(&program).unwrap().fan_outs(), 4);
+    both(&program).unwrap();
+    let report = run_virtual_copies(&program, Copies::FanOut).unwrap();
+    let results: Vec<String> = report
+        .statements
+        .iter()
+        .map(|s| s.outcome.to_string())
+        .collect();
+    assert!(results[0].starts_with("[11, 11, ") && results[0].ends_with("… 2400 more]"));
+    assert!(results[1].starts_with("[0, 0, ") && results[1].ends_with("… 2400 more]"));
+}

@@ -17,9 +17,14 @@ impl CopyList {
 
     /// Adds `copy` at the end (in the last run when it follows it).
     pub(super) fn push(&mut self, copy: u32) {
+        self.push_range(copy..copy + 1);
+    }
+
+    /// Adds the copies of `range` at the end.
+    pub(super) fn push_range(&mut self, range: Range<u32>) {
         match self.runs.back_mut() {
-            Some(run) if run.end == copy => run.end += 1,
-            _ => self.runs.push_back(copy..copy + 1),
+            Some(run) if run.end == range.start => run.end = range.end,
+            _ => self.runs.push_back(range),
         }
     }
 

@@ -199,7 +199,15 @@ impl<'a, C: Clock> Copies<'a, C> {
             fold,
             origin: 0,
         };
-        for copy in 0..plan.copies {
+        // Past the traced lanes, copies whose delays are not drawn all start
+        // the same way (no event, the same first wait or end): in one step,
+        // so 10^7 copies don't hold the page for the loop.
+        let one_by_one = if drawn {
+            plan.copies
+        } else {
+            plan.copies.min(plan.lanes.len() as u32 + 1)
+        };
+        for copy in 0..one_by_one {
             engine.record(copies.lane(copy), EventKind::Start);
             copies.polled(copy);
             if drawn {
@@ -212,7 +220,38 @@ impl<'a, C: Clock> Copies<'a, C> {
                 copies.wait(&mut first, copy);
             }
         }
+        copies.start_alike(one_by_one..plan.copies, &mut first);
         copies
+    }
+
+    /// Starts `rest`, copies like the last one started (untraced, delays not
+    /// drawn), all at once: counted as polled, then in the last one's wait
+    /// (or finished with it).
+    fn start_alike(&mut self, rest: std::ops::Range<u32>, first: &mut Cohort) {
+        let count = rest.end.saturating_sub(rest.start);
+        if count == 0 {
+            return;
+        }
+        self.polls += u64::from(count);
+        if self.values.is_empty() {
+            let outcome = first.fold.clone().finish();
+            self.running -= count;
+            self.window = (0, self.running);
+            match self.finished.last_mut() {
+                Some((copies, _, 1)) => copies.push_range(rest),
+                _ => {
+                    let mut copies = CopyList::default();
+                    copies.push_range(rest);
+                    self.finished.push((copies, outcome, 1));
+                }
+            }
+            return;
+        }
+        self.window.0 += count;
+        let last = self.fresh.last().and_then(|key| self.waits.get_mut(key));
+        if let Some(cohort) = last.and_then(|wait| wait.cohorts.last_mut()) {
+            cohort.copies.push_range(rest);
+        }
     }
 
     /// Counts a poll of `copy` that left it running (see `window`).
