@@ -74,7 +74,25 @@ impl<C: Clock> Stream for Timed<C> {
     type Item = Result<Tick, SourceError>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = self.get_mut();
+        self.get_mut().poll_tick(cx)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = (self.values.len() - self.index) as usize;
+        (left, Some(left))
+    }
+}
+
+impl<C: Clock> Timed<C> {
+    /// [`Stream::poll_next`] without the pin, inlined into the engine's
+    /// timed leaf (`run/timed_leaf.rs`), which owns the stream: its hops
+    /// make no dynamic call.
+    #[inline(always)]
+    pub(crate) fn poll_tick(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Tick, SourceError>>> {
+        let this = self;
         if this.index >= this.values.len() {
             return Poll::Ready(None);
         }
@@ -104,11 +122,6 @@ impl<C: Clock> Stream for Timed<C> {
         tick.value = this.values.get(this.index);
         this.index += 1;
         Poll::Ready(Some(Ok(tick)))
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let left = (self.values.len() - self.index) as usize;
-        (left, Some(left))
     }
 }
 
