@@ -316,7 +316,8 @@ impl<C: Clock> Engine<C> {
                 Some(Err(message)) => break Outcome::Error(message),
                 Some(Ok(tick)) => {
                     count += 1;
-                    match self.take_tick(lane, &mut fold, &tick, count, held_per_value) {
+                    self.trace_tick(lane, &tick);
+                    match self.fold_tick(&mut fold, &tick, count, held_per_value) {
                         AfterTick::Next => {}
                         AfterTick::Yield => yield_now().await,
                         AfterTick::Stop => break fold.finish(),
@@ -329,18 +330,16 @@ impl<C: Clock> Engine<C> {
         outcome
     }
 
-    /// Value number `count` of a leaf, polled alone: traced, checked,
+    /// Value number `count` of a leaf, polled alone and traced: checked,
     /// folded, its memory and work counted.
     #[inline(always)]
-    pub(super) fn take_tick(
+    pub(super) fn fold_tick(
         &self,
-        lane: u32,
         fold: &mut AnyFold,
         tick: &Tick,
         count: u64,
         held_per_value: u64,
     ) -> AfterTick {
-        self.trace_tick(lane, tick);
         if !tick.value.is_finite() {
             return AfterTick::Fail(not_finite(count, tick.value));
         }
@@ -369,7 +368,9 @@ impl<C: Clock> Engine<C> {
         }
     }
 
-    pub(super) fn trace_tick(&self, lane: u32, tick: &Tick) {
+    /// Records `tick` on `lane`, or counts it as omitted past the lane's
+    /// traced values: `false` then, and for every later value of the lane.
+    pub(super) fn trace_tick(&self, lane: u32, tick: &Tick) -> bool {
         let mut trace = self.trace.borrow_mut();
         if let Some(late_ms) = tick.late_ms {
             trace.record_lateness(late_ms);
@@ -378,7 +379,7 @@ impl<C: Clock> Engine<C> {
         // ones must not make a 200 000-event report.
         if !trace.wants_value(lane) {
             trace.omit_values(lane, 1);
-            return;
+            return false;
         }
         let now = self.clock.now();
         if tick.blocked_ms > 0.0 {
@@ -388,6 +389,12 @@ impl<C: Clock> Engine<C> {
         let late_ms = tick.late_ms.unwrap_or(0.0);
         let value = tick.value;
         trace.record(lane, now, EventKind::Value { value, late_ms });
+        true
+    }
+
+    /// Counts `count` values of `lane` as omitted from the trace.
+    pub(super) fn omit_values(&self, lane: u32, count: u64) {
+        self.trace.borrow_mut().omit_values(lane, count as usize);
     }
 
     async fn group(&self, lane: u32, group: Group, children: &[Node]) -> Outcome {
@@ -461,7 +468,7 @@ impl<C: Clock> Engine<C> {
     }
 }
 
-/// What a leaf does after [`Engine::take_tick`].
+/// What a leaf does after [`Engine::fold_tick`].
 pub(super) enum AfterTick {
     /// Poll the source for the next value.
     Next,

@@ -36,6 +36,9 @@ pub(super) struct TimedLeaf<'a, C: Clock> {
     fold: Option<AnyFold>,
     /// Opened at the first poll, as the general leaf opens it.
     running: Option<Running<'a, C>>,
+    /// Values past the lane's traced ones, not yet counted in the trace:
+    /// counted here, and in the trace once the leaf ends or is dropped.
+    omitted: u64,
 }
 
 struct Running<'a, C: Clock> {
@@ -43,6 +46,9 @@ struct Running<'a, C: Clock> {
     stream: Timed<C>,
     count: u64,
     held_per_value: u64,
+    /// Whether the lane may still want values traced. Once it does not,
+    /// it never will again (its counts only grow).
+    traced: bool,
 }
 
 impl<'a, C: Clock> TimedLeaf<'a, C> {
@@ -67,6 +73,7 @@ impl<'a, C: Clock> TimedLeaf<'a, C> {
                 blocking: *blocking,
                 fold: Some(AnyFold::new(aggregator)),
                 running: None,
+                omitted: 0,
             }),
             _ => None,
         }
@@ -89,6 +96,7 @@ impl<'a, C: Clock> TimedLeaf<'a, C> {
             stream,
             count: 0,
             held_per_value: self.fold.as_ref().map_or(0, held_per_value),
+            traced: true,
         }
     }
 }
@@ -115,14 +123,17 @@ impl<C: Clock> Future for TimedLeaf<'_, C> {
                 Poll::Ready(Some(Ok(tick))) => tick,
             };
             running.count += 1;
-            let after = this.engine.take_tick(
-                this.lane,
-                fold,
-                &tick,
-                running.count,
-                running.held_per_value,
-            );
-            match after {
+            // What `trace_tick` would do past the traced values, without
+            // borrowing the trace for every value.
+            if running.traced || tick.late_ms.is_some() {
+                running.traced = this.engine.trace_tick(this.lane, &tick);
+            } else {
+                this.omitted += 1;
+            }
+            match this
+                .engine
+                .fold_tick(fold, &tick, running.count, running.held_per_value)
+            {
                 AfterTick::Next => {}
                 AfterTick::Yield => {
                     cx.waker().wake_by_ref();
@@ -137,9 +148,25 @@ impl<C: Clock> Future for TimedLeaf<'_, C> {
             (None, Some(fold)) => fold.finish(),
             (None, None) => Outcome::Empty,
         };
+        this.count_omitted();
         if let Some(running) = this.running.take() {
             running.guard.finish(&outcome);
         }
         Poll::Ready(outcome)
+    }
+}
+
+impl<C: Clock> TimedLeaf<'_, C> {
+    fn count_omitted(&mut self) {
+        if self.omitted > 0 {
+            self.engine
+                .omit_values(self.lane, std::mem::take(&mut self.omitted));
+        }
+    }
+}
+
+impl<C: Clock> Drop for TimedLeaf<'_, C> {
+    fn drop(&mut self) {
+        self.count_omitted();
     }
 }
