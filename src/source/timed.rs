@@ -29,6 +29,8 @@ use crate::program::Delays;
 pub struct Timed<C: Clock> {
     clock: C,
     values: ValueSeq,
+    /// `values.len()`, read before every value without matching the kind.
+    len: u64,
     delays: Rc<Delays>,
     blocking: bool,
     budget: Budget,
@@ -51,6 +53,7 @@ impl<C: Clock> Timed<C> {
     ) -> Timed<C> {
         Timed {
             clock,
+            len: values.len(),
             values,
             delays,
             blocking,
@@ -78,7 +81,7 @@ impl<C: Clock> Stream for Timed<C> {
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let left = (self.values.len() - self.index) as usize;
+        let left = (self.len - self.index) as usize;
         (left, Some(left))
     }
 }
@@ -93,7 +96,7 @@ impl<C: Clock> Timed<C> {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Tick, SourceError>>> {
         let this = self;
-        if this.index >= this.values.len() {
+        if this.index >= this.len {
             return Poll::Ready(None);
         }
         let mut tick = Tick::ready(0.0);
@@ -116,7 +119,7 @@ impl<C: Clock> Timed<C> {
             }
         }
         if let Err(message) = this.budget.pull(1) {
-            this.index = this.values.len();
+            this.index = this.len;
             return Poll::Ready(Some(Err(message)));
         }
         tick.value = this.values.get(this.index);
@@ -134,7 +137,7 @@ impl<C: Clock> Timed<C> {
         let mut tick = Tick::ready(0.0);
         if self.blocking {
             if let Err(message) = self.budget.spend(delay) {
-                self.index = self.values.len();
+                self.index = self.len;
                 return Poll::Ready(Err(message));
             }
             let start = self.clock.now();
@@ -199,7 +202,7 @@ impl<C: Clock> Timed<C> {
             return 0;
         }
         let start = self.index;
-        let end = self.values.len().min(start.saturating_add(max as u64));
+        let end = self.len.min(start.saturating_add(max as u64));
         if self.budget.pull(end - start).is_err() {
             // `poll_next` reports it.
             return 0;
