@@ -30,7 +30,8 @@ async function measure(browser, dir) {
     await page.waitForFunction(() => document.documentElement.dataset.ready === "true", null, { timeout: 30_000 });
     const cdp = await page.context().newCDPSession(page);
     await cdp.send("Performance.enable", { timeDomain: "threadTicks" });
-    const cpu = async () => (await cdp.send("Performance.getMetrics")).metrics.find((m) => m.name === "ThreadTime").value * 1000;
+    const cpu = async () =>
+      (await cdp.send("Performance.getMetrics")).metrics.find((m) => m.name === "ThreadTime").value * 1000;
     const ours = [];
     const js = [];
     for (let r = -1; r < reps; r++) {
