@@ -32,6 +32,8 @@ pub struct Timed<C: Clock> {
     /// `values.len()`, read before every value without matching the kind.
     len: u64,
     delays: Rc<Delays>,
+    /// `every 0s`: a hop before every value, known without a lookup.
+    hops_only: bool,
     blocking: bool,
     budget: Budget,
     /// The random stream drawn delays come from.
@@ -54,6 +56,7 @@ impl<C: Clock> Timed<C> {
         Timed {
             clock,
             len: values.len(),
+            hops_only: matches!(*delays, Delays::Every(ms) if ms == 0.0),
             values,
             delays,
             blocking,
@@ -104,8 +107,11 @@ impl<C: Clock> Timed<C> {
             // Back from the hop a zero delay took: the value is due. This is
             // the hot path of `every 0s`, so it skips the delay's lookup.
             this.yielded = false;
-        } else if !matches!(*this.delays, Delays::None) {
-            let delay = this.delays.before(this.index as usize, this.stream);
+        } else if this.hops_only || !matches!(*this.delays, Delays::None) {
+            let delay = match this.hops_only {
+                true => 0.0,
+                false => this.delays.before(this.index as usize, this.stream),
+            };
             if delay == 0.0 {
                 this.yielded = true;
                 cx.waker().wake_by_ref();
