@@ -63,7 +63,8 @@ impl<C: Clock> Engine<C> {
     }
 
     /// Runs every leaf on the general path (a boxed stream and the fold
-    /// apart), not as a [`TimedLeaf`]: the same report, for tests to compare.
+    /// apart), not as timed leaves (`run/timed_leaf.rs`): the same report, for
+    /// tests to compare.
     ///
     /// ```
     /// use async_playground::clock::{EitherClock, VirtualClock};
