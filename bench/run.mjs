@@ -21,6 +21,7 @@ import { fileURLToPath } from "node:url";
 import { execFileSync } from "node:child_process";
 import { chromium } from "playwright-core";
 import { startServer, CHROMIUM, CHROMIUM_ARGS, watchPage, ROOT } from "../tests/e2e/harness.mjs";
+import { pageValue } from "./page-wait.mjs";
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const SOURCE_WWW = process.env.BENCH_WWW || path.join(ROOT, "www");
@@ -443,12 +444,8 @@ async function indexReady(baseUrl, network = null) {
           attributeFilter: ["data-ready"],
         });
       });
-      await page.goto(`${baseUrl}/index.html`);
-      ready.push(
-        await page
-          .waitForFunction(() => window.__readyAt, null, { timeout: 60_000, polling: 10 })
-          .then((h) => h.jsonValue()),
-      );
+      await page.goto(`${baseUrl}/index.html`, { waitUntil: "commit" });
+      ready.push(await pageValue(page, "window.__readyAt"));
     } finally {
       await context.close();
     }
@@ -488,12 +485,8 @@ async function figureB5(baseUrl) {
     const context = await browser.newContext();
     try {
       const page = await context.newPage();
-      await page.goto(`${baseUrl}/bench.html?cold`);
-      cold.push(
-        await page
-          .waitForFunction(() => window.benchCold, null, { timeout: 30_000, polling: 10 })
-          .then((h) => h.jsonValue()),
-      );
+      await page.goto(`${baseUrl}/bench.html?cold`, { waitUntil: "commit" });
+      cold.push(await pageValue(page, "window.benchCold", 30_000));
     } finally {
       await context.close();
     }

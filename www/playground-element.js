@@ -605,9 +605,11 @@ export class AsyncPlayground extends ShadowElement {
     try {
       this.#engine = await loadEngine();
       this.#results.shownItems = this.#engine.shownItems;
-      // After the engine, so its downloads do not queue behind the timeline's.
-      // The timeline is another module; without it the element still runs programs.
-      const timelineLoaded = loadTimeline();
+      // After the engine, so its downloads do not queue behind the timeline's, and
+      // in a task of its own: asking for its modules takes the main thread several
+      // ms, and ready does not need it. The timeline is another module; without it
+      // the element still runs programs (a run before it arrives waits in the backlog).
+      const timelineLoaded = new Promise((resolve) => setTimeout(resolve)).then(loadTimeline);
       // Settles either way: with the timeline, or knowing there is none.
       this.#timelineMounted = Promise.race([this.#timelineMounted, timelineLoaded]);
       timelineLoaded.then((loaded) => {
