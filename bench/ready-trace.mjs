@@ -37,7 +37,8 @@ const fmt = (ms) => (ms === undefined || ms === null ? "    -" : ms.toFixed(0).p
 
 /** Milestones recorded in the page by an init script (the page's CSP does not apply to it). */
 function recordMilestones() {
-  const marks = (window.__marks = {});
+  const marks = {};
+  window.__marks = marks;
   const at = (name) => (marks[name] ??= performance.now());
   document.addEventListener("DOMContentLoaded", () => at("DOMContentLoaded"));
   addEventListener("load", () => at("load"));
@@ -45,7 +46,10 @@ function recordMilestones() {
   const compile = WebAssembly.instantiateStreaming;
   WebAssembly.instantiateStreaming = (...a) => {
     at("instantiateStreaming called");
-    return compile.apply(WebAssembly, a).then((r) => (at("wasm instantiated"), r));
+    return compile.apply(WebAssembly, a).then((result) => {
+      at("wasm instantiated");
+      return result;
+    });
   };
   new MutationObserver(() => {
     const root = document.documentElement;

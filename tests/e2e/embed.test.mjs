@@ -67,11 +67,7 @@ export const tests = {
   },
 
   "the pages hint exactly the element's module graph and the core package, so it cannot drift": async () => {
-    const wanted = [
-      "async-playground.js",
-      "pkg/async_playground.js",
-      ...importGraph("playground-element.js"),
-    ].sort();
+    const wanted = ["async-playground.js", "pkg/async_playground.js", ...importGraph("playground-element.js")].sort();
     for (const page of ["index.html", "embed.html", "tutorial.html"]) {
       const html = readFileSync(path.join(WWW, page), "utf8");
       const hints = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map(([, href]) => href);
