@@ -84,6 +84,20 @@ function traceSamples(events, main) {
   return samples.sort((a, b) => a.ts - b.ts);
 }
 
+/**
+ * CPU time of the renderer's main thread from navigation to `until` (ms): the
+ * sum of its tasks' thread durations, which a busy machine stretches far less
+ * than their wall time (the other processes' time is not counted).
+ */
+function mainThreadCpu(events, navigationTs, until) {
+  const main = events.find((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain");
+  const end = navigationTs + until * 1000;
+  const tasks = events.filter(
+    (e) => e.pid === main?.pid && e.tid === main?.tid && e.ph === "X" && e.name === "RunTask",
+  );
+  return tasks.filter((e) => e.ts >= navigationTs && e.ts < end).reduce((sum, e) => sum + (e.tdur ?? 0), 0) / 1000;
+}
+
 /** The trace's main-thread tasks over 10 ms that end before `until` (ms from navigation), with their top functions. */
 function longTasks(events, navigationTs, until) {
   const main = events.find((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain");
@@ -113,7 +127,7 @@ function longTasks(events, navigationTs, until) {
         const detail = data.url?.split("/").pop() || data.functionName || data.type || "";
         return `${e.name}${detail ? `(${detail})` : ""} ${(e.dur / 1000).toFixed(1)}`;
       });
-    return { start: ms(task.ts), dur: task.dur / 1000, what, js };
+    return { start: ms(task.ts), dur: task.dur / 1000, cpu: (task.tdur ?? 0) / 1000, what, js };
   });
 }
 
@@ -149,7 +163,7 @@ try {
     `\nmedians over ${LOADS} loads (ms from navigation start; load average ${os.loadavg()[0].toFixed(2)} at the end):`,
   );
   for (const [which, loads] of milestones.entries()) {
-    const names = Object.keys(loads[0]);
+    const names = [...new Set(loads.flatMap((m) => Object.keys(m)))].sort((a, b) => loads[0][a] - loads[0][b]);
     const parts = names.map((n) => `${n} ${median(loads.map((m) => m[n] ?? NaN)).toFixed(0)}`);
     console.log(`  ${WWWS[which] ?? "www"}: ${parts.join(", ")}`);
     console.log(`    ready each load: ${loads.map((m) => m.ready.toFixed(0)).join(" ")}`);
@@ -221,9 +235,11 @@ async function traceLoad(server, load, label) {
       await done;
       const nav = traceEvents.find((e) => e.name === "navigationStart" && e.args?.data?.isLoadingMainFrame);
       if (nav) {
-        say("  long tasks before ready (start, duration, inside: name(detail) ms):");
+        marks["main-thread CPU before ready"] = mainThreadCpu(traceEvents, nav.ts, marks.ready);
+        say(`  main thread CPU before ready: ${fmt(marks["main-thread CPU before ready"])} ms`);
+        say("  long tasks before ready (start, wall, CPU, inside: name(detail) ms):");
         for (const task of longTasks(traceEvents, nav.ts, marks.ready)) {
-          say(`  ${fmt(task.start)} ${fmt(task.dur)}  ${task.what.slice(0, 12).join("; ")}`);
+          say(`  ${fmt(task.start)} ${fmt(task.dur)} ${fmt(task.cpu)}  ${task.what.slice(0, 12).join("; ")}`);
           if (task.js.length) say(`               self: ${task.js.slice(0, 10).join("; ")}`);
         }
       }

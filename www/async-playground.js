@@ -15,7 +15,7 @@
 
 /** What playground-element.js imports, directly or not (tests/e2e/embed.test.mjs checks the list). */
 // biome-ignore format: tests/e2e/embed.test.mjs reads this list as JSON (no trailing comma)
-const ELEMENT_IMPORTS = ["dom.js", "engine.js", "code-editor.js", "results-view.js", "format.js", "io-ideal.js", "share-link.js", "run-replay.js", "draft-store.js", "action-notice.js", "trace-export.js", "python-view.js", "seed-histogram.js", "lazy-start.js", "slow-worker.js"];
+const ELEMENT_IMPORTS = ["dom.js", "engine.js", "code-editor.js", "results-view.js", "format.js", "io-ideal.js", "share-link.js", "draft-store.js", "action-notice.js", "trace-export.js", "python-view.js", "seed-histogram.js", "lazy-start.js"];
 /** As in lazy-start.js: how far ahead of the viewport (CSS px) an element starts loading the engine. */
 const AHEAD = 300;
 
@@ -85,6 +85,16 @@ const element = import("./playground-element.js");
 // modules download (loadEngine is shared: the element finds it under way or
 // done). A failure is the element's to report, once it asks.
 if (engineNow) import("./engine.js").then((engine) => engine.loadEngine()).catch(() => {});
+// The element reads its draft (draft-store.js) before it is ready, and a page's
+// first read of localStorage waits on the browser process: done now, while the
+// modules download, it is not on the way to ready.
+if (engineNow) {
+  try {
+    globalThis.localStorage?.getItem("async-playground:draft:");
+  } catch {
+    // No storage here (a sandboxed frame): the element keeps no drafts.
+  }
+}
 if (!engineNow) hintEngineWhenNear(elements, element);
 
 export const { AsyncPlayground } = await element;
