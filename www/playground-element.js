@@ -197,6 +197,8 @@ export class AsyncPlayground extends ShadowElement {
   #notice = null;
   /** The last finished (or stopped) run's report, for the exports. */
   #lastReport = null;
+  /** The text #checkNow last parsed and showed the diagnostics of. */
+  #checkedText = null;
   /** The program text the results and timeline show; null after a run that failed. */
   #shownText = null;
   #onHashChange = async () => {
@@ -897,6 +899,9 @@ export class AsyncPlayground extends ShadowElement {
     clearTimeout(this.#parseTimer);
     if (!this.#engine) return;
     const text = this.#editor.value;
+    // The same text shows the same diagnostics (ready's path checks the program as loaded, then after its draft).
+    if (text === this.#checkedText) return;
+    this.#checkedText = text;
     const parsed = this.#engine.parse(text);
     this.#showDiagnostics(parsed.ok ? [] : parsed.diagnostics);
     this.#parts.python.show({
