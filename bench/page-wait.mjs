@@ -1,6 +1,6 @@
 // Waiting for a page's own mark without disturbing the load being measured.
 //
-//   await page.goto(url, { waitUntil: "commit" });
+//   await page.goto(url);
 //   const readyAt = await pageValue(page, "window.__readyAt");
 //
 // Playwright's waitForFunction first injects its own script into the page

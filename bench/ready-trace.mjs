@@ -197,7 +197,7 @@ async function traceLoad(server, load, label) {
       await profiler.send("Profiler.setSamplingInterval", { interval: 100 });
       await profiler.send("Profiler.start");
     }
-    await page.goto(`${server.baseUrl}/${PAGE}`, { waitUntil: "commit" });
+    await page.goto(`${server.baseUrl}/${PAGE}`);
     await pageValue(page, "window.__marks.ready");
     await page.waitForTimeout(50);
     const { marks, resources, navigation } = await page.evaluate(() => {

@@ -444,7 +444,7 @@ async function indexReady(baseUrl, network = null) {
           attributeFilter: ["data-ready"],
         });
       });
-      await page.goto(`${baseUrl}/index.html`, { waitUntil: "commit" });
+      await page.goto(`${baseUrl}/index.html`);
       ready.push(await pageValue(page, "window.__readyAt"));
     } finally {
       await context.close();
@@ -485,7 +485,7 @@ async function figureB5(baseUrl) {
     const context = await browser.newContext();
     try {
       const page = await context.newPage();
-      await page.goto(`${baseUrl}/bench.html?cold`, { waitUntil: "commit" });
+      await page.goto(`${baseUrl}/bench.html?cold`);
       cold.push(await pageValue(page, "window.benchCold", 30_000));
     } finally {
       await context.close();
