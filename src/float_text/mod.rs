@@ -21,11 +21,13 @@
 //! ```
 
 mod natural;
+mod read;
 
 use std::cmp::Ordering;
 use std::fmt;
 
 use natural::{Big, Natural};
+pub use read::parse_decimal;
 
 /// A float and the form `core::fmt` would print it in. Displaying it writes
 /// the text; width and fill flags are not supported.
