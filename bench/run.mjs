@@ -21,6 +21,7 @@ import { fileURLToPath } from "node:url";
 import { execFileSync } from "node:child_process";
 import { chromium } from "playwright-core";
 import { startServer, CHROMIUM, CHROMIUM_ARGS, watchPage, ROOT } from "../tests/e2e/harness.mjs";
+import { pageValue } from "./page-wait.mjs";
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const SOURCE_WWW = process.env.BENCH_WWW || path.join(ROOT, "www");
@@ -444,11 +445,7 @@ async function indexReady(baseUrl, network = null) {
         });
       });
       await page.goto(`${baseUrl}/index.html`);
-      ready.push(
-        await page
-          .waitForFunction(() => window.__readyAt, null, { timeout: 60_000, polling: 10 })
-          .then((h) => h.jsonValue()),
-      );
+      ready.push(await pageValue(page, "window.__readyAt"));
     } finally {
       await context.close();
     }
@@ -489,11 +486,7 @@ async function figureB5(baseUrl) {
     try {
       const page = await context.newPage();
       await page.goto(`${baseUrl}/bench.html?cold`);
-      cold.push(
-        await page
-          .waitForFunction(() => window.benchCold, null, { timeout: 30_000, polling: 10 })
-          .then((h) => h.jsonValue()),
-      );
+      cold.push(await pageValue(page, "window.benchCold", 30_000));
     } finally {
       await context.close();
     }

@@ -8,20 +8,27 @@
 // module of the element's graph at once (hints, so not one import level per
 // round trip), and, as soon as an element is near the viewport (or
 // loading="eager"), the engine's glue and wasm, so they arrive with the element
-// code instead of one round trip after it. An element never near the viewport
-// costs no engine bytes. engine.js's own fetch and import then find these
+// code instead of one round trip after it; an element near the viewport at once
+// also has the engine compiled while its modules arrive. An element never near
+// the viewport costs no engine bytes. engine.js's own fetch and import then find these
 // downloads under way (same URLs, same CORS mode).
 
 /** What playground-element.js imports, directly or not (tests/e2e/embed.test.mjs checks the list). */
 // biome-ignore format: tests/e2e/embed.test.mjs reads this list as JSON (no trailing comma)
-const ELEMENT_IMPORTS = ["dom.js", "engine.js", "code-editor.js", "results-view.js", "format.js", "io-ideal.js", "share-link.js", "run-replay.js", "draft-store.js", "action-notice.js", "trace-export.js", "python-view.js", "seed-histogram.js", "lazy-start.js", "slow-worker.js"];
+const ELEMENT_IMPORTS = ["dom.js", "engine.js", "code-editor.js", "results-view.js", "format.js", "io-ideal.js", "share-link.js", "draft-store.js", "action-notice.js", "trace-export.js", "python-view.js", "seed-histogram.js", "lazy-start.js"];
 /** As in lazy-start.js: how far ahead of the viewport (CSS px) an element starts loading the engine. */
 const AHEAD = 300;
+
+/** "rel href" of every hint the page has (its own, in its head, and ours). */
+const hinted = new Set(
+  [...document.querySelectorAll('link[rel="modulepreload"], link[rel="preload"]')].map((l) => `${l.rel} ${l.href}`),
+);
 
 /** Adds `<link rel=... href=...>` to the head, unless the page already has one for that URL. */
 function hint(rel, file, attributes = {}) {
   const href = new URL(file, import.meta.url).href;
-  if ([...document.querySelectorAll(`link[rel="${rel}"]`)].some((link) => link.href === href)) return;
+  if (hinted.has(`${rel} ${href}`)) return;
+  hinted.add(`${rel} ${href}`);
   const link = Object.assign(document.createElement("link"), { rel, href }, attributes);
   document.head.append(link);
 }
@@ -74,6 +81,20 @@ const engineNow = elements.some((e) => e.getAttribute("loading") === "eager" || 
 if (engineNow) hintEngine();
 for (const file of ["playground-element.js", ...ELEMENT_IMPORTS]) hint("modulepreload", `./${file}`);
 const element = import("./playground-element.js");
+// An element that will load the engine anyway: compile it while the element's
+// modules download (loadEngine is shared: the element finds it under way or
+// done). A failure is the element's to report, once it asks.
+if (engineNow) import("./engine.js").then((engine) => engine.loadEngine()).catch(() => {});
+// The element reads its draft (draft-store.js) before it is ready, and a page's
+// first read of localStorage waits on the browser process: done now, while the
+// modules download, it is not on the way to ready.
+if (engineNow) {
+  try {
+    globalThis.localStorage?.getItem("async-playground:draft:");
+  } catch {
+    // No storage here (a sandboxed frame): the element keeps no drafts.
+  }
+}
 if (!engineNow) hintEngineWhenNear(elements, element);
 
 export const { AsyncPlayground } = await element;

@@ -9,6 +9,8 @@ export class CodeEditor {
   #bandLayer;
   #lineCount = 0;
   #errorLines = new Set();
+  /** Whether the textarea may be scrolled away from the top (the last scroll seen, or one asked for). */
+  #scrolled = false;
 
   /**
    * @param {{ textarea: HTMLTextAreaElement, gutterRows: HTMLElement, bandLayer: HTMLElement }} parts
@@ -18,7 +20,10 @@ export class CodeEditor {
     this.#textarea = textarea;
     this.#gutterRows = gutterRows;
     this.#bandLayer = bandLayer;
-    textarea.addEventListener("input", () => this.#renumber());
+    textarea.addEventListener("input", () => {
+      this.#renumber();
+      this.#followScroll();
+    });
     textarea.addEventListener("scroll", () => this.#followScroll());
     this.#renumber();
   }
@@ -29,8 +34,10 @@ export class CodeEditor {
 
   set value(text) {
     this.#textarea.value = text;
-    this.#textarea.scrollTop = 0;
+    // Reading or writing scrollTop lays the page out: a textarea never scrolled needs neither.
+    if (this.#scrolled) this.#textarea.scrollTop = 0;
     this.#renumber();
+    this.#shift(0);
   }
 
   get lineCount() {
@@ -60,6 +67,7 @@ export class CodeEditor {
     const top = (line - 1) * lineHeight;
     if (top < textarea.scrollTop || top + lineHeight > textarea.scrollTop + textarea.clientHeight) {
       textarea.scrollTop = Math.max(0, top - textarea.clientHeight / 3);
+      this.#scrolled = true;
     }
   }
 
@@ -76,7 +84,6 @@ export class CodeEditor {
       this.#markGutter();
       this.#textarea.dispatchEvent(new CustomEvent("linecount", { detail: count }));
     }
-    this.#followScroll();
   }
 
   #markGutter() {
@@ -85,7 +92,13 @@ export class CodeEditor {
   }
 
   #followScroll() {
-    const shift = `translateY(${-this.#textarea.scrollTop}px)`;
+    const top = this.#textarea.scrollTop;
+    this.#scrolled = top !== 0;
+    this.#shift(top);
+  }
+
+  #shift(top) {
+    const shift = `translateY(${-top}px)`;
     this.#gutterRows.style.transform = shift;
     this.#bandLayer.style.transform = shift;
   }

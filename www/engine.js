@@ -40,13 +40,14 @@ export class EngineLoadError extends Error {
 
 /** Resolves to `{ run, parse, format, examples, shownItems }` once the core wasm module is ready; rejects with an EngineLoadError. */
 export function loadEngine() {
-  core ??= instantiate(CORE).then(({ run, parse, format, examples, shownItems }) => ({
-    run,
-    parse,
-    format,
-    examples: examples(),
-    shownItems: shownItems(),
-  }));
+  core ??= instantiate(CORE).then(({ run, parse, format, examples, shownItems }) => {
+    const list = examples();
+    // V8 compiles a wasm function on its first call: parsing once here (an
+    // element's engine usually loads while its modules still download) takes
+    // the parser's compile off the way to ready, where every element parses.
+    parse(list[0]?.text ?? "");
+    return { run, parse, format, examples: list, shownItems: shownItems() };
+  });
   return core;
 }
 

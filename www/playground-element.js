@@ -31,7 +31,6 @@ import { loadEngine, loadStudio, loadTimeline } from "./engine.js";
 import { CodeEditor } from "./code-editor.js";
 import { ResultsView } from "./results-view.js";
 import { decodeShareHash, isShareHash, shareUrl, MAX_RECORDING_CHARS } from "./share-link.js";
-import { createReplay } from "./run-replay.js";
 import { comparisonSentence, formatMoment, formatTime, parseMoment } from "./format.js";
 import { DraftStore, draftKey } from "./draft-store.js";
 import { ActionNotice } from "./action-notice.js";
@@ -39,7 +38,6 @@ import { chromeTrace } from "./trace-export.js";
 import "./python-view.js";
 import "./seed-histogram.js";
 import { whenIdle, whenNear, whenVisible } from "./lazy-start.js";
-import { slowWorkerProblem } from "./slow-worker.js";
 
 const DEFAULT_EXAMPLE = "gather";
 const PARSE_DELAY_MS = 250;
@@ -163,6 +161,8 @@ export class AsyncPlayground extends ShadowElement {
   #engine = null;
   /** The studio package (`Replay` for the transport) once loaded. */
   #studio = null;
+  /** run-replay.js's createReplay, loaded with the studio (its only user). */
+  #createReplay = null;
   /** Resolves when the studio has loaded (to null) or failed (to why); null until asked for. */
   #studioLoaded = null;
   #parts = null;
@@ -197,6 +197,8 @@ export class AsyncPlayground extends ShadowElement {
   #notice = null;
   /** The last finished (or stopped) run's report, for the exports. */
   #lastReport = null;
+  /** The text #checkNow last parsed and showed the diagnostics of. */
+  #checkedText = null;
   /** The program text the results and timeline show; null after a run that failed. */
   #shownText = null;
   #onHashChange = async () => {
@@ -309,7 +311,11 @@ export class AsyncPlayground extends ShadowElement {
       return null;
     }
     this.#showDiagnostics([]);
-    const slowProblem = await slowWorkerProblem(text);
+    // Loaded on the first run, not before ready: one module fewer on the way there.
+    const slowProblem = await import("./slow-worker.js").then(
+      ({ slowWorkerProblem }) => slowWorkerProblem(text),
+      (error) => `The check for the /slow/ service worker did not load: ${error?.message ?? error}`,
+    );
     if (slowProblem) {
       this.#say(slowProblem, "error");
       return null;
@@ -435,18 +441,19 @@ export class AsyncPlayground extends ShadowElement {
 
   #makeReplay(scrubbed) {
     try {
-      scrubbed.replay = createReplay(this.#studio, scrubbed.code, scrubbed.report);
+      scrubbed.replay = this.#createReplay(this.#studio, scrubbed.code, scrubbed.report);
     } catch (error) {
       console.warn("no replay for this run:", error);
     }
     return scrubbed.replay;
   }
 
-  /** Loads the studio once; resolves to null once it is here, or to why it did not load. */
+  /** Loads the studio (and run-replay.js) once; resolves to null once it is here, or to why it did not load. */
   #askStudio() {
-    this.#studioLoaded ??= loadStudio().then(
-      (studio) => {
+    this.#studioLoaded ??= Promise.all([loadStudio(), import("./run-replay.js")]).then(
+      ([studio, { createReplay }]) => {
         this.#studio = studio;
+        this.#createReplay = createReplay;
         return null;
       },
       (error) => String(error?.message ?? error),
@@ -605,9 +612,11 @@ export class AsyncPlayground extends ShadowElement {
     try {
       this.#engine = await loadEngine();
       this.#results.shownItems = this.#engine.shownItems;
-      // After the engine, so its downloads do not queue behind the timeline's.
-      // The timeline is another module; without it the element still runs programs.
-      const timelineLoaded = loadTimeline();
+      // After the engine, so its downloads do not queue behind the timeline's, and
+      // in a task of its own: asking for its modules takes the main thread several
+      // ms, and ready does not need it. The timeline is another module; without it
+      // the element still runs programs (a run before it arrives waits in the backlog).
+      const timelineLoaded = new Promise((resolve) => setTimeout(resolve)).then(loadTimeline);
       // Settles either way: with the timeline, or knowing there is none.
       this.#timelineMounted = Promise.race([this.#timelineMounted, timelineLoaded]);
       timelineLoaded.then((loaded) => {
@@ -890,6 +899,9 @@ export class AsyncPlayground extends ShadowElement {
     clearTimeout(this.#parseTimer);
     if (!this.#engine) return;
     const text = this.#editor.value;
+    // The same text shows the same diagnostics (ready's path checks the program as loaded, then after its draft).
+    if (text === this.#checkedText) return;
+    this.#checkedText = text;
     const parsed = this.#engine.parse(text);
     this.#showDiagnostics(parsed.ok ? [] : parsed.diagnostics);
     this.#parts.python.show({

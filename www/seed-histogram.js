@@ -17,7 +17,7 @@
 // through textContent.
 
 import { ShadowElement } from "./dom.js";
-import { formatTime } from "./format.js";
+import { formatCount, formatTime } from "./format.js";
 import { loadStudio } from "./engine.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -82,7 +82,7 @@ export class SeedHistogram extends ShadowElement {
     for (const n of new Set([...CHOICES, initial].sort((a, b) => a - b))) {
       const option = document.createElement("option");
       option.value = String(n);
-      option.textContent = n.toLocaleString("en-US");
+      option.textContent = formatCount(n);
       option.selected = n === initial;
       this.#parts.count.append(option);
     }
@@ -137,14 +137,14 @@ export class SeedHistogram extends ShadowElement {
           spreads = batch.spreads(BINS);
           this.#draw(spreads);
           drawn = performance.now();
-          this.#say(`${batch.runs.toLocaleString("en-US")} of ${count.toLocaleString("en-US")} seeds…`);
+          this.#say(`${formatCount(batch.runs)} of ${formatCount(count)} seeds…`);
         }
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
       spreads = batch.spreads(BINS);
       this.#draw(spreads);
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
-      const runs = batch.runs.toLocaleString("en-US");
+      const runs = formatCount(batch.runs);
       this.#say(
         stopped.value
           ? `Stopped after ${runs} seeds.`

@@ -8,6 +8,7 @@ use futures::FutureExt;
 
 use super::lane_guard::LaneGuard;
 use super::plan::{Node, Plan};
+use super::timed_leaf::TimedLeaf;
 use crate::aggregate::{AnyFold, Fold, Outcome};
 use crate::budget::{yield_now, BYTES_PER_COLLECTED_VALUE};
 use crate::clock::Clock;
@@ -31,6 +32,8 @@ pub struct Engine<C: Clock> {
     plan: Rc<Plan>,
     trace: Rc<RefCell<Trace>>,
     statements: RefCell<Vec<StatementReport>>,
+    /// Whether a leaf over a timed source runs as one [`TimedLeaf`].
+    timed_leaves: bool,
 }
 
 impl<C: Clock> Engine<C> {
@@ -55,7 +58,29 @@ impl<C: Clock> Engine<C> {
             trace: Rc::new(RefCell::new(plan.trace.clone())),
             plan,
             statements: RefCell::default(),
+            timed_leaves: true,
         }
+    }
+
+    /// Runs every leaf on the general path (a boxed stream and the fold
+    /// apart), not as timed leaves (`run/timed_leaf.rs`): the same report, for
+    /// tests to compare.
+    ///
+    /// ```
+    /// use async_playground::clock::{EitherClock, VirtualClock};
+    /// use async_playground::run::{Engine, Plan};
+    /// use async_playground::source::NoIo;
+    /// let program = async_playground::lang::parse("sum([1, 2] every 0s)").unwrap();
+    /// let clock = VirtualClock::new();
+    /// let plan = Plan::compile(&program).unwrap();
+    /// let engine = Engine::new(EitherClock::from(clock.clone()), plan, std::rc::Rc::new(NoIo))
+    ///     .with_general_leaves();
+    /// clock.block_on(engine.run(None));
+    /// assert_eq!(engine.final_report(false).statements[0].outcome.to_string(), "3");
+    /// ```
+    pub fn with_general_leaves(mut self) -> Engine<C> {
+        self.timed_leaves = false;
+        self
     }
 
     /// Draws random delays from `seed` instead of the program's: Run ×N
@@ -212,7 +237,16 @@ impl<C: Clock> Engine<C> {
                 lane,
                 aggregator,
                 source,
-            } => Either::Left(self.leaf(*lane, AnyFold::new(*aggregator), source)),
+            } => Either::Left(
+                match self
+                    .timed_leaves
+                    .then(|| TimedLeaf::new(self, *lane, *aggregator, source))
+                    .flatten()
+                {
+                    Some(timed) => Either::Left(timed),
+                    None => Either::Right(self.leaf(*lane, AnyFold::new(*aggregator), source)),
+                },
+            ),
             Node::Group {
                 lane,
                 group,
@@ -237,11 +271,7 @@ impl<C: Clock> Engine<C> {
         );
         let mut count = 0u64;
         let mut batch = Vec::new();
-        // Collected values are held until the run ends: they count.
-        let held_per_value = match fold {
-            AnyFold::Collect(_) => BYTES_PER_COLLECTED_VALUE,
-            _ => 0,
-        };
+        let held_per_value = held_per_value(&fold);
         let check_batches = source.may_yield_non_finite();
         let may_batch = source.may_be_ready();
         // `first` stops pulling after one value; the fused path pulls many.
@@ -288,26 +318,46 @@ impl<C: Clock> Engine<C> {
                 Some(Ok(tick)) => {
                     count += 1;
                     self.trace_tick(lane, &tick);
-                    if !tick.value.is_finite() {
-                        break not_finite(count, tick.value);
-                    }
-                    fold.push(tick.value);
-                    if fold.is_settled() {
-                        break fold.finish();
-                    }
-                    if held_per_value > 0 {
-                        if let Err(message) = self.budget.hold(held_per_value) {
-                            break Outcome::Error(message);
-                        }
-                    }
-                    if !self.budget.work(Budget::POLLED_WORK) {
-                        yield_now().await;
+                    match self.fold_tick(&mut fold, &tick, count, held_per_value) {
+                        AfterTick::Next => {}
+                        AfterTick::Yield => yield_now().await,
+                        AfterTick::Stop => break fold.finish(),
+                        AfterTick::Fail(outcome) => break outcome,
                     }
                 }
             }
         };
         guard.finish(&outcome);
         outcome
+    }
+
+    /// Value number `count` of a leaf, polled alone and traced: checked,
+    /// folded, its memory and work counted.
+    #[inline(always)]
+    pub(super) fn fold_tick(
+        &self,
+        fold: &mut AnyFold,
+        tick: &Tick,
+        count: u64,
+        held_per_value: u64,
+    ) -> AfterTick {
+        if !tick.value.is_finite() {
+            return AfterTick::Fail(not_finite(count, tick.value));
+        }
+        fold.push(tick.value);
+        if fold.is_settled() {
+            return AfterTick::Stop;
+        }
+        if held_per_value > 0 {
+            if let Err(message) = self.budget.hold(held_per_value) {
+                return AfterTick::Fail(Outcome::Error(message));
+            }
+        }
+        if self.budget.work(Budget::POLLED_WORK) {
+            AfterTick::Next
+        } else {
+            AfterTick::Yield
+        }
     }
 
     fn trace_values(&self, lane: u32, values: &[f64]) {
@@ -319,7 +369,9 @@ impl<C: Clock> Engine<C> {
         }
     }
 
-    pub(super) fn trace_tick(&self, lane: u32, tick: &Tick) {
+    /// Records `tick` on `lane`, or counts it as omitted past the lane's
+    /// traced values: `false` then, and for every later value of the lane.
+    pub(super) fn trace_tick(&self, lane: u32, tick: &Tick) -> bool {
         let mut trace = self.trace.borrow_mut();
         if let Some(late_ms) = tick.late_ms {
             trace.record_lateness(late_ms);
@@ -328,7 +380,7 @@ impl<C: Clock> Engine<C> {
         // ones must not make a 200 000-event report.
         if !trace.wants_value(lane) {
             trace.omit_values(lane, 1);
-            return;
+            return false;
         }
         let now = self.clock.now();
         if tick.blocked_ms > 0.0 {
@@ -338,6 +390,12 @@ impl<C: Clock> Engine<C> {
         let late_ms = tick.late_ms.unwrap_or(0.0);
         let value = tick.value;
         trace.record(lane, now, EventKind::Value { value, late_ms });
+        true
+    }
+
+    /// Counts `count` values of `lane` as omitted from the trace.
+    pub(super) fn omit_values(&self, lane: u32, count: u64) {
+        self.trace.borrow_mut().omit_values(lane, count as usize);
     }
 
     async fn group(&self, lane: u32, group: Group, children: &[Node]) -> Outcome {
@@ -408,6 +466,26 @@ impl<C: Clock> Engine<C> {
             outcomes.push(self.node(child).await);
         }
         outcomes
+    }
+}
+
+/// What a leaf does after [`Engine::fold_tick`].
+pub(super) enum AfterTick {
+    /// Poll the source for the next value.
+    Next,
+    /// This poll's work is spent: yield once, then go on.
+    Yield,
+    /// The fold is settled: finish it.
+    Stop,
+    /// The task fails with this outcome.
+    Fail(Outcome),
+}
+
+/// Bytes a leaf holds per value until the run ends: collected values count.
+pub(super) fn held_per_value(fold: &AnyFold) -> u64 {
+    match fold {
+        AnyFold::Collect(_) => BYTES_PER_COLLECTED_VALUE,
+        _ => 0,
     }
 }
 

@@ -8,6 +8,7 @@ mod lane_guard;
 mod plan;
 mod rebound;
 mod seeds;
+mod timed_leaf;
 
 pub use engine::Engine;
 pub(crate) use plan::Node;

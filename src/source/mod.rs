@@ -28,6 +28,7 @@ pub use fail_after::{FailAfter, FailStep};
 pub use filter::{CmpOp, Comparison, Filter, FilterStep, Keep, Keeps};
 pub use map::{ArithOp, Map, MapStep};
 pub use merge::Merge;
+pub(crate) use plan::open_timed;
 pub use plan::{open, NoIo, Notes, OpenIo, SourcePlan, ValueSeq};
 pub use skip::{AfterFirst, Skip, SkipStep};
 pub use take::{Take, TakeStep};

@@ -183,19 +183,7 @@ pub fn open<C: Clock>(
             values,
             delays,
             blocking,
-        } => {
-            let timed = Timed::new(
-                clock.clone(),
-                values.clone(),
-                delays.clone(),
-                *blocking,
-                budget.clone(),
-            );
-            match **delays {
-                Delays::Drawn(_) => Box::new(timed.drawing_from(draws.next_stream())),
-                _ => Box::new(timed),
-            }
-        }
+        } => Box::new(open_timed(values, delays, *blocking, clock, budget, draws)),
         SourcePlan::Fetch { url, format } => io.fetch(url, format, notes.cloned()),
         SourcePlan::Database {
             store,
@@ -212,6 +200,29 @@ pub fn open<C: Clock>(
         SourcePlan::Pipe(inner, transform) => {
             transform.open(open(inner, clock, budget, draws, io, notes), clock, budget)
         }
+    }
+}
+
+/// Opens a timed source's stream unboxed (a leaf that owns it polls it
+/// with no dynamic call); random delays draw from the next stream of `draws`.
+pub(crate) fn open_timed<C: Clock>(
+    values: &ValueSeq,
+    delays: &Rc<Delays>,
+    blocking: bool,
+    clock: &C,
+    budget: &Budget,
+    draws: &Draws,
+) -> Timed<C> {
+    let timed = Timed::new(
+        clock.clone(),
+        values.clone(),
+        delays.clone(),
+        blocking,
+        budget.clone(),
+    );
+    match **delays {
+        Delays::Drawn(_) => timed.drawing_from(draws.next_stream()),
+        _ => timed,
     }
 }
 

@@ -29,7 +29,11 @@ use crate::program::Delays;
 pub struct Timed<C: Clock> {
     clock: C,
     values: ValueSeq,
+    /// `values.len()`, read before every value without matching the kind.
+    len: u64,
     delays: Rc<Delays>,
+    /// `every 0s`: a hop before every value, known without a lookup.
+    hops_only: bool,
     blocking: bool,
     budget: Budget,
     /// The random stream drawn delays come from.
@@ -51,6 +55,8 @@ impl<C: Clock> Timed<C> {
     ) -> Timed<C> {
         Timed {
             clock,
+            len: values.len(),
+            hops_only: matches!(*delays, Delays::Every(ms) if ms == 0.0),
             values,
             delays,
             blocking,
@@ -74,8 +80,26 @@ impl<C: Clock> Stream for Timed<C> {
     type Item = Result<Tick, SourceError>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = self.get_mut();
-        if this.index >= this.values.len() {
+        self.get_mut().poll_tick(cx)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = (self.len - self.index) as usize;
+        (left, Some(left))
+    }
+}
+
+impl<C: Clock> Timed<C> {
+    /// [`Stream::poll_next`] without the pin, inlined into the engine's
+    /// timed leaf (`run/timed_leaf.rs`), which owns the stream: its hops
+    /// make no dynamic call.
+    #[inline(always)]
+    pub(crate) fn poll_tick(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Tick, SourceError>>> {
+        let this = self;
+        if this.index >= this.len {
             return Poll::Ready(None);
         }
         let mut tick = Tick::ready(0.0);
@@ -83,8 +107,11 @@ impl<C: Clock> Stream for Timed<C> {
             // Back from the hop a zero delay took: the value is due. This is
             // the hot path of `every 0s`, so it skips the delay's lookup.
             this.yielded = false;
-        } else if !matches!(*this.delays, Delays::None) {
-            let delay = this.delays.before(this.index as usize, this.stream);
+        } else if this.hops_only || !matches!(*this.delays, Delays::None) {
+            let delay = match this.hops_only {
+                true => 0.0,
+                false => this.delays.before(this.index as usize, this.stream),
+            };
             if delay == 0.0 {
                 this.yielded = true;
                 cx.waker().wake_by_ref();
@@ -98,17 +125,12 @@ impl<C: Clock> Stream for Timed<C> {
             }
         }
         if let Err(message) = this.budget.pull(1) {
-            this.index = this.values.len();
+            this.index = this.len;
             return Poll::Ready(Some(Err(message)));
         }
         tick.value = this.values.get(this.index);
         this.index += 1;
         Poll::Ready(Some(Ok(tick)))
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let left = (self.values.len() - self.index) as usize;
-        (left, Some(left))
     }
 }
 
@@ -121,7 +143,7 @@ impl<C: Clock> Timed<C> {
         let mut tick = Tick::ready(0.0);
         if self.blocking {
             if let Err(message) = self.budget.spend(delay) {
-                self.index = self.values.len();
+                self.index = self.len;
                 return Poll::Ready(Err(message));
             }
             let start = self.clock.now();
@@ -186,7 +208,7 @@ impl<C: Clock> Timed<C> {
             return 0;
         }
         let start = self.index;
-        let end = self.values.len().min(start.saturating_add(max as u64));
+        let end = self.len.min(start.saturating_add(max as u64));
         if self.budget.pull(end - start).is_err() {
             // `poll_next` reports it.
             return 0;

@@ -281,7 +281,10 @@ export const tests = {
         await openPage(page, baseUrl);
         for (const line of ["0", "1"]) {
           const one = `count(fetch("${server.origin}/big?mb=49&line=${line}"))`;
-          const got = await probe(page, `gather(${Array(8).fill(one).join(", ")})`);
+          const program = `gather(${Array(8).fill(one).join(", ")})`;
+          // One retry absorbs a machine hiccup, as for the stops.
+          let got = await probe(page, program);
+          if (got.worstTask >= MAX_TASK_MS) got = await probe(page, program);
           checkResponsive(`bodies line=${line}`, got);
           assert.equal(got.error, undefined, got.error);
           const items = got.results[0];

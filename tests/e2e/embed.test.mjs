@@ -66,6 +66,21 @@ export const tests = {
     assert.deepEqual([...ELEMENT_IMPORTS].sort(), graph.sort());
   },
 
+  "the pages hint exactly the element's module graph and the core package, so it cannot drift": async () => {
+    const wanted = ["async-playground.js", "pkg/async_playground.js", ...importGraph("playground-element.js")].sort();
+    for (const page of ["index.html", "embed.html", "tutorial.html"]) {
+      const html = readFileSync(path.join(WWW, page), "utf8");
+      const hints = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map(([, href]) => href);
+      assert.deepEqual([...hints].sort(), wanted, `${page}'s modulepreload links`);
+      assert.equal(new Set(hints).size, hints.length, `${page} hints each module once`);
+      assert.match(
+        html,
+        /<link rel="preload" href="pkg\/async_playground_bg\.wasm" as="fetch" type="application\/wasm" crossorigin>/,
+        `${page} preloads the core wasm (in CORS mode, as engine.js fetches it)`,
+      );
+    }
+  },
+
   "a cold load with latency asks for the engine within one round trip of the element script, and never below the fold":
     async ({ page: tab, context, baseUrl }) => {
       const LATENCY = 200;

@@ -192,8 +192,25 @@ export const tests = {
     await openControlled(page, baseUrl);
     const run = await runExample(page, "io-limit");
     assert.deepEqual(run.texts, run.results);
+    // The semaphore, from the trace: each request's span is its GET note to its end.
+    const spans = new Map();
+    for (const e of run.events) {
+      if (e.kind === "note" && e.text.startsWith("GET ")) spans.set(e.lane, { from: e.t });
+      if (e.kind === "end" && spans.has(e.lane)) spans.get(e.lane).to = e.t;
+    }
+    assert.equal(spans.size, 20);
+    const edges = [...spans.values()].flatMap(({ from, to }) => [
+      [from, 1],
+      [to, -1],
+    ]);
+    edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let inFlight = 0;
+    let most = 0;
+    for (const [, step] of edges) most = Math.max(most, (inFlight += step));
+    assert.equal(most, 4, "requests in flight at once");
+    // Five rounds of 250 ms at the least; one after another would take 5 s.
     const ms = run.statements[0].elapsedMs;
-    assert.ok(ms >= 1250 && ms < 1250 + 600, `took ${ms} ms, expected ~1250`);
+    assert.ok(ms >= 1250 && ms < 1250 + 1500, `took ${ms} ms, expected ~1250`);
   },
 
   "timeouts cancel slow requests": async ({ page, baseUrl }) => {
