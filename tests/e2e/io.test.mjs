@@ -206,7 +206,10 @@ export const tests = {
     edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     let inFlight = 0;
     let most = 0;
-    for (const [, step] of edges) most = Math.max(most, (inFlight += step));
+    for (const [, step] of edges) {
+      inFlight += step;
+      most = Math.max(most, inFlight);
+    }
     assert.equal(most, 4, "requests in flight at once");
     // Five rounds of 250 ms at the least; one after another would take 5 s.
     const ms = run.statements[0].elapsedMs;
