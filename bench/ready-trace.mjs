@@ -42,7 +42,13 @@ function recordMilestones() {
   const at = (name) => (marks[name] ??= performance.now());
   document.addEventListener("DOMContentLoaded", () => at("DOMContentLoaded"));
   addEventListener("load", () => at("load"));
-  customElements.whenDefined("async-playground").then(() => at("element defined"));
+  customElements.whenDefined("async-playground").then(() => {
+    at("element defined");
+    // Shown: its shadow part unhidden, which waits for the element's own stylesheet.
+    const shadow = document.querySelector("async-playground")?.shadowRoot;
+    const shown = () => shadow.querySelector(".playground")?.hidden === false && at("element shown");
+    if (shadow) new MutationObserver(shown).observe(shadow, { attributes: true, childList: true, subtree: true });
+  });
   const compile = WebAssembly.instantiateStreaming;
   WebAssembly.instantiateStreaming = (...a) => {
     at("instantiateStreaming called");
@@ -199,6 +205,7 @@ async function traceLoad(server, load, label) {
     }
     await page.goto(`${server.baseUrl}/${PAGE}`);
     await pageValue(page, "window.__marks.ready");
+    await pageValue(page, 'window.__marks["element shown"]');
     await page.waitForTimeout(50);
     const { marks, resources, navigation } = await page.evaluate(() => {
       const nav = performance.getEntriesByType("navigation")[0];

@@ -20,7 +20,7 @@
 
 use std::fmt::Write;
 
-use crate::float_text::FloatText;
+use crate::float_text::{parse_decimal, FloatText};
 use crate::program::{Delays, FetchFormat, Pacing, SourceExpr, SourceKind};
 
 /// Integral values print as integers (`70`, not `70.0`); others in the
@@ -95,7 +95,7 @@ pub fn format_duration(ms: f64) -> String {
     if ms >= 1000.0 {
         let seconds = literal_number(ms / 1000.0);
         // The parser multiplies seconds by 1000: only use them when exact.
-        if seconds.parse::<f64>().map(|s| s * 1000.0) == Ok(ms) {
+        if parse_decimal(&seconds).map(|s| s * 1000.0) == Some(ms) {
             return format!("{seconds}s");
         }
     }

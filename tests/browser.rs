@@ -231,3 +231,60 @@ async fn a_long_virtual_run_yields_to_the_page_and_can_be_stopped() {
         "the abort arrived while the run was going"
     );
 }
+
+/// The report's lanes and events are the very objects handed over while the
+/// run waited (`onEvent`'s batches), and a run without `onEvent` (which
+/// hands them over all the same) reports the same trace as the virtual clock.
+#[wasm_bindgen_test]
+async fn the_report_reuses_the_handed_over_objects_and_misses_nothing() {
+    use js_sys::{Array, Object, Reflect};
+    use wasm_bindgen::JsValue;
+    let text =
+        "source a = [1, 2] every 20ms\n\ngather(5 * sum(a))\nsequential(sum(a), collect(a))\n";
+    let get = |value: &JsValue, key: &str| Reflect::get(value, &key.into()).unwrap();
+    let run = |clock: &str, on_event: Option<&JsValue>| {
+        let options = Object::new();
+        Reflect::set(&options, &"clock".into(), &clock.into()).unwrap();
+        if let Some(on_event) = on_event {
+            Reflect::set(&options, &"onEvent".into(), on_event).unwrap();
+        }
+        wasm_bindgen_futures::JsFuture::from(async_playground::web::run(text, options.into()))
+    };
+    let batches = Array::new();
+    let push = batches.clone();
+    let on_event = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new(move |batch| {
+        push.push(&batch);
+    });
+    let live = run("real", Some(on_event.as_ref())).await.unwrap();
+    assert!(batches.length() >= 3, "{} batches", batches.length());
+    for key in ["lanes", "events"] {
+        let handed: Array = batches.map(&mut |batch, _, _| get(&batch, key)).flat(1);
+        let reported: Array = get(&live, key).into();
+        assert_eq!(reported.length(), handed.length(), "{key}");
+        for (i, (reported, handed)) in reported.iter().zip(handed.iter()).enumerate() {
+            assert!(
+                Object::is(&reported, &handed),
+                "{key}[{i}] is not the object handed over"
+            );
+        }
+    }
+    // What each lane recorded, in order: the same with or without onEvent, and on either clock.
+    let trace = |report: &JsValue| {
+        let lanes: Array = get(report, "lanes").into();
+        let events: Array = get(report, "events").into();
+        let mut per_lane = vec![String::new(); lanes.length() as usize];
+        for event in events.iter() {
+            let lane = get(&event, "lane").as_f64().unwrap() as usize;
+            per_lane[lane] += &format!("{} ", get(&event, "kind").as_string().unwrap());
+        }
+        assert_eq!(get(report, "eventsOmitted").as_f64(), Some(0.0));
+        per_lane
+    };
+    let quiet = run("real", None).await.unwrap();
+    let virtual_report = run("virtual", None).await.unwrap();
+    let expected = trace(&virtual_report);
+    assert_eq!(expected.len(), 1 + 5 + 1 + 2, "lanes: {expected:?}");
+    assert_eq!(expected[1], "start value value end ");
+    assert_eq!(trace(&live), expected);
+    assert_eq!(trace(&quiet), expected);
+}

@@ -15,7 +15,7 @@
 
 /** What playground-element.js imports, directly or not (tests/e2e/embed.test.mjs checks the list). */
 // biome-ignore format: tests/e2e/embed.test.mjs reads this list as JSON (no trailing comma)
-const ELEMENT_IMPORTS = ["dom.js", "engine.js", "code-editor.js", "results-view.js", "format.js", "io-ideal.js", "share-link.js", "draft-store.js", "action-notice.js", "trace-export.js", "python-view.js", "seed-histogram.js", "lazy-start.js"];
+const ELEMENT_IMPORTS = ["dom.js", "engine.js", "code-editor.js", "results-view.js", "format.js", "io-ideal.js", "share-link.js", "draft-store.js", "action-notice.js", "trace-export.js", "lazy-start.js"];
 /** As in lazy-start.js: how far ahead of the viewport (CSS px) an element starts loading the engine. */
 const AHEAD = 300;
 

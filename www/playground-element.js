@@ -35,8 +35,6 @@ import { comparisonSentence, formatMoment, formatTime, parseMoment } from "./for
 import { DraftStore, draftKey } from "./draft-store.js";
 import { ActionNotice } from "./action-notice.js";
 import { chromeTrace } from "./trace-export.js";
-import "./python-view.js";
-import "./seed-histogram.js";
 import { whenIdle, whenNear, whenVisible } from "./lazy-start.js";
 
 const DEFAULT_EXAMPLE = "gather";
@@ -49,6 +47,18 @@ const STALE_NOTES = {
   failed: "This run failed: what is below is not from it.",
 };
 const STYLESHEET = new URL("./async-playground.css", import.meta.url).href;
+
+let partsLoaded = null;
+/**
+ * The Python view and Run ×N's histogram, asked for after ready: the first
+ * render does not need them, and over HTTP/1 two modules fewer before ready is
+ * most of a connection's wave. Until they arrive the elements stay undefined
+ * (the stylesheet keeps the Python view's place).
+ */
+function loadParts() {
+  partsLoaded ??= Promise.all([import("./python-view.js"), import("./seed-histogram.js")]);
+  return partsLoaded;
+}
 
 // Fixed markup only: nothing from a program or a page ever goes through innerHTML.
 const template = document.createElement("template");
@@ -199,6 +209,8 @@ export class AsyncPlayground extends ShadowElement {
   #lastReport = null;
   /** The text #checkNow last parsed and showed the diagnostics of. */
   #checkedText = null;
+  /** The program the Python view is to show once its module has defined it. */
+  #pythonProgram = null;
   /** The program text the results and timeline show; null after a run that failed. */
   #shownText = null;
   #onHashChange = async () => {
@@ -631,7 +643,6 @@ export class AsyncPlayground extends ShadowElement {
       return;
     }
     this.#fillExamplePicker();
-    this.#wireSeedRuns();
     try {
       await this.#loadInitialProgram();
     } catch (error) {
@@ -647,11 +658,32 @@ export class AsyncPlayground extends ShadowElement {
     this.dispatchEvent(new Event("ready"));
     // Every run's transport needs the studio: fetch it once the page is idle after ready.
     whenIdle().then(() => this.#askStudio());
+    setTimeout(() => this.#defineParts());
     if (this.hasAttribute("from-hash")) addEventListener("hashchange", this.#onHashChange);
     const at = parseMoment(this.getAttribute("t"));
     if (!this.#pendingMoment && at !== null) this.#pendingMoment = { t: at };
     if (this.#pendingMoment) this.#openPendingMoment();
     else if (this.hasAttribute("autorun")) whenVisible(this).then(() => this.run());
+  }
+
+  /** Loads the Python view and Run ×N's histogram, then gives them what they missed meanwhile. */
+  async #defineParts() {
+    try {
+      await loadParts();
+    } catch (error) {
+      // Said in place: an undefined element shows its text.
+      this.#parts.python.textContent = `The Python view could not be loaded: ${error?.message ?? error}`;
+      return;
+    }
+    this.#wireSeedRuns();
+    if (this.#pythonProgram) this.#parts.python.show(this.#pythonProgram);
+    this.#pythonProgram = null;
+  }
+
+  /** Shows `program` in the Python view, or keeps it for the view's definition. */
+  #showPython(program) {
+    if (customElements.get("python-view")) this.#parts.python.show(program);
+    else this.#pythonProgram = program;
   }
 
   /** Run ×N runs the editor's program; a bar opens its seed here. */
@@ -904,7 +936,7 @@ export class AsyncPlayground extends ShadowElement {
     this.#checkedText = text;
     const parsed = this.#engine.parse(text);
     this.#showDiagnostics(parsed.ok ? [] : parsed.diagnostics);
-    this.#parts.python.show({
+    this.#showPython({
       text,
       diagnostics: parsed.ok ? [] : parsed.diagnostics,
     });

@@ -12,6 +12,9 @@
 //! links core's machinery back in. `tests/float_text.rs` holds this to
 //! `core::fmt` over millions of random bit patterns.
 //!
+//! The other way, [`parse_decimal`] reads decimal text to the nearest
+//! `f64` without core's `f64::from_str` (`read.rs`).
+//!
 //! ```
 //! use async_playground::float_text::FloatText;
 //! assert_eq!(FloatText::plain(0.1 + 0.2).to_string(), format!("{}", 0.1 + 0.2));
@@ -21,11 +24,13 @@
 //! ```
 
 mod natural;
+mod read;
 
 use std::cmp::Ordering;
 use std::fmt;
 
 use natural::{Big, Natural};
+pub use read::parse_decimal;
 
 /// A float and the form `core::fmt` would print it in. Displaying it writes
 /// the text; width and fill flags are not supported.

@@ -2,6 +2,7 @@
 //! line, because outside brackets a line break ends a statement.
 
 use super::diagnostic::DiagnosticSink;
+use crate::float_text::parse_decimal;
 use crate::program::Span;
 
 /// What a token is. Keywords are ordinary [`TokenKind::Ident`]s: the parser
@@ -239,7 +240,7 @@ impl Lexer<'_, '_, '_> {
             }
         }
         let digits_end = self.pos;
-        let value: f64 = self.text[start..digits_end].parse().unwrap_or(f64::NAN);
+        let value = parse_decimal(&self.text[start..digits_end]).unwrap_or(f64::NAN);
         let unit_len = self.ident_len();
         let unit = &self.text[self.pos..self.pos + unit_len];
         self.pos += unit_len;

@@ -12,6 +12,7 @@ use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::handover::Handover;
 use super::turns::{TakingTurns, Turn};
 use super::{from_json, io, plan_error, program_error};
 use crate::clock::{EitherClock, Progress, RealClock, VirtualClock};
@@ -21,7 +22,6 @@ use crate::program::Program;
 use crate::run::{Engine, Ideals, Plan, Rebound};
 use crate::schema;
 use crate::source::{Budget, NoIo, OpenIo};
-use crate::trace::Report;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
@@ -33,7 +33,8 @@ export type ParseResult =
 export interface RunOptions {
   /** "real" (default): the browser's timers. "virtual": instant, exact times. */
   clock?: "real" | "virtual";
-  /** Called with what is new, while the program runs (real clock) or once (virtual). */
+  /** Called with what is new, while the program runs (real clock) or once (virtual).
+   *  The report's `lanes` and `events` are these same objects. */
   onEvent?: (batch: { lanes: Lane[]; events: TraceEvent[] }) => void;
   /** Aborting it stops the run: pending timers are cancelled and the report says `cancelled`. */
   signal?: AbortSignal;
@@ -203,20 +204,6 @@ fn plan_or_reject(program: &Program) -> Result<Plan, JsValue> {
     Plan::compile(program).map_err(plan_error)
 }
 
-fn deliver(engine: &Engine<EitherClock>, on_event: Option<&Function>) {
-    let Some(callback) = on_event else {
-        return;
-    };
-    let batch = engine.with_new_events(|lanes, events| {
-        (!lanes.is_empty() || !events.is_empty()).then(|| from_json(&schema::batch(lanes, events)))
-    });
-    if let Some(batch) = batch {
-        if let Err(error) = callback.call1(&JsValue::NULL, &batch) {
-            web_sys::console::error_2(&"onEvent threw:".into(), &error);
-        }
-    }
-}
-
 /// Wall-clock milliseconds a virtual run computes before giving the browser
 /// a turn: a run of 10^6 events stays responsive and can be stopped.
 const VIRTUAL_SLICE_MS: f64 = 30.0;
@@ -254,25 +241,25 @@ fn run_virtual(program: &Program, options: Options) -> Promise {
         let finished = in_slices(&clock, std::pin::pin!(engine.run(None)), &aborted)
             .await
             .is_some();
-        deliver(&engine, options.on_event.as_ref());
-        report_to_js(&engine.final_report(!finished))
+        Handover::new(options.on_event).report(&engine, !finished)
     })
 }
 
-/// Delivers new events to the callback after every poll of the run: once per
+/// Hands new lanes and events over after every poll of the run: once per
 /// turn of the event loop that did something, not once per event.
-struct LiveEvents<F> {
+struct LiveEvents<'a, F> {
     run: Pin<Box<F>>,
     engine: Rc<Engine<EitherClock>>,
-    on_event: Option<Function>,
+    handover: &'a Handover,
 }
 
-impl<F: Future> Future for LiveEvents<F> {
+impl<F: Future> Future for LiveEvents<'_, F> {
     type Output = F::Output;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let polled = self.run.as_mut().poll(cx);
-        deliver(&self.engine, self.on_event.as_ref());
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.get_mut();
+        let polled = this.run.as_mut().poll(cx);
+        this.handover.take(&this.engine);
         polled
     }
 }
@@ -335,10 +322,11 @@ async fn run_on_real_clock(
         let turn = turn.clone();
         move || !turn.seems_over()
     });
+    let handover = Handover::new(options.on_event);
     let live = LiveEvents {
         run: Box::pin(Abortable::new(rebound, registration)),
         engine: engine.clone(),
-        on_event: options.on_event,
+        handover: &handover,
     };
     let finished = TakingTurns::new(live, turn).await.is_ok();
     clock.shut_down();
@@ -347,17 +335,5 @@ async fn run_on_real_clock(
         let _ =
             signal.remove_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
     }
-    report_to_js(&engine.final_report(!finished))
-}
-
-/// The report as a JS object, or an error saying why not: the run's
-/// promise always settles with one or the other.
-fn report_to_js(report: &Report) -> Result<JsValue, JsValue> {
-    js_sys::JSON::parse(&schema::report(report)).map_err(|error| {
-        js_sys::Error::new(&format!(
-            "the run ended, but its report could not be handed over ({})",
-            error.as_string().unwrap_or_else(|| "too large".into())
-        ))
-        .into()
-    })
+    handover.report(&engine, !finished)
 }

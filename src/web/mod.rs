@@ -21,6 +21,8 @@ mod bench;
 #[cfg(feature = "web")]
 mod core_exports;
 #[cfg(feature = "web")]
+mod handover;
+#[cfg(feature = "web")]
 pub mod io;
 #[cfg(feature = "studio")]
 mod replay;

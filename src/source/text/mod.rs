@@ -90,8 +90,8 @@ pub fn parse_all(format: &FetchFormat, body: &[u8]) -> Result<Vec<f64>, String> 
 /// A finite number from trimmed text, or `None`.
 pub(crate) fn number(text: &str) -> Option<f64> {
     let text = text.trim();
-    // Rust also reads "inf", "NaN" and "infinity"; aggregators take finite numbers only.
-    text.parse::<f64>().ok().filter(|v| v.is_finite())
+    // Aggregators take finite numbers only (1e400 reads as infinite).
+    crate::float_text::parse_decimal(text).filter(|v| v.is_finite())
 }
 
 /// Text for an error message: quoted, and cut short if long.
