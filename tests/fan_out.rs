@@ -4,6 +4,7 @@
 //! counts and timer lateness, over random programs on the virtual clock.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
 mod programs;
 
 use async_playground::distribution::{Distribution, Spread};
@@ -145,19 +146,7 @@ fn both(program: &Program) -> Result<(), TestCaseError> {
     let general = run_virtual_copies(program, Copies::General);
     let text = lang::format(program);
     if let (Ok(a), Ok(b)) = (&fan_out, &general) {
-        let at = a
-            .events
-            .iter()
-            .zip(&b.events)
-            .position(|(x, y)| format!("{x:?}") != format!("{y:?}"));
-        let first = at.map(|i| (i, &a.events[i], &b.events[i]));
-        prop_assert_eq!(
-            format!("{:?}", a.events),
-            format!("{:?}", b.events),
-            "first difference {:?}\n{}",
-            first,
-            text
-        );
+        common::same_events(a, b, &text)?;
     }
     prop_assert_eq!(format!("{fan_out:?}"), format!("{general:?}"), "{}", text);
     let ideal = ideal_times_copies(program, Copies::FanOut);

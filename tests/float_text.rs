@@ -5,7 +5,10 @@
 // The ties below are exact binary values whose shortest form is shorter.
 #![allow(clippy::excessive_precision)]
 
+mod common;
+
 use async_playground::float_text::FloatText;
+use common::{XorShift, CASES};
 use proptest::prelude::*;
 
 /// Asserts all four forms of `value` print as `core::fmt` prints them.
@@ -39,27 +42,6 @@ fn agrees(value: f64) {
             "{{:.{digits}}} of {:#x}",
             value.to_bits()
         );
-    }
-}
-
-/// Random cases per test: a million each in an optimised build
-/// (`cargo test --release --test float_text`), a tenth of that in the
-/// unoptimised one `./dev test` runs.
-const CASES: usize = if cfg!(debug_assertions) {
-    100_000
-} else {
-    1_000_000
-};
-
-/// A small deterministic generator: the test is the same on every run.
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
     }
 }
 

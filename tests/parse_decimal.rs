@@ -6,7 +6,10 @@
 //! strings of number characters (the grammar).
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use async_playground::float_text::parse_decimal;
+use common::{XorShift, CASES};
 use proptest::prelude::*;
 
 /// Asserts `parse_decimal` reads `text` as core does (words like `inf`
@@ -15,31 +18,6 @@ fn reads(text: &str) {
     let core = text.parse::<f64>().ok().map(f64::to_bits);
     let ours = parse_decimal(text).map(f64::to_bits);
     assert_eq!(ours, core, "{text:?}");
-}
-
-/// Random cases per test: a million in an optimised build
-/// (`cargo test --release --test parse_decimal`), a tenth in the
-/// unoptimised one `./dev test` runs.
-const CASES: usize = if cfg!(debug_assertions) {
-    100_000
-} else {
-    1_000_000
-};
-
-/// A small deterministic generator: the test is the same on every run.
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
 }
 
 #[test]

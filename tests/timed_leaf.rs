@@ -6,6 +6,7 @@
 //! re-polls) and with caps that end tasks mid-way.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
 mod programs;
 
 use std::rc::Rc;
@@ -59,19 +60,7 @@ fn same(program: &Program, drive: Drive, budget: impl Fn() -> Budget) -> Result<
     let general = report(program, false, drive, budget());
     let text = lang::format(program);
     if let (Some(a), Some(b)) = (&timed, &general) {
-        let at = a
-            .events
-            .iter()
-            .zip(&b.events)
-            .position(|(x, y)| format!("{x:?}") != format!("{y:?}"));
-        let first = at.map(|i| (i, &a.events[i], &b.events[i]));
-        prop_assert_eq!(
-            format!("{:?}", a.events),
-            format!("{:?}", b.events),
-            "first difference {:?}\n{}",
-            first,
-            text
-        );
+        common::same_events(a, b, &text)?;
     }
     prop_assert_eq!(format!("{timed:?}"), format!("{general:?}"), "{}", text);
     Ok(())

@@ -7,6 +7,7 @@ use std::task::Wake;
 
 use async_playground::program::{Program, SourceExpr, Span, Task, TaskKind};
 use async_playground::trace::Report;
+use proptest::test_runner::TestCaseError;
 
 /// Each statement's result as the playground shows it.
 pub fn results(report: &Report) -> Vec<String> {
@@ -50,4 +51,48 @@ fn strip_task(task: &mut Task) {
 fn strip_source(source: &mut SourceExpr) {
     source.span = Span::NONE;
     source.inputs_mut().iter_mut().for_each(strip_source);
+}
+
+/// Random cases per test: a million in an optimised build
+/// (`cargo test --release --test <name>`), a tenth of that in the
+/// unoptimised one `./dev test` runs.
+pub const CASES: usize = if cfg!(debug_assertions) {
+    100_000
+} else {
+    1_000_000
+};
+
+/// A small deterministic generator: a random test is the same on every run.
+pub struct XorShift(pub u64);
+
+impl XorShift {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Two runs of `program` recorded the same events (compared as text, where a
+/// NaN value equals itself); a failure names the first event that differs.
+pub fn same_events(a: &Report, b: &Report, program: &str) -> Result<(), TestCaseError> {
+    let at = a
+        .events
+        .iter()
+        .zip(&b.events)
+        .position(|(x, y)| format!("{x:?}") != format!("{y:?}"));
+    let first = at.map(|i| (i, &a.events[i], &b.events[i]));
+    proptest::prop_assert_eq!(
+        format!("{:?}", a.events),
+        format!("{:?}", b.events),
+        "first difference {:?}\n{}",
+        first,
+        program
+    );
+    Ok(())
 }
