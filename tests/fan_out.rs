@@ -4,13 +4,14 @@
 //! counts and timer lateness, over random programs on the virtual clock.
 #![cfg(not(target_arch = "wasm32"))]
 
-mod common;
+#[path = "common/equivalence.rs"]
+mod equivalence;
 mod programs;
 
 use async_playground::distribution::{Distribution, Spread};
 use async_playground::lang;
 use async_playground::program::{
-    Delays, Group, Pacing, Program, SourceDef, SourceExpr, SourceKind, Span, Task, TaskKind,
+    Delays, Group, Pacing, Program, SourceExpr, SourceKind, Task, TaskKind,
 };
 use async_playground::run::{ideal_times_copies, run_virtual_copies, Copies, Plan};
 use programs::{aggregator, distribution, expr, number, task_node};
@@ -119,24 +120,10 @@ fn statement() -> impl Strategy<Value = Task> {
 }
 
 fn program() -> impl Strategy<Value = Program> {
-    let sources = prop::collection::vec(timed(), 3);
-    let statements = prop::collection::vec(statement(), 1..3);
-    (sources, statements, prop::option::of(0u64..1000)).prop_map(|(bodies, statements, seed)| {
-        Program {
-            sources: bodies
-                .into_iter()
-                .enumerate()
-                .map(|(k, body)| SourceDef {
-                    name: format!("s{k}"),
-                    name_span: Span::NONE,
-                    body,
-                    span: Span::NONE,
-                })
-                .collect(),
-            statements,
-            seed,
-        }
-    })
+    programs::program_over(
+        prop::collection::vec(timed(), 3),
+        prop::collection::vec(statement(), 1..3),
+    )
 }
 
 /// Both paths' reports and ideal times, which must be equal (compared as
@@ -146,7 +133,7 @@ fn both(program: &Program) -> Result<(), TestCaseError> {
     let general = run_virtual_copies(program, Copies::General);
     let text = lang::format(program);
     if let (Ok(a), Ok(b)) = (&fan_out, &general) {
-        common::same_events(a, b, &text)?;
+        equivalence::same_events(a, b, &text)?;
     }
     prop_assert_eq!(format!("{fan_out:?}"), format!("{general:?}"), "{}", text);
     let ideal = ideal_times_copies(program, Copies::FanOut);
@@ -164,26 +151,7 @@ fn both(program: &Program) -> Result<(), TestCaseError> {
 /// `FAN_OUT_CASES` of them), on a thread with room for the deep value trees
 /// of debug builds.
 fn check<S: Strategy<Value = Program> + 'static>(cases: u32, strategy: fn() -> S) {
-    std::thread::Builder::new()
-        .stack_size(64 << 20)
-        .spawn(move || {
-            let strategy = strategy();
-            let cases = std::env::var("FAN_OUT_CASES")
-                .ok()
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(cases);
-            let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
-                cases,
-                failure_persistence: None,
-                ..ProptestConfig::default()
-            });
-            if let Err(failure) = runner.run(&strategy, |program| both(&program)) {
-                panic!("{failure}");
-            }
-        })
-        .unwrap()
-        .join()
-        .unwrap();
+    equivalence::check_cases("FAN_OUT_CASES", cases, strategy, |program| both(&program));
 }
 
 #[test]

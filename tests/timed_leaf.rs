@@ -6,7 +6,8 @@
 //! re-polls) and with caps that end tasks mid-way.
 #![cfg(not(target_arch = "wasm32"))]
 
-mod common;
+#[path = "common/equivalence.rs"]
+mod equivalence;
 mod programs;
 
 use std::rc::Rc;
@@ -15,7 +16,7 @@ use async_playground::budget::Budget;
 use async_playground::clock::{EitherClock, VirtualClock};
 use async_playground::lang;
 use async_playground::program::{
-    Delays, Group, Pacing, Program, SourceDef, SourceExpr, SourceKind, Span, Task, TaskKind,
+    Delays, Group, Pacing, Program, SourceExpr, SourceKind, Task, TaskKind,
 };
 use async_playground::run::{Engine, Plan, Rebound};
 use async_playground::source::NoIo;
@@ -60,7 +61,7 @@ fn same(program: &Program, drive: Drive, budget: impl Fn() -> Budget) -> Result<
     let general = report(program, false, drive, budget());
     let text = lang::format(program);
     if let (Some(a), Some(b)) = (&timed, &general) {
-        common::same_events(a, b, &text)?;
+        equivalence::same_events(a, b, &text)?;
     }
     prop_assert_eq!(format!("{timed:?}"), format!("{general:?}"), "{}", text);
     Ok(())
@@ -148,54 +149,20 @@ fn statement() -> impl Strategy<Value = Task> {
 }
 
 fn program() -> impl Strategy<Value = Program> {
-    let sources = prop::collection::vec(timed(), 2);
-    let statements = prop::collection::vec(statement(), 1..3);
-    (sources, statements, prop::option::of(0u64..1000)).prop_map(|(bodies, statements, seed)| {
-        Program {
-            sources: bodies
-                .into_iter()
-                .enumerate()
-                .map(|(k, body)| SourceDef {
-                    name: format!("s{k}"),
-                    name_span: Span::NONE,
-                    body,
-                    span: Span::NONE,
-                })
-                .collect(),
-            statements,
-            seed,
-        }
-    })
+    programs::program_over(
+        prop::collection::vec(timed(), 2),
+        prop::collection::vec(statement(), 1..3),
+    )
 }
 
 /// Runs `cases` random programs from `strategy` through [`same`] (or
 /// `TIMED_LEAF_CASES` of them), on a thread with room for the deep value
 /// trees of debug builds.
 fn check<S: Strategy<Value = Program> + 'static>(cases: u32, strategy: fn() -> S) {
-    std::thread::Builder::new()
-        .stack_size(64 << 20)
-        .spawn(move || {
-            let strategy = strategy();
-            let cases = std::env::var("TIMED_LEAF_CASES")
-                .ok()
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(cases);
-            let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
-                cases,
-                failure_persistence: None,
-                ..ProptestConfig::default()
-            });
-            let result = runner.run(&strategy, |program| {
-                same(&program, Drive::Plain, Budget::default)?;
-                same(&program, Drive::Rebound, Budget::default)
-            });
-            if let Err(failure) = result {
-                panic!("{failure}");
-            }
-        })
-        .unwrap()
-        .join()
-        .unwrap();
+    equivalence::check_cases("TIMED_LEAF_CASES", cases, strategy, |program| {
+        same(&program, Drive::Plain, Budget::default)?;
+        same(&program, Drive::Rebound, Budget::default)
+    });
 }
 
 #[test]

@@ -7,7 +7,6 @@ use std::task::Wake;
 
 use async_playground::program::{Program, SourceExpr, Span, Task, TaskKind};
 use async_playground::trace::Report;
-use proptest::test_runner::TestCaseError;
 
 /// Each statement's result as the playground shows it.
 pub fn results(report: &Report) -> Vec<String> {
@@ -76,23 +75,4 @@ impl XorShift {
     pub fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
-}
-
-/// Two runs of `program` recorded the same events (compared as text, where a
-/// NaN value equals itself); a failure names the first event that differs.
-pub fn same_events(a: &Report, b: &Report, program: &str) -> Result<(), TestCaseError> {
-    let at = a
-        .events
-        .iter()
-        .zip(&b.events)
-        .position(|(x, y)| format!("{x:?}") != format!("{y:?}"));
-    let first = at.map(|i| (i, &a.events[i], &b.events[i]));
-    proptest::prop_assert_eq!(
-        format!("{:?}", a.events),
-        format!("{:?}", b.events),
-        "first difference {:?}\n{}",
-        first,
-        program
-    );
-    Ok(())
 }

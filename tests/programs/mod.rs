@@ -1,6 +1,6 @@
 //! Random valid programs for property tests: the language round-trip
 //! (`lang_props`), the CPython referee (`python_referee`) and the fuzzer
-//! (`fuzz`).
+//! (`fuzz`), and the engine's path-equivalence tests (`fan_out`, `timed_leaf`).
 #![allow(dead_code)] // each test uses a different part
 
 use async_playground::distribution::{Distribution, Spike, Spread};
@@ -305,6 +305,31 @@ pub fn program() -> impl Strategy<Value = Program> {
         }
         Program {
             sources,
+            statements,
+            seed,
+        }
+    })
+}
+
+/// A program over `sources` named `s0`, `s1`, … (the statements name them
+/// so), with or without a seed: the shape the engine's path-equivalence
+/// tests draw (`fan_out`, `timed_leaf`).
+pub fn program_over(
+    sources: impl Strategy<Value = Vec<SourceExpr>>,
+    statements: impl Strategy<Value = Vec<Task>>,
+) -> impl Strategy<Value = Program> {
+    (sources, statements, prop::option::of(0u64..1000)).prop_map(|(bodies, statements, seed)| {
+        Program {
+            sources: bodies
+                .into_iter()
+                .enumerate()
+                .map(|(k, body)| SourceDef {
+                    name: format!("s{k}"),
+                    name_span: Span::NONE,
+                    body,
+                    span: Span::NONE,
+                })
+                .collect(),
             statements,
             seed,
         }
