@@ -387,3 +387,24 @@ fn a_duration_habit_after_a_wide_char_is_not_a_panic() {
         "{found:?}"
     );
 }
+
+#[test]
+fn a_long_chain_of_names_into_a_fan_out_does_not_overflow_the_stack() {
+    // Each name stands for the one before it; the checker follows the chain
+    // to decide whether the gather fans out.
+    let links = 100_000;
+    let mut text = String::from("source a0 = [1, 2] every 1ms\n");
+    for i in 1..links {
+        text.push_str(&format!("source a{i} = a{}\n", i - 1));
+    }
+    text.push_str(&format!("gather(5 * sum(a{}))\n", links - 1));
+    let start = Instant::now();
+    let program = lang::parse(&text).expect("a valid program");
+    let report = run_virtual(&program).expect("a plan");
+    assert!(
+        start.elapsed() < budget(2_000),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert_eq!(report.statements[0].outcome.to_string(), "[3, 3, 3, 3, 3]");
+}

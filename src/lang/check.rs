@@ -180,19 +180,24 @@ impl<'p> Checker<'p, '_, '_> {
     }
 
     /// A list, `range` or `random` (through names visible here): its length
-    /// and pacing.
-    fn timed(&self, source: &'p SourceExpr, visible: usize) -> Option<(u64, &'p Pacing)> {
-        match &source.kind {
-            SourceKind::Named(name) => {
-                let index = *self.first_definition.get(name.as_str())?;
-                let def = &self.program.sources[index];
-                (index < visible).then_some(())?;
-                self.timed(&def.body, index)
+    /// and pacing. A loop, not recursion: a chain of a million names
+    /// (`source b = a`) must not overflow the stack.
+    fn timed(&self, mut source: &'p SourceExpr, mut visible: usize) -> Option<(u64, &'p Pacing)> {
+        loop {
+            match &source.kind {
+                SourceKind::Named(name) => {
+                    let index = *self.first_definition.get(name.as_str())?;
+                    (index < visible).then_some(())?;
+                    source = &self.program.sources[index].body;
+                    visible = index;
+                }
+                SourceKind::Values { values, pacing } => {
+                    return Some((values.len() as u64, pacing))
+                }
+                SourceKind::Range { count, pacing } => return Some((*count, pacing)),
+                SourceKind::Random { count, pacing, .. } => return Some((*count, pacing)),
+                _ => return None,
             }
-            SourceKind::Values { values, pacing } => Some((values.len() as u64, pacing)),
-            SourceKind::Range { count, pacing } => Some((*count, pacing)),
-            SourceKind::Random { count, pacing, .. } => Some((*count, pacing)),
-            _ => None,
         }
     }
 
