@@ -50,7 +50,10 @@ export const tests = {
     const pg = playground(page);
     const python = await openPython(pg);
     await setCode(pg, "gather(sum([1, 2] every 10ms), max([3]))\n");
-    await waitFor(async () => (await python.code()).includes("asyncio.gather"), { message: "the gather export" });
+    // This program's own export (the example shown before it gathers too).
+    await waitFor(async () => (await python.code()).includes("paced([1, 2], every=0.01)"), {
+      message: "the gather export",
+    });
     const copied = page.evaluate(
       () =>
         new Promise((resolve) => {
