@@ -37,7 +37,9 @@ const EXTERNAL = new Set(["engine.js"]);
  * Imported by the bundle for their evaluation alone: the core package's glue,
  * which the pages preload anyway. engine.js imports it dynamically (an embed
  * far below the fold fetches no engine); already evaluated, that import does
- * not wait a task behind the element's first render.
+ * not wait a task behind the element's first render. The price: without its
+ * glue the bundle does not run, so a site page served without `pkg/` shows the
+ * program as text and no message (async-playground.js says what is missing).
  */
 const EVALUATE_FIRST = ["pkg/async_playground.js"];
 
