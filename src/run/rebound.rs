@@ -1,4 +1,4 @@
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -74,17 +74,17 @@ struct HopsState {
     /// Asks left in the `Rebound`'s poll under way; none outside it.
     left: Cell<u32>,
     /// Asked before each re-poll: `false` ends the page's turn early.
-    keep_going: RefCell<Box<dyn FnMut() -> bool>>,
+    keep_going: Box<dyn Fn() -> bool>,
 }
 
 impl Hops {
     /// Re-polls that go on while `keep_going` says yes (on the real clock:
     /// while the page's turn lasts), asked before every re-poll, so it must
     /// be cheap.
-    pub fn new(keep_going: impl FnMut() -> bool + 'static) -> Hops {
+    pub fn new(keep_going: impl Fn() -> bool + 'static) -> Hops {
         Hops(Rc::new(HopsState {
             left: Cell::new(0),
-            keep_going: RefCell::new(Box::new(keep_going)),
+            keep_going: Box::new(keep_going),
         }))
     }
 
@@ -99,7 +99,7 @@ impl Hops {
             return false;
         }
         // Asked as the `Rebound` asks: after each of its polls that woke itself.
-        let go = (state.keep_going.borrow_mut())();
+        let go = (state.keep_going)();
         let left = if go { left - 1 } else { 0 };
         state.left.set(left);
         go && left > 0
