@@ -1,23 +1,15 @@
-// The browser's half of `fetch(...)` and `db(...)` sources (src/web/io/): the
-// request, the body's reader and the IndexedDB cursor, handed to the wasm
-// through a narrow interface, one Promise per chunk. The wasm parses every
-// byte, words every message about the program's data, holds the budget and
-// the byte caps; this module only moves bytes and records. wasm-bindgen copies
-// it into the package (pkg/snippets/), and the glue imports it.
+// The browser's half of fetch(...) and db(...) sources (src/web/io/): one
+// Promise per chunk or batch. The wasm parses, words messages, holds the caps.
 
 /** One GET: `head()` once, then `next()` until it resolves to null; `abort()` at any time. */
 export class BodyReader {
-  /** `url` is already resolved (see `resolveUrl`). */
   constructor(url) {
     this.url = url;
     this.controller = new AbortController();
     this.reader = null;
   }
 
-  /**
-   * Sends the request; resolves to false if `fetch` gave no Response, else to
-   * true once the headers are in (`status`, `statusText`, `slow`, `length` set).
-   */
+  /** Resolves to false if `fetch` gave no Response, else to true with the head read (status, statusText, slow, length). */
   async head() {
     const response = await fetch(this.url, { method: "GET", signal: this.controller.signal });
     if (!(response instanceof Response)) return false;
@@ -29,25 +21,24 @@ export class BodyReader {
     return true;
   }
 
-  /** The body's next chunk (a Uint8Array, or whatever the stream gave), or null at its end. */
+  /** The body's next chunk, or null at its end. */
   async next() {
     if (!this.reader) return null;
     const { done, value } = await this.reader.read();
     return done ? null : value;
   }
 
-  /** Whether the request was aborted. */
   get aborted() {
     return this.controller.signal.aborted;
   }
 
-  /** Stops the download; harmless once the body is complete. Aborting errors the body stream (no `reader.cancel()`, whose rejection nobody would handle). */
+  /** Stops the download (harmless once the body is complete). Not `reader.cancel()`: its rejection would go unhandled. */
   abort() {
     this.controller.abort();
   }
 }
 
-/** `url` made absolute against the page, or "" if it is not a valid URL. */
+/** `url` against the page, or "" if it is not a URL. */
 export function resolveUrl(url) {
   try {
     return new URL(url, globalThis.location?.href).href;
@@ -57,11 +48,10 @@ export function resolveUrl(url) {
 }
 
 /**
- * A scan of one store of the sample database: the cursor runs ahead as its
- * records arrive (it must ask for the next while the transaction is active),
- * collecting one field's numbers; `next()` takes them in batches. It stops at
- * the end of the store, at `limit` records, or at a record without a number
- * (`bad`), whose details (`badKey`, `badKeys` or `badShown`) the wasm words.
+ * A scan of one store: the cursor runs ahead (it must ask for the next record
+ * while the transaction is active), collecting one field's numbers for
+ * `next()`. It stops at the end, at `limit` records, or at a record without a
+ * number (`bad`; `badKey`, `badKeys` or `badShown` for the message).
  */
 export class RecordReader {
   constructor(store, field, low, high, limit) {
@@ -82,11 +72,9 @@ export class RecordReader {
   }
 
   /**
-   * Opens database `name` (version `version`; on upgrade, creates the store
-   * `seedStore` keyed by `id` and puts the records of the JSON array
-   * `seedJson` in it) and starts the cursor. Resolves to null, or to the
-   * store names if the store is not one of them; rejects with an Error saying
-   * why the database did not open.
+   * Opens the database (on upgrade, creates `seedStore` keyed by `id` with the
+   * records of `seedJson`) and starts the cursor. Resolves to null, or to the
+   * store names if the store is missing; rejects with why it did not open.
    */
   async open(name, version, seedStore, seedJson) {
     const db = await openDatabase(this, name, version, seedStore, seedJson);
@@ -112,7 +100,7 @@ export class RecordReader {
     return null;
   }
 
-  /** The cursor's success: one record read, the next asked for. */
+  /** One record read, the next asked for. */
   record() {
     if (this.done) return;
     const cursor = this.request.result;
@@ -149,11 +137,7 @@ export class RecordReader {
     this.wake?.();
   }
 
-  /**
-   * Resolves to the numbers read since the last call (a Float64Array, never
-   * empty), or to null at the end; after the numbers before it, rejects with
-   * an Error: a record without a number (`bad`), or a failure.
-   */
+  /** Resolves to the numbers read since the last call (a Float64Array, never empty), or null at the end; then rejects after a failure. */
   next() {
     return new Promise((resolve, reject) => {
       const take = () => {
@@ -167,7 +151,7 @@ export class RecordReader {
     });
   }
 
-  /** Stops the scan: an unfinished transaction is aborted, the database closed (at once, or when it opens). */
+  /** Stops the scan: aborts an unfinished transaction, closes the database (now, or when it opens). */
   close() {
     this.closed = true;
     if (this.request) {
@@ -186,7 +170,7 @@ export class RecordReader {
   }
 }
 
-/** A field's value as an error message shows it. */
+/** A field's value as a message shows it. */
 function shown(value) {
   if (typeof value === "string") return `'${value}'`;
   try {
@@ -230,8 +214,7 @@ function openDatabase(reader, name, version, seedStore, seedJson) {
       }
     };
     request.onsuccess = () => {
-      // A connection that opens after its reader gave up (blocked, or the run
-      // stopped) is closed at once, so it never blocks anyone else.
+      // Opened after its reader gave up (blocked, stopped): closed, to block no one.
       if (settled || reader.closed) request.result.close();
       settle(request.result);
     };
