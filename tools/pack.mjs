@@ -7,7 +7,7 @@
 //
 // The package: the element and its modules (and their bundle, which embed.html loads), the timeline, the share helpers,
 // embed.html (+ embed-resize.js), the /slow/ worker, the two wasm packages (the
-// core and the studio: glue, wasm, .d.ts), the .d.ts files, the examples and sample data, and README.md.
+// core and the studio: glue, wasm, .d.ts, the glue's snippets), the .d.ts files, the examples and sample data, and README.md.
 import { execFileSync } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -44,6 +44,11 @@ for (const dir of Object.keys(PACKAGES)) mkdirSync(path.join(STAGE, dir), { recu
 const files = readdirSync(WWW).filter((f) => /\.(js|css|html|d\.ts)$/.test(f) && !SITE_ONLY.test(f));
 for (const file of files) copyFileSync(path.join(WWW, file), path.join(STAGE, file));
 for (const file of GLUE) copyFileSync(path.join(WWW, file), path.join(STAGE, file));
+// The JS modules a package's glue imports (wasm-bindgen's snippets: the core's browser I/O).
+for (const dir of Object.keys(PACKAGES)) {
+  const snippets = path.join(WWW, dir, "snippets");
+  if (existsSync(snippets)) cpSync(snippets, path.join(STAGE, dir, "snippets"), { recursive: true });
+}
 for (const dir of ["examples", "data"]) cpSync(path.join(WWW, dir), path.join(STAGE, dir), { recursive: true });
 copyFileSync(path.join(ROOT, "README.md"), path.join(STAGE, "README.md"));
 
