@@ -38,14 +38,19 @@ const markerCount = (scope) =>
     return timeline?.shadowRoot?.querySelectorAll('svg.plot circle[data-kind="value"]').length ?? 0;
   });
 
-/** Every module `file` (in www/) imports, directly or not, by its static imports. */
+/** Every module `file` (a path in www/) imports, directly or not, by its static imports. */
 function importGraph(file, seen = new Set()) {
   if (seen.has(file)) return seen;
   seen.add(file);
   const text = readFileSync(path.join(WWW, file), "utf8");
-  for (const [, dep] of text.matchAll(/^\s*import\s[^'"]*["']\.\/([^'"]+)["']/gm)) importGraph(dep, seen);
+  for (const [, dep] of text.matchAll(/^\s*import\s[^'"]*["']\.\/([^'"]+)["']/gm)) {
+    importGraph(path.posix.join(path.posix.dirname(file), dep), seen);
+  }
   return seen;
 }
+
+/** What the core glue imports: wasm-bindgen's snippets (src/web/io/browser.js), in a directory named with a hash. */
+const glueSnippets = () => [...importGraph("pkg/async_playground.js")].filter((f) => f !== "pkg/async_playground.js");
 
 export const tests = {
   "the timeline modules hinted by engine.js are exactly what timeline-view.js imports": async () => {
@@ -67,14 +72,19 @@ export const tests = {
     assert.deepEqual([...ELEMENT_IMPORTS].sort(), graph.sort());
   },
 
-  "the bundle holds the entry and the element's graph but engine.js, and imports engine.js and the core glue":
+  "the bundle holds the entry and the element's graph but engine.js, and imports engine.js, the core glue and its snippets":
     async () => {
       const text = readFileSync(path.join(WWW, BUNDLE), "utf8");
       const bundled = [...text.matchAll(/^\/\/ ---- (\S+)$/gm)].map(([, file]) => file);
       const imported = [...text.matchAll(/^import\s[^'"]*["']\.\/([^'"]+)["'];$/gm)].map(([, file]) => file);
       const graph = ["async-playground.js", ...importGraph("playground-element.js")];
       assert.deepEqual([...bundled].sort(), graph.filter((f) => f !== "engine.js").sort(), "the modules in the bundle");
-      assert.deepEqual([...imported].sort(), ["engine.js", "pkg/async_playground.js"], "the bundle's own imports");
+      assert.ok(glueSnippets().length > 0, "the glue imports the I/O snippet");
+      assert.deepEqual(
+        [...imported].sort(),
+        ["engine.js", "pkg/async_playground.js", ...glueSnippets()].sort(),
+        "the bundle's own imports: the glue's snippets with the glue, not a round trip after it",
+      );
       assert.doesNotMatch(
         text,
         /^\s*export\s(?!const \{ AsyncPlayground \} = await element;)/m,
@@ -83,7 +93,8 @@ export const tests = {
     },
 
   "the pages load the bundle and hint exactly its module graph and the core package, so it cannot drift": async () => {
-    const wanted = [...importGraph(BUNDLE)].sort();
+    // The snippets' directory is named with a hash: the bundle imports them itself (see above).
+    const wanted = [...importGraph(BUNDLE)].filter((f) => !glueSnippets().includes(f)).sort();
     for (const page of ["index.html", "embed.html", "tutorial.html"]) {
       const html = readFileSync(path.join(WWW, page), "utf8");
       const hints = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map(([, href]) => href);
@@ -125,7 +136,7 @@ export const tests = {
     );
     assert.deepEqual(
       before.filter((f) => f.endsWith(".js")).sort(),
-      [BUNDLE, "engine.js", "pkg/async_playground.js", "sw-register.js"].sort(),
+      [BUNDLE, "engine.js", "pkg/async_playground.js", ...glueSnippets(), "sw-register.js"].sort(),
       "the scripts fetched before ready",
     );
     assert.equal(await tab.evaluate(() => customElements.get("async-playground")?.name), "AsyncPlayground");
