@@ -50,7 +50,11 @@ export const tests = {
     const pg = playground(page);
     const python = await openPython(pg);
     await setCode(pg, "gather(sum([1, 2] every 10ms), max([3]))\n");
-    await waitFor(async () => (await python.code()).includes("asyncio.gather"), { message: "the gather export" });
+    // The default program is a gather too: wait for this program's export,
+    // or the click may copy the one before it.
+    await waitFor(async () => (await python.code()).includes("largest(paced([3]))"), {
+      message: "this program's export",
+    });
     const copied = page.evaluate(
       () =>
         new Promise((resolve) => {
