@@ -24,11 +24,21 @@ export const tests = {
     assert.match(await codeOf(pg), /gather\(collect\(afeat1\), collect\(afeat2\)\)/);
 
     await setCode(pg, GATHER_100MS);
-    const [row] = await runAndWait(pg);
+    // Real timers: a stall of the machine makes one run late by chance, a
+    // wrong schedule every run; up to 3 runs.
+    const late = [];
+    let row;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      [row] = await runAndWait(pg);
+      assert.ok(row.elapsedMs >= 300, `elapsed ${row.elapsedMs} ms, under the ideal 300 ms`);
+      if (row.elapsedMs < 450) break;
+      late.push(row.elapsedMs);
+    }
+    assert.ok(row.elapsedMs < 450, `elapsed ${late.join(", ")} ms, not under 450 ms in 3 runs`);
+    if (late.length) console.log(`  late runs measured again: ${late.join(", ")} ms`);
     assert.equal(row.state, "done");
     assert.equal(row.label, "gather");
     assert.equal(row.value, "[[10, 20, 40], [50, 500, 5000]]");
-    assert.ok(row.elapsedMs >= 300 && row.elapsedMs < 450, `elapsed ${row.elapsedMs} ms not in [300, 450)`);
     assert.equal(row.idealMs, 300);
     assert.match(row.timing, /^\d+ ms \(ideal 300 ms, \+\d+\.\d %\)$/);
     assert.match(await statusOf(pg), /^Done in \d+ ms\.$/);
