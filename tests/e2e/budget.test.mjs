@@ -243,9 +243,17 @@ export const tests = {
       const framesBefore = await page.evaluate(() => window.frames_);
       const clicksBefore = await page.evaluate(() => window.clickWaits_.length);
       await page.waitForTimeout(1000);
-      await page.mouse.click(2, 2);
       const frames = (await page.evaluate(() => window.frames_)) - framesBefore;
-      const clickWaits = (await page.evaluate(() => window.clickWaits_)).slice(clicksBefore);
+      // A click during the run; a stall of the machine may hold one click, a
+      // run that holds the page holds every one: up to 3 clicks while it runs.
+      let clickWaits = [];
+      let clicks = 0;
+      while (clicks < 3) {
+        await page.mouse.click(2, 2);
+        clicks++;
+        clickWaits = (await page.evaluate(() => window.clickWaits_)).slice(clicksBefore);
+        if (clickWaits.at(-1) < MAX_TASK_MS || !(await pg.evaluate((el) => el.hasAttribute("running")))) break;
+      }
       const rows = await waitForRunEnd(pg, { timeout: 90_000 });
       const tookMs = Date.now() - started;
       console.log(
@@ -257,8 +265,11 @@ export const tests = {
       assert.equal(rows[0].elapsedMs >= 300, true, JSON.stringify(rows[0]));
       // Loose bounds for a loaded 2-CPU machine: the run gives the page a turn every 20 ms.
       if (running) assert.ok(frames >= 3, `only ${frames} frames in 1 s during the run`);
-      assert.equal(clickWaits.length, 1, "the click reached its handler");
-      assert.ok(clickWaits[0] < MAX_TASK_MS, `the click waited ${clickWaits[0].toFixed(0)} ms`);
+      assert.equal(clickWaits.length, clicks, "every click reached its handler");
+      assert.ok(
+        clickWaits.at(-1) < MAX_TASK_MS,
+        `the clicks waited ${clickWaits.map((ms) => ms.toFixed(0)).join(", ")} ms`,
+      );
     },
   },
 
