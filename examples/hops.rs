@@ -14,7 +14,7 @@ use std::rc::Rc;
 
 use async_playground::clock::{EitherClock, VirtualClock};
 use async_playground::lang;
-use async_playground::run::{Engine, Plan, Rebound};
+use async_playground::run::{Engine, Hops, Plan, Rebound};
 use async_playground::source::NoIo;
 
 fn main() {
@@ -25,8 +25,10 @@ fn main() {
     let program = lang::parse(&format!("sum(range({n}) every 0s)")).expect("B3 parses");
     let plan = Plan::compile(&program).expect("B3 plans");
     let clock = VirtualClock::new();
-    let engine = Engine::new(EitherClock::from(clock.clone()), plan, Rc::new(NoIo));
-    clock.block_on(Rebound::new(engine.run(None)));
+    let hops = Hops::new(|| true);
+    let engine =
+        Engine::new(EitherClock::from(clock.clone()), plan, Rc::new(NoIo)).with_hops(hops.clone());
+    clock.block_on(Rebound::with_hops(engine.run(None), hops));
     let report = engine.final_report(false);
     println!("{}", report.statements[0].outcome);
 }

@@ -147,7 +147,9 @@ impl Budget {
         inner.work_left.get() > 0
     }
 
-    /// Starts a poll's work afresh. [`Budget::sliced`] calls it.
+    /// Starts a poll's work afresh. [`Budget::sliced`] calls it, and a hop
+    /// taken in place (`run::Hops`).
+    #[inline]
     pub fn refill(&self) {
         self.0.work_left.set(Budget::WORK_PER_POLL);
         self.0.polls.set(self.0.polls.get() + 1);

@@ -3,13 +3,18 @@
 //! (a boxed stream and the fold apart): results, statement times, lanes,
 //! every event in order, omitted counts and timer lateness, over random
 //! programs on the virtual clock, also under `Rebound` (the browser's
-//! re-polls) and with caps that end tasks mid-way.
+//! re-polls) and with caps that end tasks mid-way. A statement that is one
+//! timed leaf takes its hops in place from the `Rebound`'s re-polls
+//! (`run::Hops`): the same report again, and the same polls of the
+//! `Rebound` and asks of its turn.
 #![cfg(not(target_arch = "wasm32"))]
 
 #[path = "common/equivalence.rs"]
 mod equivalence;
 mod programs;
 
+use std::cell::Cell;
+use std::future::Future;
 use std::rc::Rc;
 
 use async_playground::budget::Budget;
@@ -18,51 +23,89 @@ use async_playground::lang;
 use async_playground::program::{
     Delays, Group, Pacing, Program, SourceExpr, SourceKind, Task, TaskKind,
 };
-use async_playground::run::{Engine, Plan, Rebound};
+use async_playground::run::{Engine, Hops, Plan, Rebound};
 use async_playground::source::NoIo;
 use async_playground::trace::Report;
 use programs::{aggregator, distribution, expr, number, task_node};
 use proptest::prelude::*;
 
 /// How a run is driven: straight on the virtual clock, or through
-/// `Rebound` (self-wakes re-polled at once, as in the browser).
+/// `Rebound` (self-wakes re-polled at once, as in the browser), whose turn
+/// ends every `turn` asks; with `InPlace`, a statement that is one timed
+/// leaf takes its hops in place from the same re-polls (the browser's run).
 #[derive(Clone, Copy, Debug)]
 enum Drive {
     Plain,
-    Rebound,
+    Rebound { turn: u64 },
+    InPlace { turn: u64 },
 }
 
-/// The report of `program` with leaves `timed` (the default) or general.
-fn report(program: &Program, timed: bool, drive: Drive, budget: Budget) -> Option<Report> {
+/// A run's report, its polls of the `Rebound` (the browser's microtasks)
+/// and how often the `Rebound` asked whether the turn goes on.
+#[derive(Debug)]
+struct Run {
+    report: Report,
+    polls: u64,
+    asks: u64,
+}
+
+/// The run of `program` with leaves `timed` (the default) or general.
+fn run(program: &Program, timed: bool, drive: Drive, budget: Budget) -> Option<Run> {
     let plan = Plan::compile(program).ok()?;
     let clock = VirtualClock::new();
-    let engine = Engine::with_budget(
+    let (polls, asks) = (Cell::new(0), Rc::new(Cell::new(0)));
+    let hops = match drive {
+        Drive::Plain => None,
+        Drive::Rebound { turn } | Drive::InPlace { turn } => {
+            let asks = asks.clone();
+            Some(Hops::new(move || {
+                asks.set(asks.get() + 1);
+                asks.get() % turn != 0
+            }))
+        }
+    };
+    let mut engine = Engine::with_budget(
         EitherClock::from(clock.clone()),
         plan,
         Rc::new(NoIo),
         budget,
     );
-    let engine = if timed {
-        engine
-    } else {
-        engine.with_general_leaves()
+    if !timed {
+        engine = engine.with_general_leaves();
+    }
+    if let (Drive::InPlace { .. }, Some(hops)) = (drive, &hops) {
+        engine = engine.with_hops(hops.clone());
+    }
+    let finished = match hops {
+        None => clock.block_on(engine.run(None)),
+        Some(hops) => {
+            let mut rebound = Box::pin(Rebound::with_hops(engine.run(None), hops));
+            clock.block_on(futures::future::poll_fn(|cx| {
+                polls.set(polls.get() + 1);
+                rebound.as_mut().poll(cx)
+            }))
+        }
     };
-    let finished = match drive {
-        Drive::Plain => clock.block_on(engine.run(None)),
-        Drive::Rebound => clock.block_on(Rebound::new(engine.run(None))),
-    };
-    Some(engine.final_report(finished.is_none()))
+    Some(Run {
+        report: engine.final_report(finished.is_none()),
+        polls: polls.get(),
+        asks: asks.get(),
+    })
 }
 
-/// Both paths' reports, which must be equal (compared as text, where a NaN
-/// value event equals itself), with the first differing event named.
+/// Both paths' runs, which must be equal (reports compared as text, where a
+/// NaN value event equals itself), with the first differing event named.
+/// Under `InPlace`, only timed leaves hop in place: so it is also the same
+/// as the general path's `Rebound`.
 fn same(program: &Program, drive: Drive, budget: impl Fn() -> Budget) -> Result<(), TestCaseError> {
-    let timed = report(program, true, drive, budget());
-    let general = report(program, false, drive, budget());
+    let timed = run(program, true, drive, budget());
+    let general = run(program, false, drive, budget());
     let text = lang::format(program);
     if let (Some(a), Some(b)) = (&timed, &general) {
-        equivalence::same_events(a, b, &text)?;
+        equivalence::same_events(&a.report, &b.report, &text)?;
     }
+    let counts = |run: &Option<Run>| run.as_ref().map(|r| (r.polls, r.asks));
+    prop_assert_eq!(counts(&timed), counts(&general), "polls, asks: {}", text);
     prop_assert_eq!(format!("{timed:?}"), format!("{general:?}"), "{}", text);
     Ok(())
 }
@@ -161,7 +204,10 @@ fn program() -> impl Strategy<Value = Program> {
 fn check<S: Strategy<Value = Program> + 'static>(cases: u32, strategy: fn() -> S) {
     equivalence::check_cases("TIMED_LEAF_CASES", cases, strategy, |program| {
         same(&program, Drive::Plain, Budget::default)?;
-        same(&program, Drive::Rebound, Budget::default)
+        same(&program, Drive::Rebound { turn: u64::MAX }, Budget::default)?;
+        same(&program, Drive::InPlace { turn: u64::MAX }, Budget::default)?;
+        // The page's turn ends now and then, in the middle of a Rebound's poll.
+        same(&program, Drive::InPlace { turn: 97 }, Budget::default)
     });
 }
 
@@ -193,10 +239,15 @@ fn caps_end_the_same_tasks_at_the_same_value() {
         (u64::MAX, u64::MAX, 1000.0),
     ] {
         let budget = || Budget::with_caps(blocking, values, bytes);
-        for drive in [Drive::Plain, Drive::Rebound] {
+        for drive in [
+            Drive::Plain,
+            Drive::Rebound { turn: u64::MAX },
+            Drive::InPlace { turn: u64::MAX },
+            Drive::InPlace { turn: 5 },
+        ] {
             same(&program, drive, budget).unwrap();
         }
-        let report = report(&program, true, Drive::Plain, budget()).unwrap();
+        let report = run(&program, true, Drive::Plain, budget()).unwrap().report;
         let outcome = report.statements[0].outcome.to_string();
         if values < u64::MAX || bytes < u64::MAX || blocking < 2.0 {
             assert!(outcome.contains("cap reached"), "{outcome}");
@@ -211,7 +262,9 @@ fn the_timed_leaf_takes_the_shapes_it_fits() {
     // The general path's value events are what the timed leaf records: a
     // zero-delay leaf between two others interleaves with them value by value.
     let program = lang::parse("gather(sum([1, 2] every 0s), collect([3, 4] every 0s))").unwrap();
-    let report = report(&program, true, Drive::Plain, Budget::default()).unwrap();
+    let report = run(&program, true, Drive::Plain, Budget::default())
+        .unwrap()
+        .report;
     let lanes: Vec<u32> = report
         .events
         .iter()
@@ -220,4 +273,52 @@ fn the_timed_leaf_takes_the_shapes_it_fits() {
         .collect();
     assert_eq!(lanes, [1, 2, 1, 2]);
     assert_eq!(report.statements[0].outcome.to_string(), "[3, [3, 4]]");
+}
+
+#[test]
+fn a_lone_timed_leaf_takes_its_hops_in_place() {
+    // B3's program: under `Rebound` alone, every hop is a poll of the run;
+    // with the hops shared, the leaf takes them in place, and the run is
+    // polled once per poll of the `Rebound` (1024 re-polls each), with the
+    // same report, the same polls of the `Rebound` and the same asks.
+    let program = lang::parse("sum(range(5000) every 0s)\ncount(range(3) every 0s)").unwrap();
+    let runs = [false, true].map(|in_place| {
+        let clock = VirtualClock::new();
+        let plan = Plan::compile(&program).unwrap();
+        let mut engine = Engine::new(EitherClock::from(clock.clone()), plan, Rc::new(NoIo));
+        let asks = Rc::new(Cell::new(0u64));
+        let hops = Hops::new({
+            let asks = asks.clone();
+            move || {
+                asks.set(asks.get() + 1);
+                true
+            }
+        });
+        if in_place {
+            engine = engine.with_hops(hops.clone());
+        }
+        let (polls, run_polls) = (Cell::new(0u64), Cell::new(0u64));
+        let mut run = Box::pin(engine.run(None));
+        let counted = futures::future::poll_fn(|cx| {
+            run_polls.set(run_polls.get() + 1);
+            run.as_mut().poll(cx)
+        });
+        let mut rebound = Box::pin(Rebound::with_hops(counted, hops));
+        clock.block_on(futures::future::poll_fn(|cx| {
+            polls.set(polls.get() + 1);
+            rebound.as_mut().poll(cx)
+        }));
+        drop(rebound);
+        let report = format!("{:?}", engine.final_report(false));
+        (report, polls.get(), asks.get(), run_polls.get())
+    });
+    let [(rebound, polls, asks, run_polls), (in_place, in_place_polls, in_place_asks, in_place_run_polls)] =
+        runs;
+    assert_eq!(rebound, in_place);
+    assert!(rebound.contains("12497500"), "{rebound}");
+    assert_eq!((polls, asks), (in_place_polls, in_place_asks));
+    // 5003 hops and the runs' ends, 1024 polls of the run per poll of the Rebound.
+    assert_eq!(polls, 5);
+    assert_eq!(run_polls, 5004);
+    assert_eq!(in_place_run_polls, polls);
 }

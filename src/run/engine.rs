@@ -8,6 +8,7 @@ use futures::FutureExt;
 
 use super::lane_guard::LaneGuard;
 use super::plan::{Node, Plan};
+use super::rebound::Hops;
 use super::timed_leaf::TimedLeaf;
 use crate::aggregate::{AnyFold, Fold, Outcome};
 use crate::budget::{yield_now, BYTES_PER_COLLECTED_VALUE};
@@ -34,6 +35,9 @@ pub struct Engine<C: Clock> {
     statements: RefCell<Vec<StatementReport>>,
     /// Whether a leaf over a timed source runs as one [`TimedLeaf`].
     timed_leaves: bool,
+    /// The re-polls of the `Rebound` driving the run, which a statement
+    /// that is one timed leaf takes in place.
+    hops: Option<Hops>,
 }
 
 impl<C: Clock> Engine<C> {
@@ -59,7 +63,29 @@ impl<C: Clock> Engine<C> {
             plan,
             statements: RefCell::default(),
             timed_leaves: true,
+            hops: None,
         }
+    }
+
+    /// Lets a statement that is one timed leaf take its hops in place, from
+    /// the re-polls of the [`Rebound`](super::Rebound) that drives the run
+    /// (built with the same `hops`): the same run, with cheaper hops.
+    ///
+    /// ```
+    /// use async_playground::clock::{EitherClock, VirtualClock};
+    /// use async_playground::run::{Engine, Hops, Plan, Rebound};
+    /// use async_playground::source::NoIo;
+    /// let program = async_playground::lang::parse("sum(range(5000) every 0s)").unwrap();
+    /// let clock = VirtualClock::new();
+    /// let hops = Hops::new(|| true);
+    /// let engine = Engine::new(EitherClock::from(clock.clone()), Plan::compile(&program).unwrap(), std::rc::Rc::new(NoIo))
+    ///     .with_hops(hops.clone());
+    /// clock.block_on(Rebound::with_hops(engine.run(None), hops));
+    /// assert_eq!(engine.final_report(false).statements[0].outcome.to_string(), "12497500");
+    /// ```
+    pub fn with_hops(mut self, hops: Hops) -> Engine<C> {
+        self.hops = Some(hops);
+        self
     }
 
     /// Runs every leaf on the general path (a boxed stream and the fold
@@ -140,7 +166,7 @@ impl<C: Clock> Engine<C> {
         for (index, node) in self.plan.statements.iter().enumerate() {
             self.draws.begin_statement(index);
             let start_ms = self.clock.now();
-            let outcome = self.node(node).await;
+            let outcome = self.node_hopping(node, self.hops.as_ref()).await;
             let elapsed_ms = self.clock.now() - start_ms;
             let ideal_ms = ideals
                 .and_then(|ideals| ideals.get(index).copied())
@@ -232,6 +258,16 @@ impl<C: Clock> Engine<C> {
     /// A leaf's future is returned inline, only a group's is boxed (groups
     /// recurse): a fan-out of 10^6 leaves saves 10^6 allocations.
     fn node<'a>(&'a self, node: &'a Node) -> impl Future<Output = Outcome> + 'a {
+        self.node_hopping(node, None)
+    }
+
+    /// [`Engine::node`]; a timed leaf takes its hops in place from `hops`
+    /// (a statement's own node only: nothing else runs beside it).
+    fn node_hopping<'a>(
+        &'a self,
+        node: &'a Node,
+        hops: Option<&'a Hops>,
+    ) -> impl Future<Output = Outcome> + 'a {
         match node {
             Node::Leaf {
                 lane,
@@ -240,7 +276,7 @@ impl<C: Clock> Engine<C> {
             } => Either::Left(
                 match self
                     .timed_leaves
-                    .then(|| TimedLeaf::new(self, *lane, *aggregator, source))
+                    .then(|| TimedLeaf::new(self, *lane, *aggregator, source, hops))
                     .flatten()
                 {
                     Some(timed) => Either::Left(timed),

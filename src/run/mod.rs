@@ -13,7 +13,7 @@ mod timed_leaf;
 pub use engine::Engine;
 pub(crate) use plan::Node;
 pub use plan::{Copies, Plan, PlanError};
-pub use rebound::Rebound;
+pub use rebound::{Hops, Rebound};
 pub use seeds::{percentile, Bin, SeedRuns, StatementSpread};
 
 use std::rc::Rc;

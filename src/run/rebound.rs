@@ -1,5 +1,7 @@
+use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
@@ -34,8 +36,74 @@ use std::task::{Context, Poll, Wake, Waker};
 pub struct Rebound<F> {
     inner: Pin<Box<F>>,
     waker: Arc<ReboundWaker>,
+    /// Its re-polls, shared with a task that may take them in place.
+    hops: Hops,
+}
+
+/// The re-polls a [`Rebound`] may still make in the poll under way, shared
+/// with the future it drives. A task that is all its run is doing at the
+/// moment (a statement that is one timed leaf: `sum(range(10^6) every 0s)`)
+/// takes a hop in place with [`Hops::take`] where the `Rebound` would have
+/// re-polled it at once: the same re-polls, asked for in the same order,
+/// without the wake and the walk up and down the run's futures.
+///
+/// ```
+/// use async_playground::run::{Hops, Rebound};
+/// use futures::future::poll_fn;
+/// use std::task::Poll;
+/// let hops = Hops::new(|| true);
+/// let in_place = hops.clone();
+/// let mut taken = 0;
+/// let hops_in_place = poll_fn(move |_| {
+///     while taken < 100 && in_place.take() {
+///         taken += 1;
+///     }
+///     Poll::Ready(taken)
+/// });
+/// let waker = futures::task::noop_waker();
+/// let mut cx = std::task::Context::from_waker(&waker);
+/// let mut rebound = Box::pin(Rebound::with_hops(hops_in_place, hops.clone()));
+/// assert_eq!(rebound.as_mut().poll(&mut cx), Poll::Ready(100));
+/// assert!(!hops.take(), "none outside the Rebound's poll");
+/// # use std::future::Future;
+/// ```
+#[derive(Clone)]
+pub struct Hops(Rc<HopsState>);
+
+struct HopsState {
+    /// Asks left in the `Rebound`'s poll under way; none outside it.
+    left: Cell<u32>,
     /// Asked before each re-poll: `false` ends the page's turn early.
-    keep_going: Box<dyn FnMut() -> bool>,
+    keep_going: Box<dyn Fn() -> bool>,
+}
+
+impl Hops {
+    /// Re-polls that go on while `keep_going` says yes (on the real clock:
+    /// while the page's turn lasts), asked before every re-poll, so it must
+    /// be cheap.
+    pub fn new(keep_going: impl Fn() -> bool + 'static) -> Hops {
+        Hops(Rc::new(HopsState {
+            left: Cell::new(0),
+            keep_going: Box::new(keep_going),
+        }))
+    }
+
+    /// Takes one re-poll of the `Rebound` polling now: `true` if it would
+    /// re-poll at once (budget left, and `keep_going` says yes), `false`
+    /// outside its poll or once its poll must end (then it ends it).
+    #[inline]
+    pub fn take(&self) -> bool {
+        let state = &*self.0;
+        let left = state.left.get();
+        if left == 0 {
+            return false;
+        }
+        // Asked as the `Rebound` asks: after each of its polls that woke itself.
+        let go = (state.keep_going)();
+        let left = if go { left - 1 } else { 0 };
+        state.left.set(left);
+        go && left > 0
+    }
 }
 
 #[derive(Default)]
@@ -66,17 +134,16 @@ impl<F> Rebound<F> {
     pub const BUDGET: u32 = 1024;
 
     pub fn new(inner: F) -> Rebound<F> {
-        Rebound::with_turn(inner, || true)
+        Rebound::with_hops(inner, Hops::new(|| true))
     }
 
-    /// Like [`Rebound::new`], but re-polls only while `keep_going` says
-    /// yes (on the real clock: while the page's turn lasts), asked before
-    /// every re-poll, so it must be cheap.
-    pub fn with_turn(inner: F, keep_going: impl FnMut() -> bool + 'static) -> Rebound<F> {
+    /// Like [`Rebound::new`], but re-polls as `hops` says (see [`Hops::new`]),
+    /// and `inner` may take some of them in place.
+    pub fn with_hops(inner: F, hops: Hops) -> Rebound<F> {
         Rebound {
             inner: Box::pin(inner),
             waker: Arc::default(),
-            keep_going: Box::new(keep_going),
+            hops,
         }
     }
 }
@@ -94,19 +161,20 @@ impl<F: Future> Future for Rebound<F> {
         let waker = Waker::from(self.waker.clone());
         let mut inner_cx = Context::from_waker(&waker);
         self.waker.polling.store(true, Ordering::Relaxed);
-        let mut polled = Poll::Pending;
-        for _ in 0..Self::BUDGET {
+        self.hops.0.left.set(Self::BUDGET);
+        let polled = loop {
             self.waker
                 .woken_while_polling
                 .store(false, Ordering::Relaxed);
-            polled = self.inner.as_mut().poll(&mut inner_cx);
+            let polled = self.inner.as_mut().poll(&mut inner_cx);
             if polled.is_ready()
                 || !self.waker.woken_while_polling.load(Ordering::Relaxed)
-                || !(self.keep_going)()
+                || !self.hops.take()
             {
-                break;
+                break polled;
             }
-        }
+        };
+        self.hops.0.left.set(0);
         self.waker.polling.store(false, Ordering::Relaxed);
         if polled.is_pending() && self.waker.woken_while_polling.load(Ordering::Relaxed) {
             // Out of budget: come back after the browser has had a turn.

@@ -18,7 +18,7 @@ use std::task::{Context, Poll};
 
 use super::engine::{held_per_value, AfterTick};
 use super::lane_guard::LaneGuard;
-use super::Engine;
+use super::{Engine, Hops};
 use crate::aggregate::{AnyFold, Fold, Outcome};
 use crate::clock::Clock;
 use crate::program::{Aggregator, Delays};
@@ -32,6 +32,8 @@ pub(super) struct TimedLeaf<'a, C: Clock> {
     values: &'a ValueSeq,
     delays: &'a Rc<Delays>,
     blocking: bool,
+    /// Where it takes its hops in place, if it is all its statement runs.
+    hops: Option<&'a Hops>,
     /// The fold, until it is finished.
     fold: Option<AnyFold>,
     /// Opened at the first poll, as the general leaf opens it.
@@ -53,12 +55,13 @@ struct Running<'a, C: Clock> {
 
 impl<'a, C: Clock> TimedLeaf<'a, C> {
     /// The leaf for `source` if it is the shape this leaf runs: timed,
-    /// with delays.
+    /// with delays. With `hops`, it takes its hops in place.
     pub(super) fn new(
         engine: &'a Engine<C>,
         lane: u32,
         aggregator: Aggregator,
         source: &'a SourcePlan,
+        hops: Option<&'a Hops>,
     ) -> Option<TimedLeaf<'a, C>> {
         match source {
             SourcePlan::Timed {
@@ -71,6 +74,7 @@ impl<'a, C: Clock> TimedLeaf<'a, C> {
                 values,
                 delays,
                 blocking: *blocking,
+                hops,
                 fold: Some(AnyFold::new(aggregator)),
                 running: None,
                 omitted: 0,
@@ -113,10 +117,21 @@ impl<C: Clock> Future for TimedLeaf<'_, C> {
         let (Some(running), Some(fold)) = (this.running.as_mut(), this.fold.as_mut()) else {
             return Poll::Pending;
         };
+        // A hop taken in place is the re-poll the `Rebound` would make at
+        // once: the same work budget refilled (as `Engine::run` refills it
+        // before each poll), nothing else to run in between.
+        let (hops, budget) = (this.hops, this.engine.budget());
+        let mut hop_in_place = || {
+            let hopped = hops.is_some_and(Hops::take);
+            if hopped {
+                budget.refill();
+            }
+            hopped
+        };
         // Each loop is one value; a pending poll (a wait, a hop, a spent
         // budget's yield) resumes at the stream, as the general leaf does.
         let outcome = loop {
-            let tick = match running.stream.poll_tick(cx) {
+            let tick = match running.stream.poll_tick(cx, &mut hop_in_place) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(None) => break None,
                 Poll::Ready(Some(Err(message))) => break Some(Outcome::Error(message)),

@@ -80,7 +80,7 @@ impl<C: Clock> Stream for Timed<C> {
     type Item = Result<Tick, SourceError>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.get_mut().poll_tick(cx)
+        self.get_mut().poll_tick(cx, || false)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -92,11 +92,14 @@ impl<C: Clock> Stream for Timed<C> {
 impl<C: Clock> Timed<C> {
     /// [`Stream::poll_next`] without the pin, inlined into the engine's
     /// timed leaf (`run/timed_leaf.rs`), which owns the stream: its hops
-    /// make no dynamic call.
+    /// make no dynamic call. A zero delay yields, unless `hop_in_place`
+    /// says the hop was taken in place (the task would be re-polled at once
+    /// with nothing run in between): then the value is due.
     #[inline(always)]
     pub(crate) fn poll_tick(
         &mut self,
         cx: &mut Context<'_>,
+        mut hop_in_place: impl FnMut() -> bool,
     ) -> Poll<Option<Result<Tick, SourceError>>> {
         let this = self;
         if this.index >= this.len {
@@ -112,7 +115,7 @@ impl<C: Clock> Timed<C> {
                 true => 0.0,
                 false => this.delays.before(this.index as usize, this.stream),
             };
-            if delay == 0.0 {
+            if delay == 0.0 && !hop_in_place() {
                 this.yielded = true;
                 cx.waker().wake_by_ref();
                 return Poll::Pending;

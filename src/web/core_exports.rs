@@ -19,7 +19,7 @@ use crate::clock::{EitherClock, Progress, RealClock, VirtualClock};
 use crate::examples::EXAMPLES;
 use crate::lang;
 use crate::program::Program;
-use crate::run::{Engine, Ideals, Plan, Rebound};
+use crate::run::{Engine, Hops, Ideals, Plan, Rebound};
 use crate::schema;
 use crate::source::{Budget, NoIo, OpenIo};
 
@@ -299,7 +299,15 @@ async fn run_on_real_clock(
     let browser_io = io::BrowserIo::with_budget(budget.clone());
     let io: Rc<dyn OpenIo> = Rc::new(browser_io.clone());
     let clock = RealClock::new();
-    let engine = Rc::new(Engine::with_budget(clock.clone().into(), plan, io, budget));
+    // A statement that is one timed leaf takes its hops in place, from the
+    // re-polls of the `Rebound` below.
+    let hops = Hops::new({
+        let turn = turn.clone();
+        move || !turn.seems_over()
+    });
+    let engine = Rc::new(
+        Engine::with_budget(clock.clone().into(), plan, io, budget).with_hops(hops.clone()),
+    );
     let (abort, registration) = AbortHandle::new_pair();
     let on_abort = options.signal.as_ref().map(|signal| {
         let (on_abort, clock, browser_io) = (abort.clone(), clock.clone(), browser_io.clone());
@@ -318,10 +326,7 @@ async fn run_on_real_clock(
         let engine = engine.clone();
         async move { engine.run(Some(&ideals)).await }
     };
-    let rebound = Rebound::with_turn(work, {
-        let turn = turn.clone();
-        move || !turn.seems_over()
-    });
+    let rebound = Rebound::with_hops(work, hops);
     let handover = Handover::new(options.on_event);
     let live = LiveEvents {
         run: Box::pin(Abortable::new(rebound, registration)),
