@@ -6,14 +6,16 @@
 // the core wasm compiled, ready), plus every task over 10 ms before ready (the
 // main thread's long tasks, from a DevTools trace) with what ran in it.
 //
-//   node bench/ready-trace.mjs [--page index.html] [--loads 3] [--www DIR]... [--summary] [--tasks] [--profile]
+//   node bench/ready-trace.mjs [--page index.html] [--loads 3] [--www DIR]... [--summary] [--tasks] [--timeline] [--profile]
 //
 // --www serves another copy of www/; given several times, their loads
 // alternate (paired: a busy machine slows them alike) and the end prints each
 // one's median milestones. --summary prints only that.
 //
 // Figures are ms from navigation start. --tasks records a DevTools trace per
-// load (slower: the trace itself costs a few ms) and prints the long tasks.
+// load (slower: the trace itself costs a few ms) and prints the long tasks;
+// --timeline (implies --tasks) prints every main-thread task over 1 ms before
+// ready, the critical path's gaps included.
 // --profile samples the page's JavaScript every 0.1 ms until ready and prints
 // the functions with the most self time (the sampling slows the page too).
 import os from "node:os";
@@ -30,8 +32,9 @@ const PAGE = opt("--page", "index.html");
 const LOADS = Number(opt("--loads", 3));
 const WWWS = args.flatMap((a, i) => (args[i - 1] === "--www" ? [path.resolve(a)] : []));
 const SUMMARY = args.includes("--summary");
-const TASKS = args.includes("--tasks");
+const TASKS = args.includes("--tasks") || args.includes("--timeline");
 const PROFILE = args.includes("--profile");
+const TIMELINE = args.includes("--timeline");
 
 const fmt = (ms) => (ms === undefined || ms === null ? "    -" : ms.toFixed(0).padStart(5));
 
@@ -49,6 +52,14 @@ function recordMilestones() {
     const shown = () => shadow.querySelector(".playground")?.hidden === false && at("element shown");
     if (shadow) new MutationObserver(shown).observe(shadow, { attributes: true, childList: true, subtree: true });
   });
+  const fetchPage = window.fetch;
+  window.fetch = (...a) => {
+    const wasm = String(a[0]?.url ?? a[0]).endsWith("async_playground_bg.wasm");
+    if (wasm) at("wasm fetch called");
+    const response = fetchPage.apply(window, a);
+    if (wasm) response.then(() => at("wasm fetch answered"));
+    return response;
+  };
   const compile = WebAssembly.instantiateStreaming;
   WebAssembly.instantiateStreaming = (...a) => {
     at("instantiateStreaming called");
@@ -134,6 +145,28 @@ function longTasks(events, navigationTs, until) {
         return `${e.name}${detail ? `(${detail})` : ""} ${(e.dur / 1000).toFixed(1)}`;
       });
     return { start: ms(task.ts), dur: task.dur / 1000, cpu: (task.tdur ?? 0) / 1000, what, js };
+  });
+}
+
+/** Every main-thread task over 1 ms that starts before `until` (ms from navigation): start, wall, CPU, its biggest events. */
+function allTasks(events, navigationTs, until) {
+  const main = events.find((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain");
+  if (!main) return [];
+  const ms = (ts) => (ts - navigationTs) / 1000;
+  const onMain = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === "X");
+  const tasks = onMain.filter((e) => e.name === "RunTask" && e.dur > 1_000 && ms(e.ts) >= 0 && ms(e.ts) < until);
+  return tasks.map((task) => {
+    const inside = onMain
+      .filter((e) => e !== task && e.ts >= task.ts && e.ts + e.dur <= task.ts + task.dur && e.dur > 500)
+      .filter((e) => e.name !== "RunTask" && e.name !== "ThreadControllerImpl::RunTask")
+      .sort((a, b) => b.dur - a.dur)
+      .slice(0, 5)
+      .map((e) => {
+        const data = e.args?.data ?? {};
+        const detail = data.url?.split("/").pop() || data.functionName || data.type || "";
+        return `${e.name}${detail ? `(${detail})` : ""} ${(e.dur / 1000).toFixed(1)}`;
+      });
+    return { start: ms(task.ts), dur: task.dur / 1000, cpu: (task.tdur ?? 0) / 1000, what: inside };
   });
 }
 
@@ -245,6 +278,12 @@ async function traceLoad(server, load, label) {
         marks["main-thread CPU before ready"] = mainThreadCpu(traceEvents, nav.ts, marks.ready);
         say(`  main thread CPU before ready: ${fmt(marks["main-thread CPU before ready"])} ms`);
         say("  long tasks before ready (start, wall, CPU, inside: name(detail) ms):");
+        if (TIMELINE) {
+          say("  every task over 1 ms before ready (start, wall, CPU, its biggest events):");
+          for (const task of allTasks(traceEvents, nav.ts, marks.ready)) {
+            say(`  ${fmt(task.start)} ${fmt(task.dur)} ${fmt(task.cpu)}  ${task.what.join("; ")}`);
+          }
+        }
         for (const task of longTasks(traceEvents, nav.ts, marks.ready)) {
           say(`  ${fmt(task.start)} ${fmt(task.dur)} ${fmt(task.cpu)}  ${task.what.slice(0, 12).join("; ")}`);
           if (task.js.length) say(`               self: ${task.js.slice(0, 10).join("; ")}`);

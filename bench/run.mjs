@@ -13,7 +13,7 @@
 // Every figure is the median of the repetitions plus min and max; every ratio
 // is computed per repetition (both contenders run back to back in the same
 // page) and then summarised the same way.
-import { readFileSync, writeFileSync, existsSync, statSync, cpSync, mkdtempSync, rmSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync, existsSync, statSync, cpSync, mkdtempSync, rmSync } from "node:fs";
 import { gzipSync, constants as zc } from "node:zlib";
 import os from "node:os";
 import path from "node:path";
@@ -480,6 +480,13 @@ async function figureB5(baseUrl) {
   const sums = { raw: 0, gzip: 0 };
   for (const { label, dir, name, target } of B5_PACKAGES) {
     const files = [`${name}_bg.wasm`, `${name}.js`].map((f) => path.join(WWW, dir, f));
+    // The JS glue counts with the modules it imports (wasm-bindgen's snippets: the core's browser I/O).
+    const snippets = path.join(WWW, dir, "snippets");
+    if (existsSync(snippets)) {
+      for (const f of readdirSync(snippets, { recursive: true })) {
+        if (f.endsWith(".js")) files.push(path.join(snippets, f));
+      }
+    }
     if (!target && !existsSync(files[0])) {
       log(`B5: no ${dir}/ (a front end from before the split): the ${label} rows are left out`);
       continue;

@@ -44,6 +44,28 @@ impl Json {
                 self.out.push('-');
             }
             push_decimal(&mut self.out, whole.unsigned_abs());
+        } else if let Some(thousandths) = whole_thousandths(value) {
+            // Times in milliseconds to the microsecond: the real clock's
+            // readings. Their shortest form, without the general algorithm.
+            if value < 0.0 {
+                self.out.push('-');
+            }
+            push_decimal(&mut self.out, thousandths / 1000);
+            let fraction = thousandths % 1000;
+            let digits = [fraction / 100, fraction / 10 % 10, fraction % 10];
+            let shown = if digits[2] != 0 {
+                3
+            } else if digits[1] != 0 {
+                2
+            } else {
+                1
+            };
+            self.out.push('.');
+            self.out.extend(
+                digits[..shown]
+                    .iter()
+                    .map(|&digit| char::from(b'0' + digit as u8)),
+            );
         } else if value.is_finite() {
             // Debug is the shortest round-trip form, with an exponent for
             // very large or small values: always valid JSON.
@@ -118,6 +140,16 @@ impl Json {
 
 /// `value` in decimal, without `core::fmt`'s machinery: a report writes
 /// thousands of lane numbers and counts.
+/// `|value| * 1000` when `value` is the double nearest a decimal with at most
+/// three decimal places, below 10^9 in size. There doubles lie less than
+/// 10^-6 apart, so no shorter decimal reads back as `value`: the decimal
+/// is its shortest form, the one `FloatText::debug` writes.
+fn whole_thousandths(value: f64) -> Option<u64> {
+    let magnitude = value.abs();
+    let thousandths = (magnitude * 1000.0).round();
+    (magnitude < 1e9 && thousandths / 1000.0 == magnitude).then_some(thousandths as u64)
+}
+
 fn push_decimal(out: &mut String, mut value: u64) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();

@@ -331,3 +331,18 @@ async fn the_report_reuses_the_handed_over_objects_and_misses_nothing() {
     assert_eq!(trace(&live), expected);
     assert_eq!(trace(&quiet), expected);
 }
+
+/// Real-clock times are kept to the microsecond: differences of two
+/// `performance.now()` readings carry binary noise the report would write
+/// out digit by digit (`300.1000000000058`).
+#[wasm_bindgen_test]
+async fn real_clock_times_are_whole_microseconds() {
+    let (report, _) =
+        run_real("gather(collect(range(5) every 7ms), sum(range(3) every 3ms))").await;
+    let times = report.events.iter().map(|e| e.t);
+    let times: Vec<f64> = times.chain([report.statements[0].elapsed_ms]).collect();
+    assert!(times.iter().any(|&t| t.fract() != 0.0), "{times:?}");
+    for t in times {
+        assert_eq!((t * 1000.0).round() / 1000.0, t, "{t}");
+    }
+}

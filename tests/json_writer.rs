@@ -1,7 +1,11 @@
 //! The report's JSON writer against the standard formatting it replaced
 //! on its fast paths (whole numbers, strings that need no escaping).
 
+mod common;
+
+use async_playground::float_text::FloatText;
 use async_playground::json::Json;
+use common::XorShift;
 
 fn written(write: impl FnOnce(&mut Json)) -> String {
     let mut json = Json::default();
@@ -42,5 +46,40 @@ fn strings_are_escaped_only_where_json_needs_it() {
         ("bell\u{7}", r#""bell\u0007""#),
     ] {
         assert_eq!(written(|j| j.string(text)), expected, "{text:?}");
+    }
+}
+
+/// Real-clock times are kept to the microsecond; their fast path must write
+/// what the general one does: the shortest form that reads back.
+#[test]
+fn thousandths_read_as_their_shortest_form() {
+    let mut random = XorShift(0x51_7cc1_b727_220a);
+    let mut numbers = vec![
+        0.001,
+        -0.001,
+        0.1,
+        0.5,
+        1.25,
+        300.1,
+        999_999_999.999,
+        -42.01,
+    ];
+    for _ in 0..20_000 {
+        let thousandths = random.below(1_000_000_000_000) as f64;
+        let scale = [1000.0, 100.0, 10.0][random.below(3) as usize];
+        numbers.push(thousandths / scale);
+        // Binary noise around it, and any bit pattern: the general path.
+        numbers.push(thousandths / 1000.0 + 1e-9);
+        numbers.push(f64::from_bits(random.next()));
+    }
+    for number in numbers.into_iter().filter(|n| n.is_finite()) {
+        let text = written(|j| j.number(number));
+        let expected = if number.fract() == 0.0 && number.abs() < 9e15 {
+            (number as i64).to_string()
+        } else {
+            FloatText::debug(number).to_string()
+        };
+        assert_eq!(text, expected, "{number:?}");
+        assert_eq!(text.parse::<f64>(), Ok(number), "{text}");
     }
 }

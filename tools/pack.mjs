@@ -5,13 +5,14 @@
 //
 //   node tools/pack.mjs [--out DIR]     prints the tarball's path (default DIR: target/npm)
 //
-// The package: the element and its modules, the timeline, the share helpers,
+// The package: the element and its modules (and their bundle, which embed.html loads), the timeline, the share helpers,
 // embed.html (+ embed-resize.js), the /slow/ worker, the two wasm packages (the
-// core and the studio: glue, wasm, .d.ts), the .d.ts files, the examples and sample data, and README.md.
+// core and the studio: glue, wasm, .d.ts, the glue's snippets), the .d.ts files, the examples and sample data, and README.md.
 import { execFileSync } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeBundle } from "./bundle.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const WWW = path.join(ROOT, "www");
@@ -36,11 +37,18 @@ const field = (name) => cargo.match(new RegExp(`^${name} = "([^"]*)"`, "m"))?.[1
 for (const file of GLUE) {
   if (!existsSync(path.join(WWW, file))) throw new Error(`www/${file} is missing: run ./dev build first`);
 }
+// embed.html loads the element bundled: built from the sources being packed.
+writeBundle(WWW);
 rmSync(STAGE, { recursive: true, force: true });
 for (const dir of Object.keys(PACKAGES)) mkdirSync(path.join(STAGE, dir), { recursive: true });
 const files = readdirSync(WWW).filter((f) => /\.(js|css|html|d\.ts)$/.test(f) && !SITE_ONLY.test(f));
 for (const file of files) copyFileSync(path.join(WWW, file), path.join(STAGE, file));
 for (const file of GLUE) copyFileSync(path.join(WWW, file), path.join(STAGE, file));
+// The JS modules a package's glue imports (wasm-bindgen's snippets: the core's browser I/O).
+for (const dir of Object.keys(PACKAGES)) {
+  const snippets = path.join(WWW, dir, "snippets");
+  if (existsSync(snippets)) cpSync(snippets, path.join(STAGE, dir, "snippets"), { recursive: true });
+}
 for (const dir of ["examples", "data"]) cpSync(path.join(WWW, dir), path.join(STAGE, dir), { recursive: true });
 copyFileSync(path.join(ROOT, "README.md"), path.join(STAGE, "README.md"));
 

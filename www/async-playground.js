@@ -42,6 +42,11 @@ function hintEngine() {
   });
 }
 
+/** Hints the element's modules. (The site's pages load async-playground.bundle.js, which has them inside: tools/bundle.mjs leaves the call out.) */
+function hintElementModules() {
+  for (const file of ["playground-element.js", ...ELEMENT_IMPORTS]) hint("modulepreload", `./${file}`);
+}
+
 /** Whether `element` is shown within AHEAD of the viewport now (module scripts run once the page is parsed). */
 function nearNow(element) {
   const box = element.getBoundingClientRect();
@@ -79,7 +84,7 @@ const elements = [...document.querySelectorAll("async-playground")];
 // should not queue behind the small modules.
 const engineNow = elements.some((e) => e.getAttribute("loading") === "eager" || nearNow(e));
 if (engineNow) hintEngine();
-for (const file of ["playground-element.js", ...ELEMENT_IMPORTS]) hint("modulepreload", `./${file}`);
+hintElementModules();
 const element = import("./playground-element.js");
 // An element that will load the engine anyway: compile it while the element's
 // modules download (loadEngine is shared: the element finds it under way or

@@ -35,4 +35,5 @@ if (window.parent !== window) {
   new ResizeObserver(post).observe(document.body);
 }
 
-await import("./async-playground.js");
+// The bundle of async-playground.js and the element (tools/bundle.mjs): one request, not twelve.
+await import("./async-playground.bundle.js");

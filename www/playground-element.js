@@ -682,8 +682,13 @@ export class AsyncPlayground extends ShadowElement {
 
   /** Shows `program` in the Python view, or keeps it for the view's definition. */
   #showPython(program) {
-    if (customElements.get("python-view")) this.#parts.python.show(program);
-    else this.#pythonProgram = program;
+    if (!customElements.get("python-view")) {
+      this.#pythonProgram = program;
+      return;
+    }
+    // Defined before #defineParts resumes (seed-histogram.js may still be on its way): what it kept is stale now.
+    this.#pythonProgram = null;
+    this.#parts.python.show(program);
   }
 
   /** Run ×N runs the editor's program; a bar opens its seed here. */

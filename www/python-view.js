@@ -150,7 +150,6 @@ export class PythonView extends ShadowElement {
   #update() {
     const parts = this.#parts;
     if (!parts || !this.#program || !parts.details.open) return;
-    parts.copied.textContent = "";
     const { text, diagnostics } = this.#program;
     let errors = diagnostics ?? [];
     let code = "";
@@ -172,6 +171,9 @@ export class PythonView extends ShadowElement {
     parts.errors.hidden = errors.length === 0;
     parts.pre.hidden = waiting || errors.length > 0;
     parts.copy.disabled = waiting || errors.length > 0;
+    // "Copied." stays while the code does: the same program checked again (a
+    // debounced check after an edit) did not make the copy stale.
+    if (parts.code.textContent !== code) parts.copied.textContent = "";
     parts.code.textContent = code;
   }
 

@@ -51,6 +51,10 @@ impl Clock for EitherClock {
         either!(self, now())
     }
 
+    fn since(&self, start: f64) -> f64 {
+        either!(self, since(start))
+    }
+
     fn sleep(&self, ms: f64) -> Sleep {
         either!(self, sleep(ms))
     }

@@ -39,6 +39,22 @@ pub trait Clock: Clone + Unpin + 'static {
     /// Milliseconds since the clock was made.
     fn now(&self) -> f64;
 
+    /// Milliseconds from `start` (an earlier [`now`](Clock::now)) to now, to
+    /// the clock's precision.
+    ///
+    /// ```
+    /// use async_playground::clock::{Clock, VirtualClock};
+    /// let clock = VirtualClock::new();
+    /// clock.block_on(async {
+    ///     let start = clock.now();
+    ///     clock.sleep(0.3).await;
+    ///     assert_eq!(clock.since(start), 0.3);
+    /// });
+    /// ```
+    fn since(&self, start: f64) -> f64 {
+        self.now() - start
+    }
+
     /// Completes `ms` from now; a sleep of 0 still yields once, like
     /// `asyncio.sleep(0)`. Dropping it cancels the timer.
     fn sleep(&self, ms: f64) -> Sleep;

@@ -46,6 +46,13 @@ fn read(performance: &Option<web_sys::Performance>) -> f64 {
         .map_or_else(js_sys::Date::now, web_sys::Performance::now)
 }
 
+/// Times are kept to the microsecond: a difference of two readings carries
+/// binary noise (`300.1000000000058`) far finer than any browser's timer,
+/// which the report would write out digit by digit.
+fn to_microseconds(ms: f64) -> f64 {
+    (ms * 1000.0).round() / 1000.0
+}
+
 /// The clock's tick: `performance.now()` is coarsened to 0.1 ms in a page
 /// that is not cross-origin isolated, and deadlines are rounded up to it.
 const TICK_MS: f64 = 0.1;
@@ -118,7 +125,11 @@ impl RealBase {
 
 impl TimeBase for RealBase {
     fn now(&self) -> f64 {
-        read(&self.performance) - self.origin
+        to_microseconds(read(&self.performance) - self.origin)
+    }
+
+    fn between(&self, earlier: f64, later: f64) -> f64 {
+        to_microseconds(later - earlier)
     }
 
     fn queue(&self) -> &RefCell<TimerQueue> {
@@ -186,6 +197,10 @@ impl Default for RealClock {
 impl Clock for RealClock {
     fn now(&self) -> f64 {
         self.0.now()
+    }
+
+    fn since(&self, start: f64) -> f64 {
+        self.0.between(start, self.0.now())
     }
 
     fn sleep(&self, ms: f64) -> Sleep {

@@ -18,6 +18,10 @@ pub(crate) trait TimeBase {
     fn quantize(&self, deadline: f64) -> f64 {
         deadline
     }
+    /// Milliseconds from `earlier` to `later`, to the clock's precision.
+    fn between(&self, earlier: f64, later: f64) -> f64 {
+        later - earlier
+    }
 }
 
 /// A future that completes at a deadline; dropping it cancels the timer.
@@ -106,7 +110,7 @@ impl Future for Sleep {
                     Some(this.base.now()).filter(|now| *now >= this.deadline)
                 };
                 if let Some(at) = completed_at {
-                    this.late_ms = (at - this.deadline).max(0.0);
+                    this.late_ms = this.base.between(this.deadline, at).max(0.0);
                     queue.remove(key);
                     this.state = State::Done;
                     Poll::Ready(())

@@ -167,7 +167,7 @@ impl<C: Clock> Engine<C> {
             self.draws.begin_statement(index);
             let start_ms = self.clock.now();
             let outcome = self.node_hopping(node, self.hops.as_ref()).await;
-            let elapsed_ms = self.clock.now() - start_ms;
+            let elapsed_ms = self.clock.since(start_ms);
             let ideal_ms = ideals
                 .and_then(|ideals| ideals.get(index).copied())
                 .unwrap_or(elapsed_ms);
@@ -199,7 +199,7 @@ impl<C: Clock> Engine<C> {
                 self.draws.begin_statement(index);
                 let start_ms = self.clock.now();
                 self.node(node).await;
-                times.push(self.clock.now() - start_ms);
+                times.push(self.clock.since(start_ms));
             }
             times
         })

@@ -81,7 +81,7 @@ impl Ideals {
             }
             let start = self.clock.now();
             self.engine.statement(index, node).await;
-            times.push(self.clock.now() - start);
+            times.push(self.clock.since(start));
         }
         times
     }

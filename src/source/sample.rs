@@ -34,6 +34,30 @@ pub fn sample_record(id: u32) -> (f64, f64, f64) {
     (age as f64, income as f64, score as f64 / 10.0)
 }
 
+/// Every record of the sample store as a JSON array, in key order: what the
+/// browser puts in the store when it creates it. Each record's keys come in
+/// this order (`id, age, income, score, name`), which is the order error
+/// messages list them in.
+///
+/// ```
+/// use async_playground::source::sample::sample_records_json;
+/// assert!(sample_records_json()
+///     .starts_with(r#"[{"id":1,"age":55,"income":27900,"score":6.1,"name":"user-1"},"#));
+/// ```
+pub fn sample_records_json() -> String {
+    let mut json = crate::json::Json::default();
+    json.array(sample_records(), |json, record| {
+        json.object(|o| {
+            o.integer("id", record.id.into());
+            o.number("age", record.age);
+            o.number("income", record.income);
+            o.number("score", record.score);
+            o.string("name", &record.name);
+        })
+    });
+    json.finish()
+}
+
 /// Every record of the sample store, ids 1 to [`DB_RECORDS`], in key order.
 ///
 /// ```

@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { OUT_DIR, WWW, assert, startServer, waitFor } from "./harness.mjs";
 import { resultsOf, statusOf, waitForRunEnd } from "./playground-helpers.mjs";
+import { BUNDLE } from "../../tools/bundle.mjs";
 
 /** Serves `files` ({ name: html }) from a temporary directory on another origin; run `body(hostUrl)`, then clean up. */
 async function withHost(files, body) {
@@ -66,8 +67,23 @@ export const tests = {
     assert.deepEqual([...ELEMENT_IMPORTS].sort(), graph.sort());
   },
 
-  "the pages hint exactly the element's module graph and the core package, so it cannot drift": async () => {
-    const wanted = ["async-playground.js", "pkg/async_playground.js", ...importGraph("playground-element.js")].sort();
+  "the bundle holds the entry and the element's graph but engine.js, and imports engine.js and the core glue":
+    async () => {
+      const text = readFileSync(path.join(WWW, BUNDLE), "utf8");
+      const bundled = [...text.matchAll(/^\/\/ ---- (\S+)$/gm)].map(([, file]) => file);
+      const imported = [...text.matchAll(/^import\s[^'"]*["']\.\/([^'"]+)["'];$/gm)].map(([, file]) => file);
+      const graph = ["async-playground.js", ...importGraph("playground-element.js")];
+      assert.deepEqual([...bundled].sort(), graph.filter((f) => f !== "engine.js").sort(), "the modules in the bundle");
+      assert.deepEqual([...imported].sort(), ["engine.js", "pkg/async_playground.js"], "the bundle's own imports");
+      assert.doesNotMatch(
+        text,
+        /^\s*export\s(?!const \{ AsyncPlayground \} = await element;)/m,
+        "one export, the entry's",
+      );
+    },
+
+  "the pages load the bundle and hint exactly its module graph and the core package, so it cannot drift": async () => {
+    const wanted = [...importGraph(BUNDLE)].sort();
     for (const page of ["index.html", "embed.html", "tutorial.html"]) {
       const html = readFileSync(path.join(WWW, page), "utf8");
       const hints = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map(([, href]) => href);
@@ -78,7 +94,41 @@ export const tests = {
         /<link rel="preload" href="pkg\/async_playground_bg\.wasm" as="fetch" type="application\/wasm" crossorigin>/,
         `${page} preloads the core wasm (in CORS mode, as engine.js fetches it)`,
       );
+      const script = page === "embed.html" ? readFileSync(path.join(WWW, "embed.js"), "utf8") : html;
+      assert.match(script, new RegExp(`["/]${BUNDLE.replace(/\./g, "\\.")}"`), `${page} loads the bundle`);
+      assert.doesNotMatch(script, /["/]async-playground\.js"/, `${page} does not load the entry's modules one by one`);
     }
+  },
+
+  "index.html asks for no module of the bundle before ready, and for the bundle once": async ({
+    page: tab,
+    baseUrl,
+  }) => {
+    await tab.addInitScript(() => {
+      new MutationObserver(() => {
+        if (document.documentElement?.dataset.ready === "true") window.__readyAt ??= performance.now();
+      }).observe(document, { attributes: true, subtree: true, attributeFilter: ["data-ready"] });
+    });
+    await tab.goto(`${baseUrl}/index.html`);
+    await waitFor(() => tab.evaluate(() => window.__readyAt), { message: "ready" });
+    const before = await tab.evaluate(() =>
+      performance
+        .getEntriesByType("resource")
+        .filter((r) => r.startTime <= window.__readyAt)
+        .map((r) => new URL(r.name).pathname.slice(1)),
+    );
+    const modules = ["async-playground.js", ...importGraph("playground-element.js")].filter((f) => f !== "engine.js");
+    assert.deepEqual(
+      before.filter((f) => modules.includes(f)),
+      [],
+      "no source module of the bundle is fetched before ready",
+    );
+    assert.deepEqual(
+      before.filter((f) => f.endsWith(".js")).sort(),
+      [BUNDLE, "engine.js", "pkg/async_playground.js", "sw-register.js"].sort(),
+      "the scripts fetched before ready",
+    );
+    assert.equal(await tab.evaluate(() => customElements.get("async-playground")?.name), "AsyncPlayground");
   },
 
   "a cold load with latency asks for the engine within one round trip of the element script, and never below the fold":

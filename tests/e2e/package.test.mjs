@@ -33,6 +33,7 @@ export const tests = {
         const installed = path.join(project, "node_modules", "async-playground");
         for (const file of [
           "async-playground.js",
+          "async-playground.bundle.js",
           "async-playground.d.ts",
           "timeline-view.js",
           "share-link.js",

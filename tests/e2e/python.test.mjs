@@ -50,10 +50,9 @@ export const tests = {
     const pg = playground(page);
     const python = await openPython(pg);
     await setCode(pg, "gather(sum([1, 2] every 10ms), max([3]))\n");
-    // The default program is a gather too: wait for this program's export,
-    // or the click may copy the one before it.
-    await waitFor(async () => (await python.code()).includes("largest(paced([3]))"), {
-      message: "this program's export",
+    // This program's own export (the example shown before it gathers too).
+    await waitFor(async () => (await python.code()).includes("paced([1, 2], every=0.01)"), {
+      message: "the gather export",
     });
     const copied = page.evaluate(
       () =>

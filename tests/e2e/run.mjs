@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // End-to-end runner: serves www/ (the release package must already be built,
-// `./dev build`), launches one headless Chromium, and runs every exported test
-// of tests/e2e/*.test.mjs in a fresh browser context.
+// `./dev build`; the pages' bundle of the element, tools/bundle.mjs, is rebuilt
+// here from the sources), launches one headless Chromium, and runs every
+// exported test of tests/e2e/*.test.mjs in a fresh browser context.
 //
 //   node tests/e2e/run.mjs [substring]     only tests whose "file: name" contains substring
 //
@@ -22,7 +23,8 @@
 import { mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL, fileURLToPath } from "node:url";
-import { OUT_DIR, launchBrowser, slug, startServer, watchPage } from "./harness.mjs";
+import { OUT_DIR, WWW, launchBrowser, slug, startServer, watchPage } from "./harness.mjs";
+import { writeBundle } from "../../tools/bundle.mjs";
 
 const DEFAULT_TIMEOUT = 60_000;
 const RETRIES = Number(process.env.E2E_RETRIES ?? 1);
@@ -167,6 +169,8 @@ async function main() {
   if (runnable.length) {
     let setupError = null;
     try {
+      // The pages load the element's modules bundled: built from the sources being tested.
+      writeBundle(WWW);
       server = await startServer();
       browser = await launchBrowser();
       console.log(`# serving www/ at ${server.baseUrl}/, chromium ${browser.version()}`);

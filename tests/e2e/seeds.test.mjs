@@ -66,7 +66,12 @@ export const tests = {
         [hundred[hundred.length - 1], 2000],
         [hundred[0], 100],
       ]) {
+        // The seed's own run: the rows on screen until it starts are the last run's.
+        const ended = pg.evaluate(
+          (el) => new Promise((resolve) => el.addEventListener("run-end", resolve, { once: true })),
+        );
         await pg.locator(`seed-histogram .statement[data-statement="2"] rect.bin[data-seed="${bar.seed}"]`).click();
+        await ended;
         const rows = await waitForRunEnd(pg, { timeout: 30_000 });
         assert.equal(rows[2].label, "100 calls");
         assert.equal(rows[2].elapsedMs, elapsed, `seed ${bar.seed}`);
@@ -88,11 +93,15 @@ export const tests = {
         );
       }
       // Same seed, same run: the slow seed again gives the same results.
+      const ended = pg.evaluate(
+        (el) => new Promise((resolve) => el.addEventListener("run-end", resolve, { once: true })),
+      );
       await pg
         .locator(
           `seed-histogram .statement[data-statement="2"] rect.bin[data-seed="${hundred[hundred.length - 1].seed}"]`,
         )
         .click();
+      await ended;
       const again = await waitForRunEnd(pg, { timeout: 30_000 });
       assert.equal(again[2].elapsedMs, 2000);
       await screenshot("seeds-opened-seed");

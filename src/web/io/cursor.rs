@@ -1,68 +1,136 @@
 //! A `db(...)` source: a cursor over a store of the sample database, read as
-//! a stream of one field's numbers.
+//! a stream of one field's numbers. The database, its seeding and the cursor
+//! are `browser.js`'s `RecordReader`; this side words the messages.
 
-use futures::channel::mpsc;
-use futures::StreamExt;
-use js_sys::{Object, Reflect};
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{
-    IdbCursorWithValue, IdbDatabase, IdbKeyRange, IdbRequest, IdbTransaction, IdbTransactionMode,
-};
-
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{ready, Context, Poll};
 
-use super::idb::open_database;
-use super::{js_message, note, Reader, Shared};
-use crate::source::sample::DB_NAME;
-use crate::source::{Notes, SourceError, Tick};
+use futures::Stream;
 
-pub(super) struct DbState {
+use js_sys::{Float64Array, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use super::{js_message, note, Shared};
+use crate::float_text::FloatText;
+use crate::source::sample::{sample_records_json, DB_NAME, DB_STORE, DB_VERSION};
+use crate::source::text::{did_you_mean, missing_name};
+use crate::source::{Notes, SourceError, Tick, TickSource};
+
+#[wasm_bindgen(module = "/src/web/io/browser.js")]
+extern "C" {
+    /// A scan of one store, in JS (`browser.js`).
+    #[derive(Clone)]
+    type RecordReader;
+    /// `low` NaN: every key; `limit` infinite: every record.
+    #[wasm_bindgen(constructor)]
+    fn new(store: &str, field: &str, low: f64, high: f64, limit: f64) -> RecordReader;
+    /// Resolves to null once the cursor runs, or to the store names if the
+    /// store is not one of them.
+    #[wasm_bindgen(method)]
+    fn open(
+        this: &RecordReader,
+        name: &str,
+        version: u32,
+        seed_store: &str,
+        seed_json: &str,
+    ) -> Promise;
+    /// Resolves to a batch of numbers (a `Float64Array`), or null at the end.
+    #[wasm_bindgen(method)]
+    fn next(this: &RecordReader) -> Promise;
+    #[wasm_bindgen(method)]
+    fn close(this: &RecordReader);
+    /// Whether the scan stopped at a record without a number.
+    #[wasm_bindgen(method, getter)]
+    fn bad(this: &RecordReader) -> bool;
+    /// That record's key, NaN if it is not a number.
+    #[wasm_bindgen(method, getter, js_name = badKey)]
+    fn bad_key(this: &RecordReader) -> f64;
+    /// That record's keys, if it is an object without the field.
+    #[wasm_bindgen(method, getter, js_name = badKeys)]
+    fn bad_keys(this: &RecordReader) -> Option<Vec<String>>;
+    /// Its field's value as shown, if it is an object with the field.
+    #[wasm_bindgen(method, getter, js_name = badShown)]
+    fn bad_shown(this: &RecordReader) -> Option<String>;
+}
+
+/// A `db(...)` source's stream: the database opened (at the first poll),
+/// then the cursor's numbers, a batch at a time.
+pub(super) struct DbStream {
     store: String,
     field: String,
     keys: Option<(f64, f64)>,
     limit: Option<u64>,
     notes: Option<Notes>,
     shared: Rc<Shared>,
-    cursor: Option<Cursor>,
+    /// The scan, closed when dropped; `None` once it has ended.
+    scan: Option<Scan>,
+    /// The promise awaited: the open, then each batch.
+    waiting: Option<JsFuture>,
     started: bool,
+    /// Whether the cursor runs: the promises after the open are batches.
+    scanning: bool,
+    /// Numbers of the last batch, handed out one by one.
+    pending: VecDeque<f64>,
 }
 
-impl Reader for DbState {
-    async fn next(&mut self) -> Option<Result<Tick, SourceError>> {
-        if !self.started {
-            self.started = true;
-            if self.shared.stopped.get() {
-                return Some(Err(format!(
-                    "db(\"{}\"): aborted (the run stopped)",
-                    self.store
-                )));
+/// A `RecordReader` that is closed when dropped: an unfinished transaction
+/// is aborted, the database closed.
+struct Scan(RecordReader);
+
+impl Drop for Scan {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
+impl Stream for DbStream {
+    type Item = Result<Tick, SourceError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if let Some(value) = this.pending.pop_front() {
+                return Poll::Ready(Some(Ok(Tick::ready(value))));
             }
-            if self.limit == Some(0) {
-                return None;
+            if !this.started {
+                this.started = true;
+                if this.shared.stopped.get() {
+                    let message = format!("{}: aborted (the run stopped)", this.context());
+                    return Poll::Ready(Some(Err(message)));
+                }
+                if this.limit == Some(0) {
+                    return Poll::Ready(None);
+                }
+                this.open();
             }
-            match self.open().await {
-                Ok(cursor) => self.cursor = Some(cursor),
-                Err(message) => return Some(Err(message)),
-            }
-        }
-        let cursor = self.cursor.as_mut()?;
-        let item = cursor.items.next().await;
-        match item {
-            Some(Ok(value)) => Some(Ok(Tick::ready(value))),
-            Some(Err(message)) => {
-                self.cursor = None;
-                Some(Err(message))
-            }
-            None => {
-                self.cursor = None;
-                None
+            let Some(Scan(reader)) = &this.scan else {
+                return Poll::Ready(None);
+            };
+            let waiting = this
+                .waiting
+                .get_or_insert_with(|| JsFuture::from(reader.next()));
+            let settled = ready!(Pin::new(waiting).poll(cx));
+            this.waiting = None;
+            let step = if this.scanning {
+                this.batch(settled)
+            } else {
+                this.opened(settled)
+            };
+            if let Err(message) = step {
+                this.scan = None;
+                return Poll::Ready(Some(Err(message)));
             }
         }
     }
 }
 
-impl DbState {
+impl TickSource for DbStream {}
+
+impl DbStream {
     pub(super) fn new(
         store: &str,
         field: &str,
@@ -70,196 +138,98 @@ impl DbState {
         limit: Option<u64>,
         notes: Option<Notes>,
         shared: Rc<Shared>,
-    ) -> DbState {
-        DbState {
+    ) -> DbStream {
+        DbStream {
             store: store.to_string(),
             field: field.to_string(),
             keys,
             limit,
             notes,
             shared,
-            cursor: None,
+            scan: None,
+            waiting: None,
             started: false,
+            scanning: false,
+            pending: VecDeque::new(),
         }
     }
 
-    async fn open(&mut self) -> Result<Cursor, String> {
-        let store = self.store.as_str();
-        let context = format!("db(\"{store}\")");
+    /// `db("features")`, the start of every message.
+    fn context(&self) -> String {
+        format!("db(\"{}\")", self.store)
+    }
+
+    /// Opens the database; the open is awaited next.
+    fn open(&mut self) {
+        let (low, high) = self.keys.unwrap_or((f64::NAN, f64::NAN));
+        let limit = self.limit.map_or(f64::INFINITY, |limit| limit as f64);
+        let reader = RecordReader::new(&self.store, &self.field, low, high, limit);
         note(&self.notes, &format!("open IndexedDB '{DB_NAME}'"));
-        let db = open_database()
-            .await
-            .map_err(|message| format!("{context}: {message}"))?;
-        let names = db.object_store_names();
-        if !names.contains(store) {
-            let known: Vec<String> = (0..names.length()).filter_map(|i| names.item(i)).collect();
+        let opened = reader.open(DB_NAME, DB_VERSION, DB_STORE, &sample_records_json());
+        self.waiting = Some(JsFuture::from(opened));
+        self.scan = Some(Scan(reader));
+    }
+
+    /// The open settled: the cursor runs, or why it does not.
+    fn opened(&mut self, settled: Result<JsValue, JsValue>) -> Result<(), String> {
+        let store = self.store.as_str();
+        let stores =
+            settled.map_err(|error| format!("{}: {}", self.context(), js_message(&error)))?;
+        if !stores.is_null() {
+            let known: Vec<String> = js_sys::Array::from(&stores)
+                .iter()
+                .filter_map(|name| name.as_string())
+                .collect();
             let known: Vec<&str> = known.iter().map(String::as_str).collect();
-            db.close();
             let mut message = format!(
-                "{context}: no store '{store}'; stores: {}",
+                "{}: no store '{store}'; stores: {}",
+                self.context(),
                 known.join(", ")
             );
-            if let Some(guess) = crate::source::text::did_you_mean(store, &known) {
+            if let Some(guess) = did_you_mean(store, &known) {
                 message.push_str(&format!("; did you mean '{guess}'?"));
             }
             return Err(message);
         }
-        let tx = db
-            .transaction_with_str_and_mode(store, IdbTransactionMode::Readonly)
-            .map_err(|e| format!("{context}: {}", js_message(&e)))?;
-        let object_store = tx
-            .object_store(store)
-            .map_err(|e| format!("{context}: {}", js_message(&e)))?;
-        let request = match self.keys {
-            None => object_store.open_cursor(),
-            Some((low, high)) => IdbKeyRange::bound(&low.into(), &high.into())
-                .and_then(|range| object_store.open_cursor_with_range(&range)),
-        }
-        .map_err(|e| format!("{context}: {}", js_message(&e)))?;
         note(&self.notes, &format!("cursor on '{store}'"));
-        Ok(Cursor::new(
-            db,
-            tx,
-            request,
-            context,
-            self.field.clone(),
-            self.limit,
-        ))
+        self.scanning = true;
+        Ok(())
     }
-}
 
-/// A cursor walking a store. Its success handler reads each record as it
-/// arrives and asks for the next at once, while the transaction is active;
-/// the stream drains the channel. The channel is closed at the end of the
-/// store, after an error, or after `limit` records.
-struct Cursor {
-    db: IdbDatabase,
-    tx: IdbTransaction,
-    request: IdbRequest,
-    sender: mpsc::UnboundedSender<Result<f64, String>>,
-    items: mpsc::UnboundedReceiver<Result<f64, String>>,
-    _on_success: Closure<dyn FnMut(JsValue)>,
-    _on_error: Closure<dyn FnMut(JsValue)>,
-}
-
-impl Cursor {
-    fn new(
-        db: IdbDatabase,
-        tx: IdbTransaction,
-        request: IdbRequest,
-        context: String,
-        field: String,
-        limit: Option<u64>,
-    ) -> Cursor {
-        let (sender, items) = mpsc::unbounded();
-        let on_success = {
-            let (sender, request, context) = (sender.clone(), request.clone(), context.clone());
-            let mut count = 0u64;
-            Closure::<dyn FnMut(JsValue)>::new(move |_event: JsValue| {
-                if sender.is_closed() {
-                    return;
-                }
-                let cursor = match request.result() {
-                    Ok(result) if result.is_null() || result.is_undefined() => {
-                        return sender.close_channel();
-                    }
-                    Ok(result) => result.unchecked_into::<IdbCursorWithValue>(),
-                    Err(error) => {
-                        return fail(&sender, format!("{context}: {}", js_message(&error)));
-                    }
-                };
-                let key = cursor.key().ok().and_then(|k| k.as_f64());
-                let record = cursor.value().unwrap_or(JsValue::UNDEFINED);
-                let item = field_of(&context, key, &record, &field);
-                let failed = item.is_err();
-                let _ = sender.unbounded_send(item);
-                count += 1;
-                if failed || limit.is_some_and(|limit| count >= limit) {
-                    return sender.close_channel();
-                }
-                if let Err(error) = cursor.continue_() {
-                    fail(&sender, format!("{context}: {}", js_message(&error)));
-                }
-            })
-        };
-        let on_error = {
-            let (sender, request) = (sender.clone(), request.clone());
-            Closure::<dyn FnMut(JsValue)>::new(move |_event: JsValue| {
-                let message = match request.error() {
-                    Ok(Some(error)) => format!("{}: {}", error.name(), error.message()),
-                    _ => "the cursor failed".to_string(),
-                };
-                fail(&sender, format!("{context}: {message}"));
-            })
-        };
-        request.set_onsuccess(Some(on_success.as_ref().unchecked_ref()));
-        request.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        Cursor {
-            db,
-            tx,
-            request,
-            sender,
-            items,
-            _on_success: on_success,
-            _on_error: on_error,
+    /// A batch of numbers, the end of the scan, or why it stopped.
+    fn batch(&mut self, settled: Result<JsValue, JsValue>) -> Result<(), String> {
+        match settled {
+            Ok(batch) if batch.is_null() => self.scan = None,
+            Ok(batch) => self.pending.extend(Float64Array::from(batch).to_vec()),
+            Err(error) => {
+                return Err(match &self.scan {
+                    Some(Scan(reader)) if reader.bad() => self.bad_record(reader),
+                    _ => format!("{}: {}", self.context(), js_message(&error)),
+                })
+            }
         }
+        Ok(())
     }
-}
 
-impl Drop for Cursor {
-    fn drop(&mut self) {
-        self.request.set_onsuccess(None);
-        self.request.set_onerror(None);
-        if !self.sender.is_closed() {
-            // Stopped early: end the transaction instead of letting it run on.
-            let _ = self.tx.abort();
+    /// The message for the record the scan stopped at.
+    fn bad_record(&self, reader: &RecordReader) -> String {
+        let (context, field) = (self.context(), &self.field);
+        let key = reader.bad_key();
+        let which = if key.is_nan() {
+            "a record".to_string()
+        } else {
+            format!("record {}", FloatText::plain(key))
+        };
+        if let Some(keys) = reader.bad_keys() {
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            return format!(
+                "{context}: {which}: {}",
+                missing_name("field", field, &keys, "the record")
+            );
         }
-        self.db.close();
-    }
-}
-
-/// Sends `message` as the stream's last item.
-fn fail(sender: &mpsc::UnboundedSender<Result<f64, String>>, message: String) {
-    let _ = sender.unbounded_send(Err(message));
-    sender.close_channel();
-}
-
-/// The number in `record[field]`, or a message naming the record.
-fn field_of(context: &str, key: Option<f64>, record: &JsValue, field: &str) -> Result<f64, String> {
-    let which = match key {
-        Some(key) => format!("record {}", crate::float_text::FloatText::plain(key)),
-        None => "a record".to_string(),
-    };
-    if !record.is_object() {
-        return Err(format!("{context}: {which} is not an object"));
-    }
-    let value = Reflect::get(record, &field.into()).unwrap_or(JsValue::UNDEFINED);
-    if value.is_undefined() {
-        let keys: Vec<String> = Object::keys(record.unchecked_ref::<Object>())
-            .iter()
-            .filter_map(|k| k.as_string())
-            .collect();
-        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-        return Err(format!(
-            "{context}: {which}: {}",
-            crate::source::text::missing_name("field", field, &keys, "the record")
-        ));
-    }
-    match value.as_f64() {
-        Some(number) if number.is_finite() => Ok(number),
-        _ => {
-            let shown = value
-                .as_string()
-                .map(|s| format!("'{s}'"))
-                .unwrap_or_else(|| {
-                    js_sys::JSON::stringify(&value)
-                        .ok()
-                        .and_then(|s| s.as_string())
-                        .unwrap_or_else(|| "this value".to_string())
-                });
-            Err(format!(
-                "{context}: {which}, field '{field}': {shown} is not a number"
-            ))
+        match reader.bad_shown() {
+            Some(shown) => format!("{context}: {which}, field '{field}': {shown} is not a number"),
+            None => format!("{context}: {which} is not an object"),
         }
     }
 }

@@ -2,49 +2,74 @@
 //! `ReadableStream` reader and parsed a piece at a time.
 
 use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{ready, Context, Poll};
 
-use js_sys::{Promise, Reflect, Uint8Array};
+use futures::Stream;
+
+use js_sys::{Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, ReadableStreamDefaultReader, RequestInit, Response};
 
-use super::{js_message, js_name, note, Reader, Shared};
+use super::{js_message, js_name, note, Shared};
 use crate::program::FetchFormat;
 use crate::source::text::BodyParser;
-use crate::source::{Notes, SourceError, Tick};
+use crate::source::{Notes, SourceError, Tick, TickSource};
 use crate::url::{is_fetchable_scheme, reason_phrase, slow_path_hint};
 
 /// Bodies larger than this stop with an error: a typo'd URL should not
 /// download a video into the page.
 pub const MAX_BODY_BYTES: u64 = 50 * 1024 * 1024;
 
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/src/web/io/browser.js")]
 extern "C" {
-    /// The global `fetch`, in a window or a worker.
-    #[wasm_bindgen(catch, js_name = fetch)]
-    fn global_fetch(input: &str, init: &RequestInit) -> Result<Promise, JsValue>;
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Phase {
-    Start,
-    Reading,
-    Done,
+    /// One GET read a chunk at a time, in JS (`browser.js`).
+    #[derive(Clone)]
+    pub(super) type BodyReader;
+    #[wasm_bindgen(constructor)]
+    fn new(url: &str) -> BodyReader;
+    /// Resolves to `false` if `fetch` gave no Response, else `true` with the head read.
+    #[wasm_bindgen(method)]
+    fn head(this: &BodyReader) -> Promise;
+    /// Resolves to the body's next chunk, or null at its end.
+    #[wasm_bindgen(method)]
+    fn next(this: &BodyReader) -> Promise;
+    #[wasm_bindgen(method)]
+    pub(super) fn abort(this: &BodyReader);
+    #[wasm_bindgen(method, getter)]
+    fn aborted(this: &BodyReader) -> bool;
+    #[wasm_bindgen(method, getter)]
+    fn status(this: &BodyReader) -> u16;
+    #[wasm_bindgen(method, getter, js_name = statusText)]
+    fn status_text(this: &BodyReader) -> String;
+    /// Whether the answer came from the `/slow/` service worker (`x-slow`).
+    #[wasm_bindgen(method, getter)]
+    fn slow(this: &BodyReader) -> bool;
+    /// The URL requested.
+    #[wasm_bindgen(method, getter)]
+    fn url(this: &BodyReader) -> String;
+    /// The `content-length` header, or "".
+    #[wasm_bindgen(method, getter)]
+    fn length(this: &BodyReader) -> String;
+    /// The URL against the page, or "" if it is not a URL.
+    #[wasm_bindgen(js_name = resolveUrl)]
+    fn resolve_url(url: &str) -> String;
 }
 
 /// A request in flight: unregistered and aborted when dropped.
 struct InFlight {
     id: u64,
-    controller: AbortController,
+    reader: BodyReader,
     shared: Rc<Shared>,
 }
 
 impl Drop for InFlight {
     fn drop(&mut self) {
         // Harmless once the body is complete; stops the download otherwise.
-        self.controller.abort();
+        self.reader.abort();
         self.shared
             .requests
             .borrow_mut()
@@ -52,15 +77,19 @@ impl Drop for InFlight {
     }
 }
 
-pub(super) struct FetchState {
+/// A `fetch(...)` source's stream: the request (sent at the first poll), its
+/// head, then the body's chunks, each parsed a piece at a time.
+pub(super) struct FetchStream {
     url: String,
     parser: BodyParser,
     notes: Option<Notes>,
     shared: Rc<Shared>,
-    /// Dropped after the reader: aborting errors the body stream (no
-    /// `reader.cancel()`, whose rejection nobody would handle).
+    /// The request and its body's reader, aborted when dropped.
     request: Option<InFlight>,
-    reader: Option<ReadableStreamDefaultReader>,
+    /// The promise awaited: the head, then each chunk.
+    waiting: Option<JsFuture>,
+    /// Whether the head is in: the promises after it are chunks.
+    reading: bool,
     /// Values parsed from the last chunk, handed out one by one.
     pending: VecDeque<f64>,
     /// The last chunk read, parsed a piece at a time from `fed` on: a big
@@ -68,119 +97,121 @@ pub(super) struct FetchState {
     scratch: Vec<u8>,
     fed: usize,
     bytes: u64,
-    phase: Phase,
+    done: bool,
     /// A parse error, reported after the values before it.
     deferred: Option<String>,
 }
 
-impl Reader for FetchState {
-    async fn next(&mut self) -> Option<Result<Tick, SourceError>> {
+impl Stream for FetchStream {
+    type Item = Result<Tick, SourceError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
         loop {
-            if self.shared.stopped.get() && self.phase != Phase::Done {
-                return Some(self.fail(format!("GET {}: aborted (the run stopped)", self.url)));
+            if this.shared.stopped.get() && !this.done {
+                let message = format!("GET {}: aborted (the run stopped)", this.url);
+                return Poll::Ready(Some(this.fail(message)));
             }
-            if let Some(value) = self.pending.pop_front() {
-                return Some(Ok(Tick::ready(value)));
+            if let Some(value) = this.pending.pop_front() {
+                return Poll::Ready(Some(Ok(Tick::ready(value))));
             }
-            if self.fed < self.scratch.len() {
-                self.feed_piece();
+            if this.fed < this.scratch.len() {
+                this.feed_piece();
                 continue;
             }
-            if let Some(message) = self.deferred.take() {
-                return Some(self.fail(message));
+            if let Some(message) = this.deferred.take() {
+                return Poll::Ready(Some(this.fail(message)));
             }
-            match self.phase {
-                Phase::Done => return None,
-                Phase::Start => {
-                    if let Err(message) = self.start().await {
-                        return Some(self.fail(message));
+            if this.done {
+                return Poll::Ready(None);
+            }
+            let step = match &this.request {
+                None => this.start(),
+                Some(request) => {
+                    let waiting = this
+                        .waiting
+                        .get_or_insert_with(|| JsFuture::from(request.reader.next()));
+                    let settled = ready!(Pin::new(waiting).poll(cx));
+                    this.waiting = None;
+                    if this.reading {
+                        this.chunk(settled)
+                    } else {
+                        this.head(settled)
                     }
-                    self.phase = Phase::Reading;
                 }
-                Phase::Reading => match self.read().await {
-                    Ok(true) => {}
-                    Ok(false) => {
-                        let mut values = Vec::new();
-                        let finished = self.parser.finish(&mut values);
-                        self.pending.extend(values);
-                        self.phase = Phase::Done;
-                        self.reader = None;
-                        self.request = None;
-                        if let Err(message) = finished {
-                            self.deferred = Some(format!("{}: {message}", self.url));
-                        }
-                    }
-                    Err(message) => return Some(self.fail(message)),
-                },
+            };
+            if let Err(message) = step {
+                return Poll::Ready(Some(this.fail(message)));
             }
         }
     }
 }
 
-impl FetchState {
+impl TickSource for FetchStream {}
+
+impl FetchStream {
     pub(super) fn new(
         url: &str,
         format: &FetchFormat,
         notes: Option<Notes>,
         shared: Rc<Shared>,
-    ) -> FetchState {
-        FetchState {
+    ) -> FetchStream {
+        FetchStream {
             url: url.to_string(),
             parser: BodyParser::new(format),
             notes,
             shared,
             request: None,
-            reader: None,
+            waiting: None,
+            reading: false,
             pending: VecDeque::new(),
             scratch: Vec::new(),
             fed: 0,
             bytes: 0,
-            phase: Phase::Start,
+            done: false,
             deferred: None,
         }
     }
 
     /// Ends the stream with `message`, aborting the request.
     fn fail(&mut self, message: String) -> Result<Tick, SourceError> {
-        self.phase = Phase::Done;
+        self.done = true;
+        self.waiting = None;
         self.pending.clear();
         self.scratch.clear();
         self.fed = 0;
-        self.reader = None;
         self.request = None;
         Err(message)
     }
 
-    /// Sends the request and waits for the headers.
-    async fn start(&mut self) -> Result<(), String> {
+    /// Sends the request; its head is awaited next.
+    fn start(&mut self) -> Result<(), String> {
         let url = &self.url;
         let resolved = resolve(url)?;
-        let controller =
-            AbortController::new().map_err(|e| format!("GET {url}: {}", js_message(&e)))?;
+        let reader = BodyReader::new(&resolved);
         let id = self.shared.next_id.get();
         self.shared.next_id.set(id + 1);
-        self.shared
-            .requests
-            .borrow_mut()
-            .push((id, controller.clone()));
-        let signal = controller.signal();
+        self.shared.requests.borrow_mut().push((id, reader.clone()));
         self.request = Some(InFlight {
             id,
-            controller,
+            reader: reader.clone(),
             shared: self.shared.clone(),
         });
-        let init = RequestInit::new();
-        init.set_method("GET");
-        init.set_signal(Some(&signal));
         note(&self.notes, &format!("GET {url}"));
-        let response = match global_fetch(&resolved, &init) {
-            Ok(promise) => JsFuture::from(promise).await,
-            Err(error) => Err(error),
+        self.waiting = Some(JsFuture::from(reader.head()));
+        Ok(())
+    }
+
+    /// The head is in (or the request failed): the status line, the caps.
+    fn head(&mut self, settled: Result<JsValue, JsValue>) -> Result<(), String> {
+        let url = &self.url;
+        let Some(InFlight { reader, .. }) = &self.request else {
+            return Ok(());
         };
-        let response: Response = match response.map(JsCast::dyn_into) {
-            Ok(Ok(response)) => response,
-            Ok(Err(_)) => return Err(format!("GET {url}: fetch did not give a Response")),
-            Err(error) if signal.aborted() || js_name(&error) == "AbortError" => {
+        match settled {
+            Ok(is_response) if is_response.is_truthy() => {}
+            Ok(_) => return Err(format!("GET {url}: fetch did not give a Response")),
+            Err(error) if reader.aborted() || js_name(&error) == "AbortError" => {
                 return Err(format!("GET {url}: aborted"))
             }
             Err(error) if js_name(&error) == "TypeError" => {
@@ -190,47 +221,34 @@ impl FetchState {
                 ))
             }
             Err(error) => return Err(format!("GET {url}: {}", js_message(&error))),
-        };
-        let status = response.status();
-        let reason = match response.status_text() {
+        }
+        self.reading = true;
+        let status = reader.status();
+        let reason = match reader.status_text() {
             text if text.is_empty() => reason_phrase(status).to_string(),
             text => text,
         };
         let status_line = format!("HTTP {status} {reason}").trim_end().to_string();
         note(&self.notes, &status_line);
         if status >= 400 {
-            let headers = response.headers();
-            let from_sw = matches!(headers.get("x-slow"), Ok(Some(_)));
-            let hint = slow_path_hint(status, &resolved, from_sw);
+            let hint = slow_path_hint(status, &reader.url(), reader.slow());
             return Err(format!("GET {url}: {status_line}{hint}"));
         }
-        if let Ok(Some(length)) = response.headers().get("content-length") {
-            if length
-                .trim()
-                .parse::<u64>()
-                .is_ok_and(|n| n > MAX_BODY_BYTES)
-            {
-                return Err(too_big(url));
-            }
+        if reader
+            .length()
+            .trim()
+            .parse::<u64>()
+            .is_ok_and(|n| n > MAX_BODY_BYTES)
+        {
+            return Err(too_big(url));
         }
-        self.reader = match response.body() {
-            None => None,
-            Some(body) => Some(
-                body.get_reader()
-                    .dyn_into::<ReadableStreamDefaultReader>()
-                    .map_err(|_| format!("GET {url}: the body has no reader"))?,
-            ),
-        };
         Ok(())
     }
 
-    /// Reads one chunk into `pending`; `false` at the end of the body.
-    async fn read(&mut self) -> Result<bool, String> {
+    /// A chunk read (into `scratch`), or the end of the body.
+    fn chunk(&mut self, settled: Result<JsValue, JsValue>) -> Result<(), String> {
         let url = &self.url;
-        let Some(reader) = &self.reader else {
-            return Ok(false);
-        };
-        let result = JsFuture::from(reader.read()).await.map_err(|error| {
+        let chunk = settled.map_err(|error| {
             if self.shared.stopped.get() || js_name(&error) == "AbortError" {
                 format!("GET {url}: aborted after {} bytes", self.bytes)
             } else {
@@ -241,17 +259,20 @@ impl FetchState {
                 )
             }
         })?;
-        if Reflect::get(&result, &"done".into())
-            .ok()
-            .and_then(|d| d.as_bool())
-            .unwrap_or(true)
-        {
-            return Ok(false);
+        if chunk.is_null() {
+            let mut values = Vec::new();
+            let finished = self.parser.finish(&mut values);
+            self.pending.extend(values);
+            self.done = true;
+            self.request = None;
+            if let Err(message) = finished {
+                self.deferred = Some(format!("{url}: {message}"));
+            }
+            return Ok(());
         }
-        let chunk: Uint8Array = Reflect::get(&result, &"value".into())
-            .ok()
-            .and_then(|v| v.dyn_into().ok())
-            .ok_or_else(|| format!("GET {url}: the body gave something other than bytes"))?;
+        let chunk: Uint8Array = chunk
+            .dyn_into()
+            .map_err(|_| format!("GET {url}: the body gave something other than bytes"))?;
         let length = chunk.length() as usize;
         self.bytes += length as u64;
         if self.bytes > MAX_BODY_BYTES {
@@ -265,7 +286,7 @@ impl FetchState {
         self.scratch.resize(length, 0);
         chunk.copy_to(&mut self.scratch);
         self.fed = 0;
-        Ok(true)
+        Ok(())
     }
 
     /// Parses the next piece of the last chunk into `pending`.
@@ -281,8 +302,7 @@ impl FetchState {
         if let Err(message) = fed {
             self.deferred = Some(format!("{}: {message}", self.url));
             self.fed = self.scratch.len();
-            self.phase = Phase::Done;
-            self.reader = None;
+            self.done = true;
             self.request = None;
         }
     }
@@ -297,18 +317,14 @@ fn too_big(url: &str) -> String {
 
 /// `url` made absolute against the page, if it is http(s).
 fn resolve(url: &str) -> Result<String, String> {
-    let base = Reflect::get(&js_sys::global(), &"location".into())
-        .ok()
-        .and_then(|location| Reflect::get(&location, &"href".into()).ok())
-        .and_then(|href| href.as_string());
-    let parsed = match &base {
-        Some(base) => web_sys::Url::new_with_base(url, base),
-        None => web_sys::Url::new(url),
+    let resolved = resolve_url(url);
+    if resolved.is_empty() {
+        return Err(format!("GET {url}: not a valid URL"));
     }
-    .map_err(|_| format!("GET {url}: not a valid URL"))?;
-    let scheme = parsed.protocol();
-    if is_fetchable_scheme(&scheme) {
-        Ok(parsed.href())
+    // An absolute URL's text starts with its scheme and a ':'.
+    let scheme = &resolved[..resolved.find(':').map_or(0, |colon| colon + 1)];
+    if is_fetchable_scheme(scheme) {
+        Ok(resolved)
     } else {
         Err(format!(
             "GET {url}: only http(s) and relative URLs can be fetched, not '{scheme}'"

@@ -2,11 +2,14 @@
 //! the platform's `fetch`, streaming the body through a `ReadableStream`
 //! reader, and `db(...)` sources with an IndexedDB cursor.
 //!
-//! One job per file: `fetch.rs` (the fetch client), `idb.rs` (opening the
-//! sample database, creating and seeding it on first use), `cursor.rs` (a
-//! store read as a stream of numbers). The URL rules and the `/slow/` hint
-//! are plain Rust in [`crate::url`]; the sample records in
-//! [`crate::source::sample`].
+//! The browser's side is JavaScript, `browser.js` (the request and the body's
+//! reader; opening, seeding and scanning the sample database): it hands the
+//! wasm one chunk of bytes or one batch of numbers per Promise, so the core
+//! package carries no IndexedDB or stream bindings. The Rust side is
+//! `fetch.rs` (the fetch client: status, caps, budget, the body parsed in
+//! pieces) and `cursor.rs` (a store read as a stream of numbers); both word
+//! the messages. The URL rules and the `/slow/` hint are plain Rust in
+//! [`crate::url`]; the sample records in [`crate::source::sample`].
 //!
 //! Every request has its own `AbortController`, aborted when its stream is
 //! dropped (a cancelled task, a lost race, a timeout) and by
@@ -15,18 +18,15 @@
 
 mod cursor;
 mod fetch;
-mod idb;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use futures::StreamExt;
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
-use web_sys::AbortController;
 
 use crate::program::FetchFormat;
-use crate::source::{Budget, Notes, OpenIo, SourceError, Tick, TickStream};
+use crate::source::{Budget, Notes, OpenIo, TickStream};
 
 pub use crate::source::sample::{sample_record, DB_RECORDS};
 pub use fetch::MAX_BODY_BYTES;
@@ -40,7 +40,7 @@ pub struct BrowserIo {
 #[derive(Default)]
 struct Shared {
     /// Requests in flight, by id.
-    requests: RefCell<Vec<(u64, AbortController)>>,
+    requests: RefCell<Vec<(u64, fetch::BodyReader)>>,
     next_id: Cell<u64>,
     /// Set by [`BrowserIo::abort_all`]: no new requests.
     stopped: Cell<bool>,
@@ -68,8 +68,8 @@ impl BrowserIo {
     pub fn abort_all(&self) {
         self.shared.stopped.set(true);
         let requests = std::mem::take(&mut *self.shared.requests.borrow_mut());
-        for (_, controller) in requests {
-            controller.abort();
+        for (_, reader) in requests {
+            reader.abort();
         }
     }
 
@@ -79,25 +79,9 @@ impl BrowserIo {
     }
 }
 
-/// An I/O source read one value at a time by an async method.
-trait Reader: 'static {
-    async fn next(&mut self) -> Option<Result<Tick, SourceError>>;
-}
-
-/// The reader as a stream of ticks.
-fn stream_of(reader: impl Reader) -> TickStream {
-    Box::new(
-        futures::stream::unfold(reader, |mut reader| async move {
-            let item = reader.next().await?;
-            Some((item, reader))
-        })
-        .boxed_local(),
-    )
-}
-
 impl OpenIo for BrowserIo {
     fn fetch(&self, url: &str, format: &FetchFormat, notes: Option<Notes>) -> TickStream {
-        stream_of(fetch::FetchState::new(
+        Box::new(fetch::FetchStream::new(
             url,
             format,
             notes,
@@ -113,7 +97,7 @@ impl OpenIo for BrowserIo {
         limit: Option<u64>,
         notes: Option<Notes>,
     ) -> TickStream {
-        stream_of(cursor::DbState::new(
+        Box::new(cursor::DbStream::new(
             store,
             field,
             keys,
