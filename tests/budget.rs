@@ -3,9 +3,12 @@
 //! within its work budget, and the run-time caps (values made, bytes held,
 //! real blocking time) stop a run with a clear error.
 
+#[path = "common/cpu_time.rs"]
+mod cpu_time;
+
 use std::pin::pin;
 use std::rc::Rc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use async_playground::budget::{Budget, BYTES_PER_COLLECTED_VALUE, MAX_HELD_BYTES};
 use async_playground::clock::{Progress, VirtualClock};
@@ -14,6 +17,7 @@ use async_playground::program::{Program, SourceExpr, SourceKind, Task, TaskKind}
 use async_playground::run::{run_virtual, Engine, Plan};
 use async_playground::source::NoIo;
 use async_playground::trace::Report;
+use cpu_time::{within, Stopwatch};
 
 /// `text` with every `range(...)` count set to `count`: programs the
 /// checker would refuse, built in Rust, must not hurt the engine either.
@@ -41,17 +45,17 @@ fn widened(text: &str, count: u64) -> Program {
 }
 
 /// Runs `program` to the end on the virtual clock and returns how many
-/// polls it took and the longest wall time one poll took.
+/// polls it took and the longest CPU time one poll took.
 fn polls(program: &Program) -> (u64, Duration) {
     let plan = Plan::compile(program).expect("plan");
     let clock = VirtualClock::new();
     let engine = Engine::new(clock.clone(), plan, Rc::new(NoIo));
     let mut work = pin!(engine.run(None));
-    let (mut count, mut longest, mut last) = (1u64, Duration::ZERO, Instant::now());
+    let (mut count, mut longest, mut last) = (1u64, Duration::ZERO, Stopwatch::start());
     let progress = clock.advance(work.as_mut(), || {
         count += 1;
         longest = longest.max(last.elapsed());
-        last = Instant::now();
+        last = Stopwatch::start();
         true
     });
     assert!(matches!(progress, Progress::Done(())));
@@ -59,7 +63,8 @@ fn polls(program: &Program) -> (u64, Duration) {
 }
 
 /// Without the budget the first poll would run to the end (2^53 values: for
-/// good). A poll in an unoptimised build, with room for a busy machine.
+/// good). A poll in an unoptimised build, with room for a busy machine (one
+/// stall is measured again: see `cpu_time::within`).
 const LONGEST_POLL: Duration = Duration::from_secs(1);
 
 #[test]
@@ -90,14 +95,25 @@ fn each_long_loop_returns_within_its_work_budget() {
     ];
     let most_per_poll = u64::from(Budget::WORK_PER_POLL) + (1 << 16);
     for (text, values, units) in cases {
-        let (count, longest) = polls(&widened(text, values));
+        let program = widened(text, values);
         let least = values * u64::from(units) / most_per_poll;
         assert!(least >= 4, "{text}: a test too small to tell");
+        let mut longest = Vec::new();
+        for _ in 0..3 {
+            let (count, longest_poll) = polls(&program);
+            assert!(
+                count >= least,
+                "{text}: {count} polls, expected at least {least}"
+            );
+            longest.push(longest_poll);
+            if longest_poll < LONGEST_POLL {
+                break;
+            }
+        }
         assert!(
-            count >= least,
-            "{text}: {count} polls, expected at least {least}"
+            longest.iter().any(|&poll| poll < LONGEST_POLL),
+            "{text}: the longest poll took {longest:?} of CPU time in every round"
         );
-        assert!(longest < LONGEST_POLL, "{text}: a poll took {longest:?}");
     }
 }
 
@@ -153,12 +169,12 @@ fn the_value_cap_counts_every_source_of_a_run() {
 fn collect_past_the_memory_cap_fails_fast_with_a_clear_error() {
     let most = MAX_HELD_BYTES / BYTES_PER_COLLECTED_VALUE;
     let program = widened("collect(range(10))", lang::MAX_VALUES);
-    let started = Instant::now();
-    let report = run_virtual(&program).expect("plan");
+    let report = within(Duration::from_secs(20), "collect to the cap", || {
+        run_virtual(&program).expect("plan")
+    });
     let result = report.statements[0].outcome.to_string();
     assert!(result.starts_with("error: memory cap reached"), "{result}");
     assert!(result.contains("256 MB"), "{result}");
-    assert!(started.elapsed() < Duration::from_secs(20));
     // Under the cap, collect works; the cap is shared by the run's statements.
     let fits = widened("collect(range(10))\ncollect(range(10))", most / 2 - 1024);
     let report = run_virtual(&fits).expect("plan");

@@ -241,14 +241,34 @@ fn check_text(text: &str) -> Result<Seen, String> {
     Ok(seen)
 }
 
+/// Ends the message of a case over its budget.
+const OVER_BUDGET: &str = "of CPU time; the budget is";
+
 fn over(start: Stopwatch, budget: Duration, what: &str) -> Result<(), String> {
     let took = start.elapsed();
     if took > budget {
-        return Err(format!(
-            "{what} took {took:?} of CPU time; the budget is {budget:?}"
-        ));
+        return Err(format!("{what} took {took:?} {OVER_BUDGET} {budget:?}"));
     }
     Ok(())
+}
+
+/// Runs one case; a case over its budget runs again, up to 3 times in all:
+/// a stall of the machine counts in CPU time too (see `cpu_time::within`),
+/// a slow case is slow every time.
+fn check_case(text: &str) -> std::thread::Result<Result<Seen, String>> {
+    let mut overruns = Vec::new();
+    loop {
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| check_text(text)));
+        match outcome {
+            Ok(Err(problem)) if problem.contains(OVER_BUDGET) && overruns.len() < 2 => {
+                overruns.push(problem)
+            }
+            Ok(Err(problem)) if !overruns.is_empty() => {
+                return Ok(Err(format!("{problem}; before: {}", overruns.join("; "))))
+            }
+            outcome => return outcome,
+        }
+    }
 }
 
 fn check_diagnostics(text: &str, errors: &[lang::Diagnostic]) -> Result<(), String> {
@@ -360,7 +380,7 @@ fn fuzz() {
         let (kind, text) = case_text(seed, case, &fragments, &generated);
         *current.lock().unwrap() = Some((Instant::now(), case, text.clone()));
         let case_start = Stopwatch::start();
-        let outcome = panic::catch_unwind(AssertUnwindSafe(|| check_text(&text)));
+        let outcome = check_case(&text);
         let took = case_start.elapsed();
         slowest = slowest.max((took, case));
         match outcome {

@@ -16,8 +16,13 @@ import { open, playground, setCode, statusOf, waitForRunEnd } from "./playground
  * to minutes.
  */
 const MAX_TASK_MS = 250;
-/** How late a Stop may take effect (ms); one retry absorbs a machine hiccup. */
+/**
+ * How late a Stop may take effect (ms), from the press to the settled run;
+ * a second and third try absorb a stall of the machine (a run that ignores
+ * Stop, or holds the page too long, is late every time).
+ */
 const MAX_STOP_MS = 100;
+const STOP_TRIES = 3;
 /** The documented cap on the bytes a run holds, and the page's memory cap. */
 const MEMORY_CAP_BYTES = 512 * 1024 * 1024;
 
@@ -26,15 +31,46 @@ async function openPage(page, baseUrl) {
   await waitForReady(page, { timeout: 30_000 });
 }
 
+/** Top left of the page: where the probe's Stop button sits. */
+const STOP_AT = { x: 8, y: 8 };
+const probeStarts = new WeakMap();
+
 /**
- * Runs `text` in the page with a long-task observer and a Stop `stopAfterMs`
- * after the start (none if null). Returns the longest task (0 if none over
- * 50 ms), how long after the intended Stop the run settled, how it settled,
+ * Puts a Stop button over the page's top left corner and the mouse over it,
+ * and lets the page say when a probe's run starts. Stop is pressed as a
+ * person presses it: input goes ahead of timers in the browser, whereas a
+ * timer that falls due during a slice of the run can be overtaken by the
+ * run's own next turn (a stop timer at 40 ms ran at 90 ms on the virtual clock).
+ */
+async function stopButton(page) {
+  if (!probeStarts.has(page)) {
+    const starts = { next: null };
+    probeStarts.set(page, starts);
+    await page.exposeFunction("probeStarted_", () => starts.next?.());
+  }
+  await page.evaluate(({ x, y }) => {
+    if (document.getElementById("probe-stop")) return;
+    const button = document.createElement("button");
+    button.id = "probe-stop";
+    button.textContent = "Stop";
+    button.style = `position: fixed; left: ${x - 6}px; top: ${y - 6}px; width: 40px; height: 24px; z-index: 2147483647`;
+    document.body.append(button);
+  }, STOP_AT);
+  await page.mouse.move(STOP_AT.x, STOP_AT.y);
+  return probeStarts.get(page);
+}
+
+/**
+ * Runs `text` in the page with a long-task observer and presses Stop
+ * `stopAfterMs` after the start (none if null). Returns the longest task (0 if
+ * none over 50 ms), how long after the press the run settled, how it settled,
  * and the wasm memory size at the end.
  */
-function probe(page, text, { clock = "real", stopAfterMs = null } = {}) {
-  return page.evaluate(
-    async ({ text, clock, stopAfterMs }) => {
+async function probe(page, text, { clock = "real", stopAfterMs = null } = {}) {
+  const starts = stopAfterMs === null ? null : await stopButton(page);
+  const started = starts && new Promise((resolve) => (starts.next = resolve));
+  const running = page.evaluate(
+    async ({ text, clock, withStop }) => {
       const wasm = await import("/pkg/async_playground.js");
       const exports = await wasm.default();
       let worstTask = 0;
@@ -43,14 +79,16 @@ function probe(page, text, { clock = "real", stopAfterMs = null } = {}) {
       });
       observer.observe({ type: "longtask" });
       const stop = new AbortController();
-      const started = performance.now();
       let stopped = null;
-      if (stopAfterMs !== null) {
-        setTimeout(() => {
-          stopped = performance.now();
+      if (withStop) {
+        // The time the press happened, not the time its handler ran.
+        document.getElementById("probe-stop").onmousedown = (event) => {
+          stopped = event.timeStamp;
           stop.abort();
-        }, stopAfterMs);
+        };
+        window.probeStarted_();
       }
+      const started = performance.now();
       let outcome;
       try {
         const report = await wasm.run(text, { clock, signal: stop.signal });
@@ -69,15 +107,21 @@ function probe(page, text, { clock = "real", stopAfterMs = null } = {}) {
         ...outcome,
         worstTask,
         ranMs: settled - started,
-        // From the abort to the settled promise; and how late the page ran
-        // the timer that aborts (the browser's own tasks count there too).
+        // From the press (its wait for the page's turn included) to the settled promise.
         stopLatency: stopped === null ? null : settled - stopped,
-        stopTimerLate: stopped === null ? null : stopped - started - stopAfterMs,
+        pressedAfter: stopped === null ? null : stopped - started,
         memory: exports.memory.buffer.byteLength,
       };
     },
-    { text, clock, stopAfterMs },
+    { text, clock, withStop: starts !== null },
   );
+  if (starts) {
+    await Promise.race([started, running]);
+    await new Promise((resolve) => setTimeout(resolve, stopAfterMs));
+    await page.mouse.down();
+    await page.mouse.up();
+  }
+  return running;
 }
 
 function checkResponsive(label, got) {
@@ -85,24 +129,22 @@ function checkResponsive(label, got) {
 }
 
 /**
- * From the moment Stop was due to the settled run: the wait for the page to
- * run the timer that stops (as a click waits for its turn), then the run's
- * own reaction.
+ * Runs `text`, presses Stop 40 ms in, and checks that the stop was prompt
+ * (up to STOP_TRIES tries; each try is reported).
  */
-const stopDelay = (got) => got.stopTimerLate + got.stopLatency;
-
-/** Runs `text`, stopped 40 ms in, and checks that the stop was prompt (one retry). */
 async function checkStops(page, label, text, options = {}) {
+  const tries = [];
   let got;
-  for (let attempt = 0; attempt < 2; attempt++) {
+  for (let attempt = 0; attempt < STOP_TRIES; attempt++) {
     got = await probe(page, text, { stopAfterMs: 40, ...options });
     assert.equal(got.error, undefined, `${label}: ${got.error}`);
     assert.equal(got.cancelled, true, `${label}: the run was not cancelled: ${JSON.stringify(got)}`);
-    if (stopDelay(got) < MAX_STOP_MS && got.worstTask < MAX_TASK_MS) break;
+    tries.push(`stop ${got.stopLatency.toFixed(0)} ms, longest task ${got.worstTask.toFixed(0)} ms`);
+    if (got.stopLatency < MAX_STOP_MS && got.worstTask < MAX_TASK_MS) break;
   }
   checkResponsive(label, got);
-  assert.ok(stopDelay(got) < MAX_STOP_MS, `${label}: Stop took effect after ${stopDelay(got).toFixed(1)} ms`);
-  return `${label}: longest task ${got.worstTask.toFixed(0)} ms, stop ${got.stopLatency.toFixed(0)} ms (its timer ran ${got.stopTimerLate.toFixed(0)} ms late)`;
+  assert.ok(got.stopLatency < MAX_STOP_MS, `${label}: Stop took effect after ${tries.join("; then ")}`);
+  return `${label}: ${tries.join("; then ")} (pressed ${got.pressedAfter.toFixed(0)} ms in)`;
 }
 
 /** Long loops of every kind (each runs 100 ms or more), stopped 40 ms in. */
@@ -201,9 +243,17 @@ export const tests = {
       const framesBefore = await page.evaluate(() => window.frames_);
       const clicksBefore = await page.evaluate(() => window.clickWaits_.length);
       await page.waitForTimeout(1000);
-      await page.mouse.click(2, 2);
       const frames = (await page.evaluate(() => window.frames_)) - framesBefore;
-      const clickWaits = (await page.evaluate(() => window.clickWaits_)).slice(clicksBefore);
+      // A click during the run; a stall of the machine may hold one click, a
+      // run that holds the page holds every one: up to 3 clicks while it runs.
+      let clickWaits = [];
+      let clicks = 0;
+      while (clicks < 3) {
+        await page.mouse.click(2, 2);
+        clicks++;
+        clickWaits = (await page.evaluate(() => window.clickWaits_)).slice(clicksBefore);
+        if (clickWaits.at(-1) < MAX_TASK_MS || !(await pg.evaluate((el) => el.hasAttribute("running")))) break;
+      }
       const rows = await waitForRunEnd(pg, { timeout: 90_000 });
       const tookMs = Date.now() - started;
       console.log(
@@ -215,8 +265,11 @@ export const tests = {
       assert.equal(rows[0].elapsedMs >= 300, true, JSON.stringify(rows[0]));
       // Loose bounds for a loaded 2-CPU machine: the run gives the page a turn every 20 ms.
       if (running) assert.ok(frames >= 3, `only ${frames} frames in 1 s during the run`);
-      assert.equal(clickWaits.length, 1, "the click reached its handler");
-      assert.ok(clickWaits[0] < MAX_TASK_MS, `the click waited ${clickWaits[0].toFixed(0)} ms`);
+      assert.equal(clickWaits.length, clicks, "every click reached its handler");
+      assert.ok(
+        clickWaits.at(-1) < MAX_TASK_MS,
+        `the clicks waited ${clickWaits.map((ms) => ms.toFixed(0)).join(", ")} ms`,
+      );
     },
   },
 

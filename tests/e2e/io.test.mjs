@@ -147,12 +147,22 @@ export const tests = {
 
   "three slow requests: sequential takes the sum, gathered the max": async ({ page, baseUrl }) => {
     await openControlled(page, baseUrl);
-    const run = await runExample(page, "io-aiohttp");
-    assert.deepEqual(run.texts, run.results);
-    const [sequential, gathered] = run.statements.map((s) => s.elapsedMs);
-    // Latencies 300, 400 and 500 ms: sum 1200, max 500.
-    assert.ok(sequential >= 1200 && sequential < 1200 + 400, `sequential took ${sequential} ms, expected ~1200`);
-    assert.ok(gathered >= 500 && gathered < 500 + 300, `gathered took ${gathered} ms, expected ~500`);
+    // Latencies 300, 400 and 500 ms: sum 1200, max 500. Under their floors
+    // fails at once; over their ceilings is measured again, up to 3 runs: a
+    // busy machine slows the worker and the server by chance (1757 and
+    // 2937 ms for the sum at load 14), a wrong schedule every run.
+    const late = [];
+    let run;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      run = await runExample(page, "io-aiohttp");
+      assert.deepEqual(run.texts, run.results);
+      const [sequential, gathered] = run.statements.map((s) => s.elapsedMs);
+      assert.ok(sequential >= 1200 && gathered >= 500, `sequential ${sequential} ms, gathered ${gathered} ms`);
+      if (sequential < 1200 + 400 && gathered < 500 + 300) break;
+      late.push(`sequential ${sequential.toFixed(0)} ms, gathered ${gathered.toFixed(0)} ms`);
+    }
+    assert.ok(late.length < 3, `not ~1200 and ~500 ms in 3 runs: ${late.join("; ")}`);
+    if (late.length) console.log(`  late runs measured again: ${late.join("; ")}`);
     // Every request is a lane with its request and headers notes before its values.
     const notes = run.events.filter((e) => e.kind === "note").map((e) => e.text);
     assert.equal(notes.filter((t) => t.startsWith("GET slow/data/numbers.txt")).length, 6);

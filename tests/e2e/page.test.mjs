@@ -24,11 +24,21 @@ export const tests = {
     assert.match(await codeOf(pg), /gather\(collect\(afeat1\), collect\(afeat2\)\)/);
 
     await setCode(pg, GATHER_100MS);
-    const [row] = await runAndWait(pg);
+    // Real timers: a stall of the machine makes one run late by chance, a
+    // wrong schedule every run; up to 3 runs.
+    const late = [];
+    let row;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      [row] = await runAndWait(pg);
+      assert.ok(row.elapsedMs >= 300, `elapsed ${row.elapsedMs} ms, under the ideal 300 ms`);
+      if (row.elapsedMs < 450) break;
+      late.push(row.elapsedMs);
+    }
+    assert.ok(row.elapsedMs < 450, `elapsed ${late.join(", ")} ms, not under 450 ms in 3 runs`);
+    if (late.length) console.log(`  late runs measured again: ${late.join(", ")} ms`);
     assert.equal(row.state, "done");
     assert.equal(row.label, "gather");
     assert.equal(row.value, "[[10, 20, 40], [50, 500, 5000]]");
-    assert.ok(row.elapsedMs >= 300 && row.elapsedMs < 450, `elapsed ${row.elapsedMs} ms not in [300, 450)`);
     assert.equal(row.idealMs, 300);
     assert.match(row.timing, /^\d+ ms \(ideal 300 ms, \+\d+\.\d %\)$/);
     assert.match(await statusOf(pg), /^Done in \d+ ms\.$/);
@@ -202,13 +212,34 @@ export const tests = {
     if (!(await pg.evaluate(() => typeof customElements.get("timeline-view")?.prototype.compare === "function")))
       return;
     await compare.click();
-    // About 2× (600 ms vs 300 ms); real timers on a loaded machine stretch either side.
-    assert.match(await statusOf(pg), /^sequential \d+ ms vs gather \d+ ms, (1\.[6-9]|2\.[0-3])×\.$/);
+    // Real timers on a loaded machine stretch either run by chance (600 vs 300
+    // ms ideal went to 2.5× at load 10), so here: never under the ideal, and
+    // the ratio is the one of the two times shown.
+    const status = await statusOf(pg);
+    const shown = status.match(/^sequential (\d+ ms|\d+\.\d s) vs gather (\d+ ms|\d+\.\d s), (\d+\.\d)×\.$/);
+    assert.ok(shown, status);
+    const ms = (text) => (text.endsWith(" s") ? Number.parseFloat(text) * 1000 : Number.parseInt(text, 10));
+    const [sequentialMs, gatherMs, ratio] = [ms(shown[1]), ms(shown[2]), Number(shown[3])];
+    assert.ok(sequentialMs >= 600 && gatherMs >= 300, status);
+    // Times are shown to the ms (to 0.1 s from 1 s on), the ratio to 0.1.
+    const rounding = (t) => (t >= 1000 ? 50 : 0.5) / t;
+    const slack = (sequentialMs / gatherMs) * (rounding(sequentialMs) + rounding(gatherMs)) + 0.05 + 1e-9;
+    assert.ok(Math.abs(ratio - sequentialMs / gatherMs) <= slack, status);
     const sentence = await pg
       .locator("timeline-view")
       .evaluate((el) => el.shadowRoot.querySelector(".compare-text")?.textContent ?? "");
-    assert.match(sentence, /sequential .* vs gather .*×/);
+    assert.equal(`${sentence}.`, status);
     await screenshot("page-compare");
+
+    // On the virtual clock the runs take their ideal times exactly: 2.0×.
+    await chooseClock(pg, "virtual");
+    await pg.locator("#speed").selectOption("instant");
+    await setCode(pg, GATHER_100MS.replace("gather(", "sequential("));
+    await runAndWait(pg);
+    await setCode(pg, GATHER_100MS);
+    await runAndWait(pg);
+    await compare.click();
+    assert.equal(await statusOf(pg), "sequential 600 ms vs gather 300 ms, 2.0×.");
   },
 
   "attributes configure a new element, and quick links load examples": async ({ page, baseUrl }) => {

@@ -12,6 +12,12 @@
 // A test fails if it throws, times out, or the page logs an uncaught exception or
 // a console error. On failure a screenshot goes to test-output/<file>-<name>-FAILED.png.
 //
+// A failed test runs once more (E2E_RETRIES=0: never): on a busy machine a
+// real-time test can fail by chance, a real defect fails twice. A pass on the
+// retry counts as passed, and is never silent: its line is
+// `ok - name (flaky: passed on retry; first try: reason)`, and a
+// `flaky (passed on retry): K: names` line comes before the last line.
+//
 // Output: one line per test (`ok - name` / `not ok - name: reason`), then the last
 // line `N passed, N failed`. Exit status 1 if anything failed.
 import { mkdirSync, readdirSync } from "node:fs";
@@ -21,6 +27,7 @@ import { OUT_DIR, WWW, launchBrowser, slug, startServer, watchPage } from "./har
 import { writeBundle } from "../../tools/bundle.mjs";
 
 const DEFAULT_TIMEOUT = 60_000;
+const RETRIES = Number(process.env.E2E_RETRIES ?? 1);
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const filter = process.argv[2] || "";
 
@@ -139,10 +146,15 @@ async function main() {
   const tests = await collectTests();
   let passed = 0;
   let failed = 0;
-  const report = (t, reason) => {
+  const flaky = [];
+  const report = (t, reason, firstTries = []) => {
     if (interrupted) return;
     const label = `${t.file}: ${t.name}`;
-    if (reason === null) {
+    if (reason === null && firstTries.length) {
+      passed++;
+      flaky.push(label);
+      console.log(`ok - ${label} (flaky: passed on retry; first try: ${firstTries.map(oneLine).join("; then: ")})`);
+    } else if (reason === null) {
       passed++;
       console.log(`ok - ${label}`);
     } else {
@@ -171,12 +183,20 @@ async function main() {
         continue;
       }
       const t0 = Date.now();
-      const reason = await runOne(t, server.baseUrl);
-      report(t, reason);
+      let reason = await runOne(t, server.baseUrl);
+      const firstTries = [];
+      while (reason !== null && firstTries.length < RETRIES && !interrupted) {
+        console.log(`retry - ${t.file}: ${t.name}: ${oneLine(reason)}`);
+        firstTries.push(reason);
+        reason = await runOne(t, server.baseUrl);
+      }
+      if (reason !== null && firstTries.length) reason += `; before the retry: ${firstTries.join("; ")}`;
+      report(t, reason, firstTries);
       if (reason === null) console.log(`#   ${Date.now() - t0} ms`);
     }
   }
   await cleanup();
+  if (flaky.length) console.log(`flaky (passed on retry): ${flaky.length}: ${flaky.join(" | ")}`);
   console.log(`${passed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
 }
