@@ -8,7 +8,8 @@
 //! `cargo test` runs a share bounded in time; `./dev fuzz [N]` runs N cases
 //! in release. Settings come from the environment:
 //! `FUZZ_CASES` (default: no limit), `FUZZ_SECONDS` (default 25; 0 for no
-//! limit), `FUZZ_SEED` (default: from the clock), `FUZZ_FROM` (first case
+//! limit), `FUZZ_SEED` (default: fixed, so that `./dev test` fails only on
+//! a change; `./dev fuzz` draws one from the clock), `FUZZ_FROM` (first case
 //! number, to replay one: `FUZZ_SEED=s FUZZ_FROM=i FUZZ_CASES=1`).
 
 #[path = "common/cpu_time.rs"]
@@ -337,10 +338,7 @@ fn fuzz_programs() {
 }
 
 fn fuzz() {
-    let seed = env("FUZZ_SEED").unwrap_or_else(|| {
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
-        now.map_or(0, |d| d.as_nanos() as u64)
-    });
+    let seed = env("FUZZ_SEED").unwrap_or(0x5eed_f022);
     let first = env("FUZZ_FROM").unwrap_or(0);
     let cases = env("FUZZ_CASES").unwrap_or(u64::MAX);
     let seconds = env("FUZZ_SECONDS").unwrap_or(25);
