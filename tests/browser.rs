@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::future::Future;
 use std::ops::Range;
 use std::rc::Rc;
 
@@ -40,21 +41,32 @@ async fn run_real(text: &str) -> (Report, RealClock) {
 /// a wrong schedule is off in every round.
 const TIMING_ROUNDS: usize = 3;
 
-/// Runs `text` on the real clock until `timing` accepts the report, at most
-/// [`TIMING_ROUNDS`] times; fails with every round's complaint.
-async fn run_timed(
-    text: &str,
-    timing: impl Fn(&Report) -> Result<(), String>,
-) -> (Report, RealClock) {
+/// Runs `round` until it is on time, at most [`TIMING_ROUNDS`] times;
+/// fails with every round's complaint.
+async fn until_on_time<T, F: Future<Output = Result<T, String>>>(
+    mut round: impl FnMut() -> F,
+) -> T {
     let mut complaints = Vec::new();
     for _ in 0..TIMING_ROUNDS {
-        let (report, clock) = run_real(text).await;
-        match timing(&report) {
-            Ok(()) => return (report, clock),
+        match round().await {
+            Ok(on_time) => return on_time,
             Err(complaint) => complaints.push(complaint),
         }
     }
     panic!("off in every one of {TIMING_ROUNDS} rounds: {complaints:?}");
+}
+
+/// Runs `text` on the real clock until `timing` accepts the report (see
+/// [`until_on_time`]).
+async fn run_timed(
+    text: &str,
+    timing: impl Fn(&Report) -> Result<(), String>,
+) -> (Report, RealClock) {
+    until_on_time(|| async {
+        let (report, clock) = run_real(text).await;
+        timing(&report).map(|()| (report, clock))
+    })
+    .await
 }
 
 /// `Ok` when `elapsed` (ms) is in `range`. Under its floor fails at once:
@@ -209,8 +221,7 @@ async fn the_js_api_runs_text_and_reports_live_events() {
     Reflect::set(&options, &"onEvent".into(), on_event.as_ref()).unwrap();
     let text = format!("{POST_100MS} gather(collect(afeat1), collect(afeat2))");
     let get = |value: &JsValue, key: &str| Reflect::get(value, &key.into()).unwrap();
-    let mut complaints = Vec::new();
-    for _ in 0..TIMING_ROUNDS {
+    until_on_time(|| async {
         batches.set_length(0);
         let running = async_playground::web::run(&text, options.clone().into());
         let report = wasm_bindgen_futures::JsFuture::from(running).await.unwrap();
@@ -227,12 +238,9 @@ async fn the_js_api_runs_text_and_reports_live_events() {
             batches.length()
         );
         let elapsed = get(&statement, "elapsedMs").as_f64().unwrap();
-        match took("run(text)", elapsed, 300.0..380.0) {
-            Ok(()) => return,
-            Err(complaint) => complaints.push(complaint),
-        }
-    }
-    panic!("off in every one of {TIMING_ROUNDS} rounds: {complaints:?}");
+        took("run(text)", elapsed, 300.0..380.0)
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
